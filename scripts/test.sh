@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs every test: type check, unit + integration (vitest, real redis-server on free ports),
+# end-to-end (Playwright in Debian's Chromium against `next start`). Installs what is missing.
+# Ends with one line: `tests: N passed, M failed`.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+export NEXT_TELEMETRY_DISABLED=1 CI=${CI:-}
+
+ensure_node_modules || exit 1
+ensure_apt redis-server redis-server || exit 1
+ensure_apt chromium chromium || exit 1
+
+out=.test-artifacts
+rm -rf "$out"; mkdir -p "$out"
+steps_failed=()
+
+log "type check (tsc --noEmit)"
+npx tsc --noEmit || steps_failed+=("typecheck")
+
+log "unit and integration tests (vitest)"
+npx vitest run --reporter=default --reporter=json --outputFile.json="$out/vitest.json"
+vitest_rc=$?
+# Exit code 1 with failed tests is counted from the report; anything else (unhandled errors) is a failed step.
+if [ $vitest_rc -ne 0 ] && node -e "const r=require('./$out/vitest.json'); process.exit(r.numFailedTests>0?1:0)" 2>/dev/null; then
+  steps_failed+=("vitest (exit $vitest_rc)")
+fi
+
+if ls e2e/*.spec.ts >/dev/null 2>&1; then
+  log "production build for e2e (next build)"
+  if npx next build > "$out/next-build.log" 2>&1; then
+    log "end-to-end tests (playwright)"
+    PLAYWRIGHT_JSON_OUTPUT_NAME="$out/playwright.json" npx playwright test --reporter=list,json || true
+  else
+    tail -40 "$out/next-build.log"
+    steps_failed+=("next-build")
+  fi
+fi
+
+node scripts/summarize-tests.mjs "$out" "${steps_failed[@]}"
