@@ -1,0 +1,220 @@
+/**
+ * Response shapes of the HTTP API (DESIGN.md §5), shared by the route handlers that produce them and the
+ * dashboard that reads them. Field names are snake_case as in the seed's JSON examples. Types only: no runtime.
+ */
+
+/** The kinds of cached data, as counted and reported everywhere. */
+export type CacheType = 'models' | 'predictions' | 'products' | 'other';
+
+export type ApiErrorCode =
+  | 'bad_request'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'conflict'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'rate_limited'
+  | 'unavailable'
+  | 'internal';
+
+/** Every error response: `{"error":{"code","message"}}` with the matching HTTP status. */
+export interface ApiError {
+  error: { code: ApiErrorCode; message: string; details?: unknown };
+}
+
+export type AlertCode = 'low_hit_rate' | 'high_memory' | 'redis_down';
+
+/** An alert at the seed's thresholds (DESIGN.md §7), the same in `/api/ai/cache/info` and on the dashboard. */
+export interface CacheAlert {
+  code: AlertCode;
+  severity: 'warning' | 'critical';
+  /** Short title, e.g. "Cache not effective", "Possible leak", "Redis down — fallback active". */
+  title: string;
+  /** What it means, with the measured value. */
+  message: string;
+  /** What to do (the seed's troubleshooting hints). */
+  hint: string;
+  value: number | null;
+  threshold: number | null;
+}
+
+export interface TypeStats {
+  hits: number;
+  misses: number;
+  /** Percent 0–100, one decimal; null before any request of that type. */
+  hit_rate: number | null;
+}
+
+/** `GET /api/ai/cache/info` */
+export interface CacheInfo {
+  enabled: boolean;
+  /** Where values live right now: Redis, or the in-process fallback while Redis is unreachable. */
+  backend: 'redis' | 'memory';
+  redis: {
+    mode: 'standalone' | 'sentinel' | 'cluster';
+    /** e.g. "localhost:6379/0"; never credentials. */
+    address: string;
+    connected: boolean;
+    version: string | null;
+  };
+  /** Overall hit rate of the app's own lookups, percent 0–100 (one decimal); 0 before any request. */
+  hit_rate: number;
+  hits: number;
+  misses: number;
+  by_type: Record<CacheType, TypeStats>;
+  used_memory: number | null;
+  used_memory_human: string;
+  maxmemory: number | null;
+  maxmemory_human: string | null;
+  evicted_keys: number | null;
+  /** Live keys per type, from the cache's own bookkeeping (no keyspace scan per request). */
+  cache_breakdown: { models: number; predictions: number; products: number; other: number };
+  total_keys: number;
+  ttl_settings: { models: string; predictions: string; products: string };
+  /** In-process L1 tier. */
+  l1: { entries: number; bytes: number; max_entries: number; max_bytes: number };
+  alerts: CacheAlert[];
+  thresholds: { hit_rate_min_percent: number; hit_rate_min_requests: number; memory_max_bytes: number };
+  /** Estimated compute time saved by hits so far (sum over hits of the cost of the miss it avoided). */
+  time_saved_ms: number;
+  generated_at: string;
+}
+
+/** `GET /api/ai/health` — 200 for healthy/degraded, 503 for unhealthy. */
+export interface HealthReport {
+  status: 'healthy' | 'degraded' | 'unhealthy';
+  service: 'AI Prediction Service';
+  timestamp: string;
+  cache: {
+    redis_available: boolean;
+    read_write_test: boolean;
+    backend: 'redis' | 'memory';
+    latency_ms: number | null;
+    stats: { hits: number; misses: number; hit_rate: number; total_keys: number };
+  };
+  database: { ok: boolean; products: number };
+}
+
+export type ClearTarget = 'all' | 'models' | 'predictions' | 'products' | string;
+
+/** `POST /api/ai/cache/clear` with `{"target": …}` */
+export interface ClearResult {
+  target: ClearTarget;
+  /** Keys removed from Redis (or from the fallback store when Redis is down). */
+  removed: number;
+  message: string;
+  timestamp: string;
+}
+
+export interface WarmUpJob {
+  id: string;
+  state: 'running' | 'done' | 'failed';
+  /** 'manual' (POST) or 'startup' (CACHE_AUTO_WARMUP). */
+  trigger: 'manual' | 'startup';
+  started_at: string;
+  finished_at: string | null;
+  done: number;
+  total: number;
+  errors: { task: string; message: string }[];
+}
+
+/** `POST /api/ai/cache/warm-up` → 202 */
+export interface WarmUpAccepted {
+  message: string;
+  timestamp: string;
+  job: WarmUpJob;
+}
+
+/** `GET /api/ai/cache/warm-up` — the running or last job, or null when none ran yet. */
+export interface WarmUpStatus {
+  job: WarmUpJob | null;
+}
+
+export interface HistoryBucket {
+  /** Bucket start, epoch milliseconds. */
+  t: number;
+  hits: Record<CacheType, number>;
+  misses: Record<CacheType, number>;
+  /** Percent over this bucket's lookups; null when there were none. */
+  hit_rate: number | null;
+  /** Redis used_memory sampled in this bucket (null when not sampled or Redis down). */
+  used_memory: number | null;
+  /** Key breakdown sampled in this bucket (null when not sampled). */
+  keys: Record<CacheType, number> | null;
+}
+
+export type HistoryRange = '15m' | '1h' | '6h' | '24h';
+
+/** `GET /api/ai/cache/history?range=15m|1h|6h|24h` — oldest bucket first, empty buckets included. */
+export interface CacheHistory {
+  range: HistoryRange;
+  bucket_seconds: number;
+  buckets: HistoryBucket[];
+}
+
+export interface ProductSummary {
+  name: string;
+  first_sale_date: string;
+  last_sale_date: string;
+  /** Latest trained model version, null when never trained. */
+  model_version: number | null;
+  trained_at: string | null;
+}
+
+/** `GET /api/ai/products` */
+export interface ProductsResponse {
+  products: ProductSummary[];
+  count: number;
+  cached: boolean;
+}
+
+export interface ForecastPoint {
+  /** YYYY-MM-DD */
+  date: string;
+  yhat: number;
+  yhat_lower: number;
+  yhat_upper: number;
+}
+
+/** `GET /api/ai/predict?product=…&days=…` (headers `X-Cache: HIT|MISS`, `Server-Timing`) */
+export interface PredictionResponse {
+  product: string;
+  days: number;
+  model_version: number;
+  generated_at: string;
+  cached: boolean;
+  forecast: ForecastPoint[];
+}
+
+/** `GET /api/ai/products/<name>/history?days=N` — the tail of the sales history, oldest first. */
+export interface SalesHistoryResponse {
+  product: string;
+  points: { date: string; quantity: number }[];
+}
+
+export interface ModelInfo {
+  product: string;
+  version: number;
+  trained_at: string;
+  training_ms: number;
+  training_window: { start: string; end: string; days: number };
+  metrics: { mape: number };
+}
+
+/** `GET /api/ai/models/<product>` — 404 when the product is unknown; `model: null` when never trained. */
+export interface ModelInfoResponse {
+  product: string;
+  model: ModelInfo | null;
+}
+
+/** `POST /api/ai/models/<product>/retrain` */
+export interface RetrainResponse {
+  product: string;
+  model_version: number;
+  previous_version: number | null;
+  training_ms: number;
+  trained_at: string;
+  metrics: { mape: number };
+}
