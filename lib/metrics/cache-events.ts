@@ -47,7 +47,10 @@ export function bindCacheMetrics(events: CacheEventSource): void {
     metrics.redisUp.set(backend === 'redis' ? 1 : 0);
   });
   events.on('invalidate', (payload) => {
-    metrics.invalidations.inc({ scope: invalidationScope(record(payload)) });
+    const event = record(payload);
+    // Another instance's invalidation arrives here too (pub/sub); count each invalidation once, where it was made.
+    if (event.remote === true) return;
+    metrics.invalidations.inc({ scope: invalidationScope(event) });
   });
 }
 
@@ -82,8 +85,10 @@ function durationSeconds(value: unknown): number | null {
 }
 
 function invalidationScope(event: Record<string, unknown>): string {
+  const target = event.target;
   if (typeof event.product === 'string') return 'product';
-  if (event.target === 'all' || event.scope === 'all') return 'all';
-  if (typeof event.type === 'string' || typeof event.target === 'string') return 'type';
+  if (target === 'all') return 'all';
+  if (target === 'models' || target === 'predictions' || target === 'products' || target === 'other') return 'type';
+  if (typeof target === 'string') return 'product';
   return 'other';
 }
