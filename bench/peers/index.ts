@@ -198,6 +198,19 @@ export const peers: BenchPart = {
     }
     if (hasOurs) tables.push(goalsTable(goals));
     printTables(tables);
+    // Printed to the file only: long lines.
+    tables.push({
+      title: 'How each contender is configured',
+      columns: ['contender', 'configuration'],
+      rows: figures.map((f) => [f.label, f.config]),
+      note:
+        `Workload: Zipf (s = 1) over ${workload.keySpace.toLocaleString('en-US')} keys; the ${workload.hotKeys.toLocaleString('en-US')} hottest keys ` +
+        `(${(workload.expectedHitRatio * 100).toFixed(1)} % of requests) prefilled through each contender's own API, every other request sent to a ` +
+        `never-seen key (the "never-seen" column: what each contender really got). Values: a 30-day forecast, ${valueBytes} B of JSON, ` +
+        'checked against its key on every request and compared in full with the factory\'s output every 1024th request. "Redis cmds/req": ' +
+        '`INFO commandstats` delta over the timed runs ÷ requests (the harness\'s own INFO excluded). Same process, same Redis, same request ' +
+        'sequence; one instance of each library (its pub/sub connection, where it has one, counts).',
+    });
 
     return {
       name: 'peers',
