@@ -1,0 +1,91 @@
+import { EventEmitter } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { parsePrometheusText } from '@/test/helpers/prometheus-text';
+import { bindCacheMetrics, setCacheGauges } from './cache-events';
+import { appMetrics } from './registry';
+
+function value(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  const families = parsePrometheusText(text);
+  for (const family of families.values()) {
+    for (const sample of family.samples) {
+      if (sample.name === name && Object.entries(labels).every(([k, v]) => sample.labels[k] === v)) return sample.value;
+    }
+  }
+  return undefined;
+}
+
+describe('metrics', () => {
+  it('is one registry per process', () => {
+    expect(appMetrics()).toBe(appMetrics());
+  });
+
+  it('turns cache events into counters, histograms and gauges, binding a source only once', async () => {
+    const events = new EventEmitter();
+    bindCacheMetrics(events);
+    bindCacheMetrics(events); // idempotent: events are not counted twice
+    events.emit('lookup', { type: 'predictions', result: 'hit', tier: 'l1', durationMs: 0.02 });
+    events.emit('lookup', { type: 'predictions', result: 'hit', tier: 'l2', durationMs: 0.8 });
+    events.emit('lookup', { type: 'models', result: 'miss', tier: null, durationMs: 1.1 });
+    events.emit('lookup', { type: 'Pão de Açúcar', result: 'weird', durationMs: 'x' }); // never a new label value
+    events.emit('compute', { type: 'models', durationMs: 250 });
+    events.emit('backend', { backend: 'memory' });
+    events.emit('invalidate', { product: 'Bolo' });
+
+    const text = await appMetrics().registry.metrics();
+    expect(value(text, 'ai_cache_requests_total', { type: 'predictions', result: 'hit' })).toBe(2);
+    expect(value(text, 'ai_cache_requests_total', { type: 'models', result: 'miss' })).toBe(1);
+    expect(value(text, 'ai_cache_requests_total', { type: 'other', result: 'miss' })).toBe(1);
+    expect(value(text, 'ai_cache_lookup_duration_seconds_count', { type: 'predictions', tier: 'l1' })).toBe(1);
+    expect(value(text, 'ai_cache_lookup_duration_seconds_count', { type: 'models', tier: 'none' })).toBe(1);
+    expect(value(text, 'ai_cache_compute_duration_seconds_sum', { type: 'models' })).toBeCloseTo(0.25);
+    expect(value(text, 'ai_cache_fallback_active')).toBe(1);
+    expect(value(text, 'ai_cache_invalidations_total', { scope: 'product' })).toBe(1);
+    expect(text).not.toContain('Pão');
+  });
+
+  it('sets the sampled gauges and drops the memory figure while Redis is away', async () => {
+    setCacheGauges({ backend: 'redis', redisConnected: true, usedMemoryBytes: 2_200_000, keys: { models: 3, predictions: 7, products: 1, other: 0 } });
+    let text = await appMetrics().registry.metrics();
+    expect(value(text, 'ai_cache_redis_used_memory_bytes')).toBe(2_200_000);
+    expect(value(text, 'ai_cache_keys', { type: 'predictions' })).toBe(7);
+    expect(value(text, 'ai_cache_fallback_active')).toBe(0);
+    setCacheGauges({ backend: 'memory', redisConnected: false, usedMemoryBytes: null, keys: { models: 0, predictions: 0, products: 0, other: 0 } });
+    text = await appMetrics().registry.metrics();
+    expect(value(text, 'ai_cache_redis_used_memory_bytes')).toBeNaN();
+    expect(value(text, 'ai_cache_redis_up')).toBe(0);
+  });
+
+  it('exposes valid Prometheus text, with conventional names', async () => {
+    appMetrics().httpRequestDuration.labels({ route: '/api/ai/cache/info', method: 'GET', status: '200' }).observe(0.003);
+    const families = parsePrometheusText(await appMetrics().registry.metrics());
+    for (const name of [
+      'ai_cache_requests_total',
+      'ai_cache_lookup_duration_seconds',
+      'ai_cache_compute_duration_seconds',
+      'http_request_duration_seconds',
+      'ai_cache_fallback_active',
+      'ai_cache_redis_used_memory_bytes',
+      'ai_cache_keys',
+      'ai_cache_warmups_total',
+      'ai_model_retrains_total',
+    ]) {
+      expect(families.has(name), name).toBe(true);
+    }
+    for (const family of families.values()) {
+      if (family.type === 'counter') expect(family.name).toMatch(/_total$/);
+      if (family.name.includes('duration')) expect(family.name).toMatch(/_seconds$/);
+    }
+  });
+});
+
+describe('parsePrometheusText', () => {
+  it('rejects what Prometheus would reject', () => {
+    expect(() => parsePrometheusText('# TYPE a counter\na{b="c} 1\n')).toThrow();
+    expect(() => parsePrometheusText('# TYPE a counter\na 1x\n')).toThrow();
+    expect(() => parsePrometheusText('x 1\n')).toThrow(/family/);
+    expect(() =>
+      parsePrometheusText('# TYPE h histogram\nh_bucket{le="1"} 2\nh_bucket{le="+Inf"} 1\nh_sum 1\nh_count 1\n'),
+    ).toThrow(/cumulative/);
+    expect(() => parsePrometheusText('# TYPE a counter\na 1')).toThrow(/newline/);
+  });
+});
