@@ -172,7 +172,11 @@ export interface LiveModel {
 
 /** Rebuilds a fitted model without refitting: the replayed optimizer returns the stored, re-ordered params. */
 export async function rebuildModel(artifact: ModelArtifact): Promise<LiveModel> {
-  const runtime = await prophetRuntime();
+  return rebuildModelWith(await prophetRuntime(), artifact);
+}
+
+/** Synchronous rebuild, for callers that know the runtime is initialised (e.g. a cache codec). */
+export function rebuildModelWith(runtime: ProphetRuntime, artifact: ModelArtifact): LiveModel {
   let failure: Error | undefined;
   let scaling: ModelScaling | undefined;
   let reordered = false;
