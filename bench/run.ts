@@ -10,8 +10,9 @@ import { writeBenchmarksMd } from './report';
 import { peers } from './peers';
 import { seed } from './seed';
 import { http } from './http';
+import { scale } from './scale';
 
-const PARTS: BenchPart[] = [peers, seed, http];
+const PARTS: BenchPart[] = [peers, seed, scale, http];
 
 async function main() {
   const argv = process.argv.slice(2);
