@@ -1,4 +1,7 @@
-import type { Metadata } from 'next';
+import type { Metadata, Viewport } from 'next';
+import { connection } from 'next/server';
+import { Providers } from '@/components/providers';
+import { readPollMs } from '@/components/poll-config';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -6,11 +9,18 @@ export const metadata: Metadata = {
   description: 'Demand forecasts behind a Redis cache, and the dashboard that watches it',
 };
 
-export default function RootLayout({ children }: Readonly<{ children: React.ReactNode }>) {
+export const viewport: Viewport = {
+  colorScheme: 'light dark',
+};
+
+export default async function RootLayout({ children }: Readonly<{ children: React.ReactNode }>) {
+  // The polling interval is configuration read when the page is served, not baked in at build time.
+  await connection();
+  const pollMs = readPollMs();
   return (
     <html lang="en">
-      <body className="min-h-screen bg-white font-sans text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">
-        {children}
+      <body className="min-h-screen bg-slate-50 font-sans text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">
+        <Providers pollMs={pollMs}>{children}</Providers>
       </body>
     </html>
   );

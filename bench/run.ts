@@ -1,0 +1,50 @@
+/**
+ * `npm run bench` (every part) or `npm run bench -- <part> [<part>…] [--quick]`.
+ * Each part prints its tables and writes bench/results/<part>.json; BENCHMARKS.md is regenerated at the end.
+ * Quick runs (harness checks) write bench/results/quick/ and leave BENCHMARKS.md alone.
+ */
+import path from 'node:path';
+import type { BenchPart } from './lib/part';
+import { writeResult, RESULTS_DIR } from './lib/results';
+import { writeBenchmarksMd } from './report';
+import { peers } from './peers';
+import { seed } from './seed';
+import { http } from './http';
+import { scale } from './scale';
+
+const PARTS: BenchPart[] = [peers, seed, scale, http];
+
+async function main() {
+  const argv = process.argv.slice(2);
+  const quick = argv.includes('--quick') || process.env.BENCH_QUICK === '1';
+  const names = argv.filter((a) => !a.startsWith('--'));
+  const unknown = names.filter((n) => n !== 'all' && !PARTS.some((p) => p.name === n));
+  if (unknown.length) {
+    console.error(`unknown benchmark: ${unknown.join(', ')} (known: ${PARTS.map((p) => p.name).join(', ')}, all)`);
+    process.exit(2);
+  }
+  const selected = names.length === 0 || names.includes('all') ? PARTS : PARTS.filter((p) => names.includes(p.name));
+  const command = `npm run bench${names.length ? ` -- ${names.join(' ')}` : ''}${quick ? ' --quick' : ''}`;
+  const t0 = Date.now();
+  let failed = 0;
+  for (const part of selected) {
+    console.log(`\n=== ${part.title}${quick ? ' (quick)' : ''}`);
+    try {
+      const result = await part.run({ quick, command });
+      const file = writeResult(result, quick ? path.join(RESULTS_DIR, 'quick') : RESULTS_DIR);
+      const missed = result.goals.filter((g) => g.pass === false).length;
+      console.log(`\n${part.name}: ${result.durationSec.toFixed(0)} s, goals ${result.goals.filter((g) => g.pass).length} passed / ${missed} missed → ${path.relative(process.cwd(), file)}`);
+    } catch (err) {
+      failed++;
+      console.error(`\n${part.name} failed:`, err);
+    }
+  }
+  if (!quick) {
+    writeBenchmarksMd();
+    console.log('\nBENCHMARKS.md regenerated');
+  }
+  console.log(`\nbench: ${selected.length - failed} of ${selected.length} parts ran in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  process.exit(failed ? 1 : 0);
+}
+
+void main();

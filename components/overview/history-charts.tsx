@@ -1,0 +1,167 @@
+'use client';
+
+import { useMemo, useState, type ReactNode } from 'react';
+import { Area, AreaChart, CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
+import type { CacheHistory, HistoryRange } from '@/lib/api-types';
+import { ChoiceGroup } from '../ui/choice-group';
+import { bytesToMb, formatClock, formatPercent } from '../format';
+import { useCacheInfo, useHistory } from '../use-api';
+
+const RANGES = [
+  { value: '15m', label: '15 min' },
+  { value: '1h', label: '1 h' },
+  { value: '6h', label: '6 h' },
+  { value: '24h', label: '24 h' },
+] as const satisfies readonly { value: HistoryRange; label: string }[];
+
+export const SERIES_COLORS = {
+  hitRate: '#0284c7',
+  memory: '#7c3aed',
+  models: '#0891b2',
+  predictions: '#d97706',
+  products: '#16a34a',
+  other: '#64748b',
+  threshold: '#dc2626',
+} as const;
+
+interface Point {
+  t: number;
+  hitRate: number | null;
+  lookups: number;
+  memoryMb: number | null;
+  models: number | null;
+  predictions: number | null;
+  products: number | null;
+  other: number | null;
+}
+
+function sum(record: Record<string, number>): number {
+  return Object.values(record).reduce((a, b) => a + b, 0);
+}
+
+export function toPoints(history: CacheHistory | undefined): Point[] {
+  if (!history) return [];
+  return history.buckets.map((b) => ({
+    t: b.t,
+    hitRate: b.hit_rate,
+    lookups: sum(b.hits) + sum(b.misses),
+    memoryMb: bytesToMb(b.used_memory),
+    models: b.keys?.models ?? null,
+    predictions: b.keys?.predictions ?? null,
+    products: b.keys?.products ?? null,
+    other: b.keys?.other ?? null,
+  }));
+}
+
+const tickTime = (t: number) => formatClock(t).slice(0, 5);
+const labelTime = (t: unknown) => (typeof t === 'number' ? formatClock(t) : String(t));
+
+function ChartFrame({ title, testId, empty, children }: { title: string; testId: string; empty: string | null; children: ReactNode }) {
+  return (
+    <figure data-testid={testId} className="relative min-w-0">
+      <figcaption className="mb-1 text-sm font-medium">{title}</figcaption>
+      {/* Fixed height: the page does not move when data arrives or the range changes. */}
+      <div className="h-56 text-slate-600 dark:text-slate-300">{children}</div>
+      {empty ? (
+        <p className="pointer-events-none absolute inset-x-0 top-1/2 text-center text-sm text-slate-600 dark:text-slate-300">{empty}</p>
+      ) : null}
+    </figure>
+  );
+}
+
+const chartStyle = { width: '100%', height: '100%' } as const;
+const margin = { top: 8, right: 12, bottom: 0, left: 0 };
+const xAxisProps = {
+  dataKey: 't',
+  type: 'number' as const,
+  scale: 'time' as const,
+  domain: ['dataMin', 'dataMax'] as [string, string],
+  tickFormatter: tickTime,
+  minTickGap: 40,
+  tick: { fontSize: 11 },
+  stroke: 'currentColor',
+};
+
+/** Hit rate, memory and key breakdown over time, from /api/ai/cache/history. */
+export function HistoryCharts() {
+  const [range, setRange] = useState<HistoryRange>('15m');
+  const { data, error, isLoading } = useHistory(range);
+  const { data: info } = useCacheInfo();
+  const points = useMemo(() => toPoints(data), [data]);
+
+  const hitRateLine = info?.thresholds.hit_rate_min_percent ?? 60;
+  const memoryLineMb = bytesToMb(info?.thresholds.memory_max_bytes ?? 100 * 1024 * 1024) ?? 100;
+  const loading = isLoading && !data ? 'Loading…' : null;
+  const noLookups = points.every((p) => p.lookups === 0) ? 'No cache lookups in this range yet' : null;
+  const noMemory = points.every((p) => p.memoryMb === null) ? (info?.backend === 'memory' ? 'Redis is down: no memory samples' : 'No memory samples yet') : null;
+  const noKeys = points.every((p) => p.models === null) ? 'No key samples yet' : null;
+  const maxMb = Math.max(memoryLineMb * 1.1, ...points.map((p) => p.memoryMb ?? 0));
+
+  return (
+    <section aria-labelledby="history-title" className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900">
+      <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
+        <h2 id="history-title" className="text-base font-semibold">
+          History
+        </h2>
+        <ChoiceGroup label="Range" options={RANGES} value={range} onChange={setRange} />
+      </div>
+      {error ? (
+        <p role="status" className="mb-2 text-sm font-medium text-red-700 dark:text-red-300">
+          History could not be refreshed ({error.message}){data ? '; the charts show the last answer.' : '.'}
+        </p>
+      ) : null}
+      <div className={`grid grid-cols-1 gap-6 lg:grid-cols-3 ${error ? 'opacity-60' : ''}`}>
+        <ChartFrame title={`Hit rate (line at ${hitRateLine} %)`} testId="chart-hit-rate" empty={loading ?? noLookups}>
+          <LineChart responsive style={chartStyle} data={points} margin={margin}>
+            <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
+            <XAxis {...xAxisProps} />
+            <YAxis domain={[0, 100]} unit="%" width={44} tick={{ fontSize: 11 }} stroke="currentColor" />
+            <Tooltip labelFormatter={labelTime} formatter={(v) => [formatPercent(typeof v === 'number' ? v : null), 'hit rate']} />
+            <ReferenceLine y={hitRateLine} stroke={SERIES_COLORS.threshold} strokeDasharray="4 4" ifOverflow="extendDomain" />
+            <Line type="monotone" dataKey="hitRate" name="hit rate" stroke={SERIES_COLORS.hitRate} strokeWidth={2} dot={false} connectNulls isAnimationActive={false} />
+          </LineChart>
+        </ChartFrame>
+        <ChartFrame title={`Redis memory (line at ${memoryLineMb} MB)`} testId="chart-memory" empty={loading ?? noMemory}>
+          <AreaChart responsive style={chartStyle} data={points} margin={margin}>
+            <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
+            <XAxis {...xAxisProps} />
+            <YAxis domain={[0, Math.ceil(maxMb)]} unit=" MB" width={64} tick={{ fontSize: 11 }} stroke="currentColor" />
+            <Tooltip labelFormatter={labelTime} formatter={(v) => [typeof v === 'number' ? `${v.toFixed(1)} MB` : '—', 'used memory']} />
+            <ReferenceLine y={memoryLineMb} stroke={SERIES_COLORS.threshold} strokeDasharray="4 4" />
+            <Area type="monotone" dataKey="memoryMb" name="used memory" stroke={SERIES_COLORS.memory} fill={SERIES_COLORS.memory} fillOpacity={0.2} connectNulls isAnimationActive={false} />
+          </AreaChart>
+        </ChartFrame>
+        <ChartFrame title="Keys by type" testId="chart-keys" empty={loading ?? noKeys}>
+          <AreaChart responsive style={chartStyle} data={points} margin={margin}>
+            <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
+            <XAxis {...xAxisProps} />
+            <YAxis allowDecimals={false} width={44} tick={{ fontSize: 11 }} stroke="currentColor" />
+            <Tooltip labelFormatter={labelTime} />
+            {(['models', 'predictions', 'products', 'other'] as const).map((type) => (
+              <Area
+                key={type}
+                type="stepAfter"
+                dataKey={type}
+                name={type}
+                stackId="keys"
+                stroke={SERIES_COLORS[type]}
+                fill={SERIES_COLORS[type]}
+                fillOpacity={0.35}
+                connectNulls
+                isAnimationActive={false}
+              />
+            ))}
+          </AreaChart>
+        </ChartFrame>
+      </div>
+      <ul className="mt-3 flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-600 dark:text-slate-300" aria-label="Legend of the keys chart">
+        {(['models', 'predictions', 'products', 'other'] as const).map((type) => (
+          <li key={type} className="flex items-center gap-1.5">
+            <span aria-hidden="true" className="inline-block size-2.5 rounded-sm" style={{ backgroundColor: SERIES_COLORS[type] }} />
+            {type}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,93 @@
+'use client';
+
+import { useState } from 'react';
+import type { WarmUpAccepted, WarmUpJob } from '@/lib/api-types';
+import { useAdminPost } from '../admin-token';
+import { ApiRequestError, errorMessage } from '../api-client';
+import { Banner } from '../ui/banner';
+import { formatClock, formatDuration } from '../format';
+import { useWarmUpStatus } from '../use-api';
+
+function elapsed(job: WarmUpJob): number | null {
+  if (!job.finished_at) return null;
+  return new Date(job.finished_at).getTime() - new Date(job.started_at).getTime();
+}
+
+/** Start a warm-up and follow it to the end. */
+export function WarmUpAction() {
+  const post = useAdminPost();
+  const status = useWarmUpStatus();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const job = status.data?.job ?? null;
+  const running = job?.state === 'running';
+
+  const start = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const accepted = await post<WarmUpAccepted>('/api/ai/cache/warm-up', {});
+      // Seed the status with the new job: polling continues while it runs.
+      await status.mutate({ job: accepted.job }, { revalidate: true });
+    } catch (e) {
+      if (e instanceof ApiRequestError && e.status === 409) {
+        // One is already running: follow that one instead.
+        await status.mutate();
+      } else {
+        setError(errorMessage(e));
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const percent = job && job.total > 0 ? Math.round((job.done / job.total) * 100) : 0;
+
+  return (
+    <div className="space-y-3">
+      <div className="flex flex-wrap items-center gap-3">
+        <button type="button" className="btn-primary" onClick={start} disabled={busy || running}>
+          {running ? 'Warming up…' : busy ? 'Starting…' : 'Warm up'}
+        </button>
+        <p className="text-xs text-slate-600 dark:text-slate-300">Loads every product&apos;s model and common forecasts, then the product list.</p>
+      </div>
+
+      {/* Always rendered (hidden when idle) so its appearance does not push the page around. */}
+      <div className={running ? '' : 'hidden'}>
+        <label htmlFor="warm-up-progress" className="flex justify-between text-xs font-medium">
+          <span>Warm-up progress</span>
+          <span className="tabular" data-testid="warm-up-count">
+            {job ? `${job.done} / ${job.total}` : ''}
+          </span>
+        </label>
+        <progress id="warm-up-progress" className="mt-1 h-2 w-full accent-sky-600" max={job?.total || 1} value={job?.done ?? 0}>
+          {percent} %
+        </progress>
+      </div>
+
+      <div aria-live="polite">
+        {job && job.state === 'done' ? (
+          <Banner tone={job.errors.length ? 'warning' : 'success'} title="Warm-up finished" testId="warm-up-result">
+            <p>
+              {job.done} of {job.total} tasks done in {formatDuration(elapsed(job))} ({job.trigger === 'startup' ? 'at start-up' : 'started here or by an API call'}), finished{' '}
+              {job.finished_at ? formatClock(job.finished_at) : ''}.
+              {job.errors.length ? ` ${job.errors.length} failed: ${job.errors.slice(0, 3).map((e) => `${e.task} (${e.message})`).join('; ')}` : ''}
+            </p>
+          </Banner>
+        ) : null}
+        {job && job.state === 'failed' ? (
+          <Banner tone="critical" title="Warm-up failed" testId="warm-up-failed">
+            <p>
+              Stopped after {job.done} of {job.total} tasks. {job.errors[0] ? `${job.errors[0].task}: ${job.errors[0].message}` : ''}
+            </p>
+          </Banner>
+        ) : null}
+        {error ? (
+          <Banner tone="critical" title="Warm-up could not start" testId="warm-up-error" onDismiss={() => setError(null)}>
+            <p>{error}</p>
+          </Banner>
+        ) : null}
+      </div>
+    </div>
+  );
+}

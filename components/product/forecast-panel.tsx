@@ -1,0 +1,139 @@
+'use client';
+
+import { useMemo, useState } from 'react';
+import useSWR from 'swr';
+import { Area, CartesianGrid, ComposedChart, Line, Tooltip, XAxis, YAxis } from 'recharts';
+import type { PredictionResponse, SalesHistoryResponse } from '@/lib/api-types';
+import { getJsonWithHeaders, type ApiRequestError, type JsonWithHeaders } from '../api-client';
+import { ChoiceGroup } from '../ui/choice-group';
+import { formatDuration, formatInt } from '../format';
+import { parseServerTiming, serverDurationMs } from './server-timing';
+
+export const HORIZONS = [
+  { value: 7, label: '7 d' },
+  { value: 14, label: '14 d' },
+  { value: 30, label: '30 d' },
+  { value: 90, label: '90 d' },
+] as const;
+
+type Horizon = (typeof HORIZONS)[number]['value'];
+
+export const predictKey = (product: string, days: number) => `/api/ai/predict?product=${encodeURIComponent(product)}&days=${days}`;
+const historyKey = (product: string, days: number) => `/api/ai/products/${encodeURIComponent(product)}/history?days=${days}`;
+
+interface Row {
+  date: string;
+  actual?: number;
+  yhat?: number;
+  band?: [number, number];
+}
+
+function mergeSeries(history: SalesHistoryResponse | undefined, prediction: PredictionResponse | undefined): Row[] {
+  const rows = new Map<string, Row>();
+  for (const p of history?.points ?? []) rows.set(p.date, { date: p.date, actual: p.quantity });
+  for (const f of prediction?.forecast ?? []) {
+    const row = rows.get(f.date) ?? { date: f.date };
+    row.yhat = Math.round(f.yhat * 10) / 10;
+    row.band = [Math.round(f.yhat_lower * 10) / 10, Math.round(f.yhat_upper * 10) / 10];
+    rows.set(f.date, row);
+  }
+  return [...rows.values()].sort((a, b) => a.date.localeCompare(b.date));
+}
+
+const fetchWithHeaders = <T,>(url: string) => getJsonWithHeaders<T>(url);
+
+/** The forecast chart with the recent sales it continues, and where the answer came from. */
+export function ForecastPanel({ product }: { product: string }) {
+  const [days, setDays] = useState<Horizon>(30);
+  const prediction = useSWR<JsonWithHeaders<PredictionResponse>, ApiRequestError>(predictKey(product, days), fetchWithHeaders, {
+    // A forecast is fetched on demand, not polled: a miss costs a model run.
+    revalidateOnFocus: false,
+    keepPreviousData: true,
+  });
+  const historyDays = Math.max(28, Math.min(120, days * 2));
+  const history = useSWR<SalesHistoryResponse, ApiRequestError>(historyKey(product, historyDays), { revalidateOnFocus: false, keepPreviousData: true });
+
+  const rows = useMemo(() => mergeSeries(history.data, prediction.data?.body), [history.data, prediction.data]);
+  const xCache = prediction.data?.headers.get('x-cache')?.toUpperCase() ?? null;
+  const serverMs = serverDurationMs(parseServerTiming(prediction.data?.headers.get('server-timing') ?? null));
+  const total = prediction.data?.body.forecast.reduce((sum, f) => sum + f.yhat, 0);
+  const loading = prediction.isLoading && !prediction.data;
+
+  return (
+    <section aria-labelledby="forecast-title" className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900">
+      <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
+        <h2 id="forecast-title" className="text-base font-semibold">
+          Forecast
+        </h2>
+        <ChoiceGroup label="Horizon" options={HORIZONS} value={days} onChange={setDays} />
+      </div>
+
+      <dl className="mb-3 grid grid-cols-2 gap-3 text-sm sm:grid-cols-4">
+        <div>
+          <dt className="text-xs text-slate-600 dark:text-slate-300">Served from</dt>
+          <dd>
+            <span
+              data-testid="cache-status"
+              className={`inline-block min-w-12 rounded px-1.5 py-0.5 text-center text-xs font-bold ${
+                xCache === 'HIT'
+                  ? 'bg-emerald-100 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200'
+                  : 'bg-amber-100 text-amber-950 dark:bg-amber-950 dark:text-amber-200'
+              }`}
+            >
+              {prediction.isValidating && !prediction.data ? '…' : (xCache ?? '—')}
+            </span>
+            <span className="ml-1 text-xs text-slate-600 dark:text-slate-300">{xCache === 'HIT' ? 'cache' : xCache === 'MISS' ? 'computed' : ''}</span>
+          </dd>
+        </div>
+        <div>
+          <dt className="text-xs text-slate-600 dark:text-slate-300">Server time</dt>
+          <dd className="tabular" data-testid="server-time">{formatDuration(serverMs)}</dd>
+        </div>
+        <div>
+          <dt className="text-xs text-slate-600 dark:text-slate-300">Round trip</dt>
+          <dd className="tabular">{formatDuration(prediction.data?.elapsedMs)}</dd>
+        </div>
+        <div>
+          <dt className="text-xs text-slate-600 dark:text-slate-300">Total forecast</dt>
+          <dd className="tabular" data-testid="forecast-total">
+            {total === undefined ? '—' : `${formatInt(total)} units / ${prediction.data?.body.days} d`}
+          </dd>
+        </div>
+      </dl>
+
+      {prediction.error ? (
+        <p role="alert" className="mb-2 text-sm font-medium text-red-700 dark:text-red-300" data-testid="forecast-error">
+          Forecast unavailable: {prediction.error.message}
+        </p>
+      ) : null}
+
+      <figure data-testid="forecast-chart" className="relative">
+        <figcaption className="sr-only">
+          Daily units sold over the last {historyDays} days and forecast for the next {days} days with an 80 % interval
+        </figcaption>
+        <div className={`h-72 text-slate-600 sm:h-80 dark:text-slate-300 ${prediction.isValidating && prediction.data ? 'opacity-70' : ''}`}>
+          <ComposedChart responsive style={{ width: '100%', height: '100%' }} data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
+            <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
+            <XAxis dataKey="date" tick={{ fontSize: 11 }} minTickGap={32} stroke="currentColor" tickFormatter={(d: string) => d.slice(5)} />
+            <YAxis width={48} tick={{ fontSize: 11 }} stroke="currentColor" />
+            <Tooltip
+              formatter={(value, name) =>
+                Array.isArray(value) ? [`${value[0]} – ${value[1]}`, name] : [typeof value === 'number' ? value.toFixed(1) : String(value), name]
+              }
+            />
+            <Area dataKey="band" name="80 % interval" stroke="none" fill="#0284c7" fillOpacity={0.2} isAnimationActive={false} connectNulls={false} />
+            <Line dataKey="actual" name="sold" stroke="#475569" strokeWidth={1.5} dot={false} isAnimationActive={false} connectNulls={false} />
+            <Line dataKey="yhat" name="forecast" stroke="#0284c7" strokeWidth={2} dot={false} isAnimationActive={false} connectNulls={false} />
+          </ComposedChart>
+        </div>
+        {loading ? <p className="pointer-events-none absolute inset-x-0 top-1/2 text-center text-sm">Computing forecast…</p> : null}
+      </figure>
+      <ul className="mt-2 flex flex-wrap gap-x-4 text-xs text-slate-600 dark:text-slate-300" aria-label="Legend">
+        <li className="flex items-center gap-1.5"><span aria-hidden="true" className="inline-block h-0.5 w-4 bg-slate-600" />sold</li>
+        <li className="flex items-center gap-1.5"><span aria-hidden="true" className="inline-block h-0.5 w-4 bg-sky-600" />forecast</li>
+        <li className="flex items-center gap-1.5"><span aria-hidden="true" className="inline-block size-2.5 bg-sky-600/30" />80 % interval</li>
+      </ul>
+      {history.error ? <p className="mt-1 text-xs text-slate-600 dark:text-slate-300">Sales history unavailable: {history.error.message}</p> : null}
+    </section>
+  );
+}

@@ -1,0 +1,67 @@
+'use client';
+
+/**
+ * SWR hooks for the API the dashboard reads. Components that need the same data call the same hook with the same
+ * key, so one poll serves them all (SWR dedupes by key). SWR schedules the next poll only after the previous one
+ * settled, so a slow server gets fewer requests, never a pile of overlapping ones; polling stops while the tab is
+ * hidden (refreshWhenHidden: false in Providers).
+ */
+import useSWR from 'swr';
+import type { CacheHistory, CacheInfo, HealthReport, HistoryRange, ModelInfoResponse, ProductsResponse, WarmUpStatus } from '@/lib/api-types';
+import { ApiRequestError, getJson } from './api-client';
+import { usePollMs } from './providers';
+
+export const INFO_URL = '/api/ai/cache/info';
+export const HEALTH_URL = '/api/ai/health';
+export const PRODUCTS_URL = '/api/ai/products';
+export const WARMUP_URL = '/api/ai/cache/warm-up';
+export const historyUrl = (range: HistoryRange) => `/api/ai/cache/history?range=${range}`;
+export const modelUrl = (product: string) => `/api/ai/models/${encodeURIComponent(product)}`;
+
+export function useCacheInfo() {
+  const pollMs = usePollMs();
+  return useSWR<CacheInfo, ApiRequestError>(INFO_URL, { refreshInterval: pollMs });
+}
+
+/** Health answers 503 with a full report when unhealthy: that is data to show, not a fetch error. */
+async function getHealth(url: string): Promise<HealthReport> {
+  try {
+    return await getJson<HealthReport>(url);
+  } catch (error) {
+    if (error instanceof ApiRequestError && error.status === 503 && isHealthReport(error.body)) return error.body;
+    throw error;
+  }
+}
+
+function isHealthReport(body: unknown): body is HealthReport {
+  return typeof body === 'object' && body !== null && 'status' in body && 'cache' in body;
+}
+
+export function useHealth() {
+  const pollMs = usePollMs();
+  return useSWR<HealthReport, ApiRequestError>(HEALTH_URL, getHealth, { refreshInterval: pollMs });
+}
+
+export function useHistory(range: HistoryRange) {
+  const pollMs = usePollMs();
+  // Keep the previous range's points on screen while the new range loads: no flash of an empty chart.
+  return useSWR<CacheHistory, ApiRequestError>(historyUrl(range), { refreshInterval: pollMs, keepPreviousData: true });
+}
+
+export function useProducts() {
+  const pollMs = usePollMs();
+  // The list changes rarely (a retrain bumps a version): poll it far less often than the live numbers.
+  return useSWR<ProductsResponse, ApiRequestError>(PRODUCTS_URL, { refreshInterval: pollMs * 6 });
+}
+
+export function useModelInfo(product: string) {
+  return useSWR<ModelInfoResponse, ApiRequestError>(modelUrl(product));
+}
+
+/** Warm-up progress: polled while a job runs, then left alone. */
+export function useWarmUpStatus() {
+  const pollMs = usePollMs();
+  return useSWR<WarmUpStatus, ApiRequestError>(WARMUP_URL, {
+    refreshInterval: (latest) => (latest?.job?.state === 'running' ? Math.min(pollMs, 1000) : 0),
+  });
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Benchmarks (not tests): `npm run bench` runs every part, `npm run bench -- <part> [--quick]` one part.
+# Parts: peers | seed | scale | http. Each starts its own redis-server on a free port (never 6379), prints
+# tables, writes bench/results/<part>.json and regenerates BENCHMARKS.md.
+# Node runs on core 0 and Redis on core 1 (taskset) when the machine has two cores or more.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+export NEXT_TELEMETRY_DISABLED=1
+
+ensure_node_modules
+ensure_apt redis-server redis-server
+
+pin=()
+if command -v taskset >/dev/null 2>&1 && [ "$(nproc)" -ge 2 ]; then pin=(taskset -c 0); fi
+log "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+exec "${pin[@]}" node --expose-gc --import tsx bench/run.ts "$@"

@@ -1,0 +1,104 @@
+// Smoke test of the benchmark harness (bench code is code): workload shape, value checks, stats, result files.
+// It measures nothing and asserts on no timing.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { hotKeyCount, makeForecast, makeWorkload, valueEqualsFactory, valueMatchesKey, zipfCdf, zipfSample } from '../bench/lib/workload';
+import { median, percentiles, spread } from '../bench/lib/stats';
+import { goalsTable, readResult, renderMarkdownTable, writeResult, type BenchResult } from '../bench/lib/results';
+
+describe('bench workload', () => {
+  it('draws Zipf(s=1): rank r is about (r+1)× rarer than rank 0', () => {
+    const cdf = zipfCdf(10_000, 1);
+    const ranks = zipfSample(cdf, 400_000, 7);
+    const counts = new Map<number, number>();
+    for (const r of ranks) counts.set(r, (counts.get(r) ?? 0) + 1);
+    const c0 = counts.get(0)!;
+    expect(c0 / counts.get(1)!).toBeGreaterThan(1.8);
+    expect(c0 / counts.get(1)!).toBeLessThan(2.2);
+    expect(c0 / counts.get(9)!).toBeGreaterThan(8);
+    expect(c0 / counts.get(9)!).toBeLessThan(12);
+    // rank 0 carries 1/H(10000) ≈ 10.2 % of the requests
+    expect(c0 / ranks.length).toBeCloseTo(1 / 9.7876, 2);
+    expect(ranks.reduce((m, r) => Math.max(m, r), 0)).toBeLessThan(10_000);
+    expect(ranks.reduce((m, r) => Math.min(m, r), 1e9)).toBe(0);
+  });
+
+  it('prefills the smallest set of hottest keys that carries 90 % of requests', () => {
+    const cdf = zipfCdf(10_000, 1);
+    const k = hotKeyCount(cdf, 0.9);
+    expect(cdf[k - 1]).toBeGreaterThanOrEqual(0.9);
+    expect(cdf[k - 2]).toBeLessThan(0.9);
+    const w = makeWorkload({ length: 200_000, seed: 3 });
+    expect(w.hotKeys).toBe(k);
+    const hits = w.ranks.reduce((n, r) => n + (r < w.hotKeys ? 1 : 0), 0) / w.ranks.length;
+    expect(hits).toBeGreaterThan(0.89);
+    expect(hits).toBeLessThan(0.91);
+  });
+
+  it('is the same sequence for the same seed and a different one for another seed', () => {
+    const a = makeWorkload({ length: 1000, seed: 42 }).ranks;
+    const b = makeWorkload({ length: 1000, seed: 42 }).ranks;
+    const c = makeWorkload({ length: 1000, seed: 43 }).ranks;
+    expect(Buffer.from(a.buffer).equals(Buffer.from(b.buffer))).toBe(true);
+    expect(Buffer.from(a.buffer).equals(Buffer.from(c.buffer))).toBe(false);
+  });
+
+  it('builds ~3 KB 30-day forecasts tied to their key', () => {
+    const v = makeForecast('ours:fc:12');
+    const bytes = Buffer.byteLength(JSON.stringify(v));
+    expect(bytes).toBeGreaterThan(2500);
+    expect(bytes).toBeLessThan(4000);
+    expect(v.predictions).toHaveLength(30);
+    expect(makeForecast('ours:fc:12')).toEqual(v);
+    expect(valueMatchesKey('ours:fc:12', v)).toBe(true);
+    expect(valueMatchesKey('ours:fc:13', v)).toBe(false);
+    expect(valueMatchesKey('ours:fc:12', null)).toBe(false);
+    expect(valueMatchesKey('ours:fc:12', { ...v, predictions: v.predictions.slice(1) })).toBe(false);
+    expect(valueEqualsFactory('ours:fc:12', JSON.parse(JSON.stringify(v)))).toBe(true);
+    const tampered = structuredClone(v);
+    tampered.predictions[3].yhat += 1;
+    expect(valueEqualsFactory('ours:fc:12', tampered)).toBe(false);
+    expect(valueMatchesKey('ours:fc:12', tampered)).toBe(true); // the cheap check can't see it; the sampled deep check does
+  });
+});
+
+describe('bench stats and results', () => {
+  it('computes median, spread and nearest-rank percentiles', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 2, 3])).toBe(2.5);
+    expect(spread([5, 1, 3])).toEqual({ median: 3, min: 1, max: 5, runs: [5, 1, 3] });
+    const buf = new Float64Array(200);
+    for (let i = 0; i < 100; i++) buf[i] = 100 - i; // 100..1, rest unused
+    expect(percentiles(buf, 100, [50, 99, 100])).toEqual([50, 99, 100]);
+  });
+
+  it('writes a result file that reads back, and renders goals with PASS/MISS', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-results-'));
+    const result: BenchResult = {
+      name: 'demo',
+      title: 'Demo',
+      env: {
+        date: new Date(0).toISOString(), node: process.version, redis: '7.0.15', os: 'linux', cpuModel: 'cpu', cores: 2, memoryGiB: 24,
+        loadavgBefore: [0.1, 0.2, 0.3], pinning: { node: '0', redis: '1' }, gitCommit: 'abc', command: 'npm run bench -- demo',
+      },
+      config: { rounds: 3 },
+      tables: [{ title: 'T', columns: ['a', 'b|c'], rows: [['x', '1']] }],
+      goals: [
+        { name: 'fast', target: '≥ 2×', actual: '2.5×', pass: true },
+        { name: 'slow', target: '≥ 3×', actual: '1.2×', pass: false },
+      ],
+      figures: { opsPerSec: spread([1, 2, 3]) },
+      durationSec: 1,
+    };
+    writeResult(result, dir);
+    expect(fs.readdirSync(dir)).toEqual(['demo.json']);
+    expect(readResult('demo', dir)).toEqual(result);
+    const md = renderMarkdownTable(goalsTable(result.goals));
+    expect(md).toContain('| fast | ≥ 2× | 2.5× | PASS |');
+    expect(md).toContain('| slow | ≥ 3× | 1.2× | MISS |');
+    expect(renderMarkdownTable(result.tables[0])).toContain('b\\|c');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
