@@ -8,7 +8,6 @@ import type { ModelSummary } from './model-store';
 import { fitModel, rebuildModel, rebuildModelWith, type LiveModel } from './prophet-model';
 import { loadedProphetRuntime, prophetRuntime } from './prophet-runtime';
 import type { ProductRecord } from './sales-store';
-import { lockOf } from './training-lock';
 import { TrainingWorker } from './training-worker';
 
 export interface RetrainResult {
@@ -173,7 +172,7 @@ export class ForecastingService {
   async retrain(product: string): Promise<RetrainResult> {
     this.forecaster.requireProduct(product);
     const before = this.forecaster.models.latestVersion(product);
-    const artifact = await lockOf(this.system())(this.lockName(product), TRAINING_LOCK_TTL_MS, async () => {
+    const artifact = await this.system().lock(this.lockName(product), TRAINING_LOCK_TTL_MS, async () => {
       const current = this.forecaster.models.latestVersion(product);
       if (current !== null && current !== before) return this.forecaster.models.latestArtifact(product)!;
       return this.forecaster.train(product);
@@ -212,7 +211,7 @@ export class ForecastingService {
     let artifact: ModelArtifact | null = models.latestArtifact(product);
     if (!artifact) {
       let trained = false;
-      artifact = await lockOf(this.system())(this.lockName(product), TRAINING_LOCK_TTL_MS, async () => {
+      artifact = await this.system().lock(this.lockName(product), TRAINING_LOCK_TTL_MS, async () => {
         const existing = models.latestArtifact(product);
         if (existing) return existing;
         trained = true;
@@ -250,6 +249,13 @@ export function getForecastingService(): ForecastingService {
     g.__forecastingService = new ForecastingService(db);
   }
   return g.__forecastingService;
+}
+
+/** Replaces the process-wide service (tests of the route handlers); returns the previous one, which the caller closes. */
+export function setForecastingServiceForTests(service: ForecastingService | undefined): ForecastingService | undefined {
+  const previous = g.__forecastingService;
+  g.__forecastingService = service;
+  return previous;
 }
 
 /** A service over the given database (tests, tools); the caller closes it. Fits run in-process unless `fit` says otherwise. */
