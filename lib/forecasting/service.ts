@@ -5,7 +5,7 @@ import { seedDemoHistoryIfEmpty } from './demo-seed';
 import { assertForecastDays, Forecaster, type FitRunner, type Prediction } from './forecaster';
 import { parseModelArtifact, type ModelArtifact, type ModelOptions } from './model-artifact';
 import type { ModelSummary } from './model-store';
-import { fitModel, rebuildModel, rebuildModelWith, type LiveModel } from './prophet-model';
+import { rebuildModel, rebuildModelWith, type LiveModel } from './prophet-model';
 import { loadedProphetRuntime, prophetRuntime } from './prophet-runtime';
 import type { ProductRecord } from './sales-store';
 import { TrainingWorker } from './training-worker';
@@ -258,8 +258,11 @@ export function setForecastingServiceForTests(service: ForecastingService | unde
   return previous;
 }
 
-/** A service over the given database (tests, tools); the caller closes it. Fits run in-process unless `fit` says otherwise. */
+/**
+ * A service over the given database (tests, tools, benchmarks); the caller closes it (and its database and cache
+ * system). Fits run in a worker thread unless `fit` says otherwise (e.g. `fitModel` to fit in the calling thread).
+ */
 export function createForecastingService(options: ForecastingServiceOptions & { db: SqliteDatabase }): ForecastingService {
   const { db, ...rest } = options;
-  return new ForecastingService(db, { fit: fitModel, ...rest });
+  return new ForecastingService(db, rest);
 }
