@@ -54,12 +54,11 @@ function wrap<A extends unknown[], R>(
 ): CachedFunction<A, R> {
   const t = TYPE_INDEX[plan.type];
 
-  async function slow(sys: CacheSystem, key: string, args: A, start: number): Promise<Detailed<R>> {
+  function slow(sys: CacheSystem, key: string, args: A, start: number): Promise<Detailed<R>> {
     const inflight = sys.inflight.get(key) as Promise<Detailed<R>> | undefined;
     if (inflight) {
       sys.stats.miss(t);
-      const r = await inflight;
-      return { value: r.value, cached: false, tier: null };
+      return inflight.then(joined);
     }
     const p = (async (): Promise<Detailed<R>> => {
       if (!plan.l1Only) {
@@ -92,14 +91,18 @@ function wrap<A extends unknown[], R>(
       sys.stats.computed(t, costMs);
       if (sys.events.listening.compute) sys.events.emit('compute', { type: plan.type, key, durationMs: costMs, error: false });
       if (value !== undefined) {
+        // The caller gets the value without waiting for Redis' reply to the SET: L1 already holds it, and a later
+        // GET on the same connection is ordered after the SET. Failures are handled inside set (breaker).
         try {
-          await sys.cache.set(key, value, plan.ttl(sys), {
-            type: plan.type,
-            l1Only: plan.l1Only,
-            freeze: plan.freeze,
-            costMs,
-            ...(plan.codec ? { l2Value: plan.codec.toCache(value) } : {}),
-          });
+          sys.cache
+            .set(key, value, plan.ttl(sys), {
+              type: plan.type,
+              l1Only: plan.l1Only,
+              freeze: plan.freeze,
+              costMs,
+              ...(plan.codec ? { l2Value: plan.codec.toCache(value) } : {}),
+            })
+            .catch((err: Error) => sys.log.warn({ component: 'cache', key, err: err.message }, 'value could not be cached'));
         } catch (err) {
           sys.log.warn({ component: 'cache', key, err: (err as Error).message }, 'value could not be cached');
         }
@@ -107,11 +110,11 @@ function wrap<A extends unknown[], R>(
       return { value, cached: false, tier: null };
     })();
     sys.inflight.set(key, p);
-    try {
-      return await p;
-    } finally {
-      sys.inflight.delete(key);
-    }
+    const done = () => {
+      if (sys.inflight.get(key) === p) sys.inflight.delete(key);
+    };
+    p.then(done, done);
+    return p;
   }
 
   function run(args: A): Promise<Detailed<R>> | Detailed<R> {
@@ -158,6 +161,11 @@ function wrap<A extends unknown[], R>(
   };
   Object.defineProperty(wrapped, 'name', { value: `cached(${fn.name || 'anonymous'})` });
   return wrapped;
+}
+
+/** What a caller that joined another's computation gets: the value, reported as computed (not cached). */
+function joined<R>(d: Detailed<R>): Detailed<R> {
+  return { value: d.value, cached: false, tier: null };
 }
 
 function valueOf<R>(d: Detailed<R>): R {
