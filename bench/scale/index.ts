@@ -16,6 +16,7 @@ import { startPrivateRedis } from '../lib/redis-server';
 import { captureEnvironment, goalsTable, printTables, type Goal, type Table } from '../lib/results';
 import { fmtInt, fmtMs, fmtRatio, median, spread, type Spread } from '../lib/stats';
 import { timeCalls } from '../lib/timing';
+import { ensureBuild, startNext, type NextServer } from '../lib/next-server';
 
 const TARGET = 'Pão de Açúcar';
 const TARGET_PREDICTIONS = 60; // the product being cleared: its model + 60 cached forecasts
@@ -49,6 +50,10 @@ async function fill(system: CacheSystem, keys: Generator<string>, count: number)
   }
 }
 
+function targetKeys(system: CacheSystem): string[] {
+  return [system.keys.model(TARGET), ...Array.from({ length: TARGET_PREDICTIONS }, (_, i) => system.keys.prediction(TARGET, i + 1, undefined, 1))];
+}
+
 /** The cleared product's keys, written through the library's own API (as the service would). */
 async function writeTarget(system: CacheSystem): Promise<void> {
   await system.models.setModel(TARGET, { artifact: 'stand-in' });
@@ -67,11 +72,33 @@ export const scale: BenchPart = {
     const env = captureEnvironment({ redis: redis.version, nodeCore: currentAffinity(), redisCore: String(redis.core ?? 'unpinned'), command });
     const system = createCacheSystem({ env: { LOG_LEVEL: 'silent' }, logger: pino({ level: 'silent' }), redis: { host: '127.0.0.1', port: redis.port } });
     const info = infoOf(system);
-    const rows: { keys: number; dbsize: number; infoMs: Spread | null; clearMs: Spread; removed: number[]; fillSec: number }[] = [];
+    let server: NextServer | null = null;
+    let serverNote = '';
+    const rows: { keys: number; dbsize: number; infoMs: Spread | null; httpInfoMs: number | null; infoDuringPassMs: number | null; passMs: number | null; countedKeys: number | null; clearMs: Spread; removed: number[]; fillSec: number }[] = [];
     let memory: { what: string; jsonBytes: number; redisBytes: number }[] = [];
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-scale-'));
     try {
       await system.healthCheck();
+      // The HTTP route, when the app has it: a production server on the same Redis (core 0, like this process).
+      try {
+        ensureBuild();
+        server = await startNext({
+          env: { REDIS_HOST: '127.0.0.1', REDIS_PORT: String(redis.port), DATABASE_PATH: path.join(work, 'server.db'), LOG_LEVEL: 'warn', LOG_FILE: path.join(work, 'server.log'), CACHE_AUTO_WARMUP: 'false' },
+          core: 0,
+          readyPath: '/',
+          logFile: path.join(work, 'next.log'),
+        });
+        const probe = await fetch(server.url + '/api/ai/cache/info');
+        await probe.arrayBuffer();
+        if (probe.status !== 200) {
+          serverNote = `GET /api/ai/cache/info answered ${probe.status}`;
+          await server.stop();
+          server = null;
+        }
+      } catch (err) {
+        serverNote = `no HTTP figure: ${(err as Error).message}`;
+        server = null;
+      }
       // Bytes per cached model and prediction: a real trained model and a real 30-day forecast.
       const db = openDatabase(path.join(work, 'sales.db'));
       const f = new Forecaster({ db, fit: fitModel });
@@ -103,11 +130,41 @@ export const scale: BenchPart = {
         await writeTarget(system);
         const dbsize = await system.client.dbsize();
         let infoMs: Spread | null = null;
+        let infoDuringPassMs: number | null = null;
+        let passMs: number | null = null;
+        let countedKeys: number | null = null;
         if (info) {
+          // Steady state: key counts fresh (one counting pass done), no pass running.
+          await system.keyCounter.refresh();
           await timeCalls(10, () => info()); // warm-up
           const per = [];
           for (let r = 0; r < 3; r++) per.push(median(await timeCalls(infoCalls, () => info())));
           infoMs = spread(per);
+          countedKeys = ((await info()) as { total_keys?: number }).total_keys ?? null;
+          // While a background counting pass (SCAN of the whole prefix) runs in the same process.
+          const p0 = performance.now();
+          let passDone = false;
+          const pass = system.keyCounter.refresh().then(() => {
+            passDone = true;
+            passMs = performance.now() - p0;
+          });
+          const during: number[] = [];
+          while (!passDone) during.push(...(await timeCalls(1, () => info())));
+          await pass;
+          infoDuringPassMs = median(during);
+        }
+        let httpInfoMs: number | null = null;
+        if (server) {
+          const url = server.url + '/api/ai/cache/info';
+          const get = async () => {
+            const r = await fetch(url);
+            return (await r.json()) as { total_keys?: number };
+          };
+          // Let the server's own key-count pass finish (its counts match the keyspace), then time.
+          const end = Date.now() + 60_000;
+          while (Date.now() < end && Math.abs(((await get()).total_keys ?? 0) - dbsize) > dbsize * 0.01) await new Promise((r) => setTimeout(r, 200));
+          await timeCalls(10, get);
+          httpInfoMs = median(await timeCalls(infoCalls, get));
         }
         const clearTimes: number[] = [];
         const removed: number[] = [];
@@ -118,12 +175,13 @@ export const scale: BenchPart = {
           clearTimes.push(performance.now() - c0);
           removed.push(r.removed);
         }
-        const after = await system.client.dbsize();
-        if (dbsize - after !== TARGET_PREDICTIONS + 1) throw new Error(`clear removed ${dbsize - after} keys, expected ${TARGET_PREDICTIONS + 1}`);
-        rows.push({ keys: size, dbsize, infoMs, clearMs: spread(clearTimes), removed, fillSec });
+        const left = await system.client.exists(...targetKeys(system));
+        if (left !== 0 || removed.some((n) => n !== TARGET_PREDICTIONS + 1)) throw new Error(`clear left ${left} of the product's keys; removed ${removed.join(', ')}, expected ${TARGET_PREDICTIONS + 1}`);
+        rows.push({ keys: size, dbsize, infoMs, httpInfoMs, infoDuringPassMs, passMs, countedKeys, clearMs: spread(clearTimes), removed, fillSec });
         console.log(`  ${fmtInt(size)} keys: filled in ${fillSec.toFixed(1)} s, info ${infoMs ? fmtMs(infoMs.median) : 'n/a'}, clear ${fmtMs(median(clearTimes))}`);
       }
     } finally {
+      await server?.stop();
       await system.close();
       await redis.stop();
       fs.rmSync(work, { recursive: true, force: true });
@@ -135,16 +193,23 @@ export const scale: BenchPart = {
     const tables: Table[] = [
       {
         title: `getCacheInfo() and clear({ product }) as the keyspace grows (product cleared: ${TARGET_PREDICTIONS + 1} keys; median (min–max))`,
-        columns: ['keys under the prefix', 'getCacheInfo()', 'min–max', 'clear one product', 'min–max', 'removed'],
+        columns: ['keys in Redis', 'getCacheInfo()', 'min–max', 'GET /api/ai/cache/info', 'info during a count pass', 'count pass', 'clear one product', 'min–max', 'removed'],
         rows: rows.map((r) => [
           fmtInt(r.dbsize),
           r.infoMs ? fmtMs(r.infoMs.median) : 'not on main yet',
           r.infoMs ? `${fmtMs(r.infoMs.min)}–${fmtMs(r.infoMs.max)}` : '',
+          r.httpInfoMs === null ? 'n/a' : fmtMs(r.httpInfoMs),
+          r.infoDuringPassMs === null ? '' : fmtMs(r.infoDuringPassMs),
+          r.passMs === null ? '' : fmtMs(r.passMs),
           fmtMs(r.clearMs.median),
           `${fmtMs(r.clearMs.min)}–${fmtMs(r.clearMs.max)}`,
           [...new Set(r.removed)].join(', '),
         ]),
-        note: `getCacheInfo(): median of ${infoCalls} sequential calls, 3 rounds. clear: ${clears} clears per size, the product's keys rewritten through the library before each.`,
+        note: `getCacheInfo(): median of ${infoCalls} sequential calls, 3 rounds, with fresh key counts (no count pass running). ` +
+          '"info during a count pass": median of the calls made while the library\'s background key-count pass (a SCAN of the prefix, ' +
+          'at most once per 15 s across instances) runs in the same process; "count pass": how long that pass took. ' +
+          `GET /api/ai/cache/info: median of ${infoCalls} sequential requests to \`next start\` on the same Redis, after its own count pass${serverNote ? ` (${serverNote})` : ''}. ` +
+          `clear: ${clears} clears per size, the product's keys rewritten through the library before each.`,
       },
       {
         title: 'Bytes per cached value: Redis MEMORY USAGE (key + value + overhead) next to the JSON size',
@@ -161,7 +226,17 @@ export const scale: BenchPart = {
         actual: `${fmtRatio(growth)} (${fmtMs(first.infoMs.median)} → ${fmtMs(last.infoMs.median)})`,
         pass: growth <= 2,
       });
-    } else goals.push({ name: 'getCacheInfo() flat as keys grow', target: '≤ 2× (flat)', actual: 'getCacheInfo() not on main yet', pass: null });
+    }
+    const h0 = first.httpInfoMs;
+    const h1 = last.httpInfoMs;
+    if (h0 !== null && h1 !== null)
+      goals.push({
+        name: `GET /api/ai/cache/info flat from ${fmtInt(first.dbsize)} to ${fmtInt(last.dbsize)} keys`,
+        target: '≤ 2× (flat)',
+        actual: `${fmtRatio(h1 / h0)} (${fmtMs(h0)} → ${fmtMs(h1)})`,
+        pass: h1 / h0 <= 2,
+      });
+    if (!first.infoMs) goals.push({ name: 'getCacheInfo() flat as keys grow', target: '≤ 2× (flat)', actual: 'getCacheInfo() not on main yet', pass: null });
     goals.push({
       name: `clear one product, ${fmtInt(last.dbsize)} keys (reported)`,
       target: 'report',

@@ -9,8 +9,8 @@
  *   A timed-out command is not cancelled by Redis; see `redis-cache.ts` for why a late write is harmless.
  * - `retryStrategy`: capped exponential backoff with jitter. REDIS_RETRY_ON_TIMEOUT=false turns automatic
  *   reconnection off; the circuit breaker's probe then reconnects explicitly on its own schedule.
- * - `enableAutoPipelining`: commands issued in the same tick share one write — the hot GET stays one round trip
- *   and concurrent lookups batch for free.
+ * - no auto-pipelining: it defers every command to `setImmediate`, which measured 2× slower for a lone GET
+ *   (the common case) and no faster at 50 concurrent lookups; each command is written at once (Nagle off).
  */
 import { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -34,7 +34,7 @@ export function createRedisClient(cfg: CacheConfig['redis'], role: string): Redi
     commandTimeout: cfg.commandTimeoutMs,
     connectTimeout: cfg.connectTimeoutMs,
     socketTimeout: cfg.socketTimeoutMs,
-    enableAutoPipelining: true,
+    enableAutoPipelining: false,
     connectionName: `ai_cache:${role}`,
     username: cfg.username,
     password: cfg.password,
@@ -47,7 +47,7 @@ export function createRedisClient(cfg: CacheConfig['redis'], role: string): Redi
     return new Cluster(cfg.clusterNodes, {
       lazyConnect: true,
       enableOfflineQueue: false,
-      enableAutoPipelining: true,
+      enableAutoPipelining: false,
       scaleReads: 'master',
       maxRedirections: 4,
       clusterRetryStrategy: (times: number) => (cfg.retryOnTimeout ? Math.min(100 * 2 ** Math.min(times, 5), 2000) : null),

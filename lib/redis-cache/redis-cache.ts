@@ -147,6 +147,7 @@ export class RedisCache {
       this.d.log.warn({ component: 'cache', key, err: (err as Error).message }, 'cache value could not be decoded; treated as a miss');
       return undefined;
     }
+    if (this.d.memory.maxEntries === 0) return value; // L1 off: nothing to share, nothing to freeze
     if (opts?.freeze !== false) deepFreeze(value);
     this.d.memory.set(key, {
       value,
@@ -170,7 +171,7 @@ export class RedisCache {
     const type = opts?.type ?? this.d.keys.typeOf(key) ?? 'other';
     const l1Only = opts?.l1Only === true;
     const text = l1Only ? null : encode(opts && 'l2Value' in opts ? opts.l2Value : value);
-    if (opts?.freeze !== false) deepFreeze(value);
+    if (opts?.freeze !== false && this.d.memory.maxEntries > 0) deepFreeze(value);
     const now = Date.now();
     const b = this.d.breaker;
     let redisUp = b.state === 'closed';

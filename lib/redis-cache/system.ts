@@ -234,10 +234,11 @@ export class CacheSystem {
     });
     sub.on('message', (channel: string, message: string) => {
       if (channel !== this.channel) return;
+      // Format "<instance id>\n<target JSON>": our own echoes are dropped without parsing.
+      const nl = message.indexOf('\n');
+      if (nl < 0 || message.slice(0, nl) === this.instanceId) return;
       try {
-        const msg = JSON.parse(message) as { src: string; t: InvalidationTarget };
-        if (msg.src === this.instanceId) return;
-        this.cache.applyRemote(msg.t);
+        this.cache.applyRemote(parseTarget(message.slice(nl + 1)));
       } catch {
         this.log.warn({ component: 'cache' }, 'malformed invalidation message ignored');
       }
@@ -253,7 +254,7 @@ export class CacheSystem {
 
   private publish(target: InvalidationTarget): void {
     if (this.breaker.state !== 'closed') return;
-    this.client.publish(this.channel, JSON.stringify({ src: this.instanceId, t: target })).catch((err: Error) => {
+    this.client.publish(this.channel, this.instanceId + '\n' + JSON.stringify(target)).catch((err: Error) => {
       this.log.debug({ component: 'cache', target: describeTarget(target), err: err.message }, 'invalidation broadcast failed');
     });
   }
@@ -411,6 +412,25 @@ export class CacheSystem {
     };
     await Promise.all([quit(this.client), quit(this.subscriber)]);
   }
+}
+
+/** Validates an invalidation message from the channel (another instance, or anything else that publishes there). */
+function parseTarget(json: string): InvalidationTarget {
+  const t = JSON.parse(json) as InvalidationTarget;
+  switch (t?.kind) {
+    case 'keys':
+      if (Array.isArray(t.keys) && t.keys.every((k) => typeof k === 'string')) return t;
+      break;
+    case 'product':
+      if (typeof t.product === 'string') return t;
+      break;
+    case 'type':
+      if (CACHE_TYPES.includes(t.type)) return t;
+      break;
+    case 'all':
+      return t;
+  }
+  throw new TypeError('malformed invalidation');
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
