@@ -84,11 +84,13 @@ function durationSeconds(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value / 1000 : null;
 }
 
+/** The cache describes a target as "all", a type name, "product <name>", "key <key>" or "<n> keys". */
 function invalidationScope(event: Record<string, unknown>): string {
   const target = event.target;
-  if (typeof event.product === 'string') return 'product';
+  if (typeof target !== 'string') return 'other';
   if (target === 'all') return 'all';
   if (target === 'models' || target === 'predictions' || target === 'products' || target === 'other') return 'type';
-  if (typeof target === 'string') return 'product';
+  if (target.startsWith('product ')) return 'product';
+  if (target.startsWith('key ') || target.endsWith(' keys')) return 'keys';
   return 'other';
 }

@@ -29,8 +29,8 @@ describe('metrics', () => {
     events.emit('lookup', { type: 'Pão de Açúcar', result: 'weird', durationMs: 'x' }); // never a new label value
     events.emit('compute', { type: 'models', durationMs: 250 });
     events.emit('backend', { backend: 'memory' });
-    events.emit('invalidate', { target: 'Bolo', removed: 3, remote: false });
-    events.emit('invalidate', { target: 'Bolo', removed: 0, remote: true }); // another instance's: not counted twice
+    events.emit('invalidate', { target: 'product Bolo', removed: 3, remote: false });
+    events.emit('invalidate', { target: 'product Bolo', removed: 0, remote: true }); // another instance's: not counted twice
     events.emit('invalidate', { target: 'all', removed: 9, remote: false });
 
     const text = await appMetrics().registry.metrics();

@@ -3,7 +3,7 @@ import type { ClearResult } from '@/lib/api-types';
 import { resolveClearTarget } from '@/lib/http/clear-target';
 import { withDeadline } from '@/lib/http/deadline';
 import { HttpError } from '@/lib/http/errors';
-import { productNames } from '@/lib/http/forecasting-access';
+import { candidateProductNames } from '@/lib/http/forecasting-access';
 import { adminRoute, methodNotAllowed } from '@/lib/http/guards';
 import { httpLogger } from '@/lib/http/log';
 import { jsonResponse } from '@/lib/http/respond';
@@ -32,7 +32,7 @@ type WithFlag = typeof globalThis & { [IN_FLIGHT]?: boolean };
 
 export const POST = adminRoute('/api/ai/cache/clear', 'clear', BodySchema, async ({ body, caller }) => {
   const needsProducts = !['all', 'models', 'predictions', 'products'].includes(body.target);
-  const products = needsProducts ? await withDeadline(productNames(), 'product list') : [];
+  const products = needsProducts ? await withDeadline(candidateProductNames(body.target), 'product list') : [];
   const target = resolveClearTarget(body.target, products);
 
   const holder = globalThis as WithFlag;
