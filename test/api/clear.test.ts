@@ -28,19 +28,22 @@ describe('POST /api/ai/cache/clear', () => {
     delete process.env.CACHE_ADMIN_TOKEN;
     delete process.env.CACHE_ADMIN_RATE_LIMIT;
     adminRateLimiter().reset();
+    await waitFor(() => env.system.backend === 'redis' && env.other.backend === 'redis', 10_000, 10, 'both instances on Redis');
     await fill();
   });
 
   /** Writes a model and two predictions per product, the product list and one other entry, through the other instance. */
   async function fill(): Promise<void> {
+    const written: boolean[] = [];
     for (const product of PRODUCTS) {
-      await env.other.models.setModel(product, { product, params: [1, 2, 3] });
-      await env.other.models.setPrediction(product, 7, [{ product, days: 7 }], undefined, { version: 1 });
-      await env.other.models.setPrediction(product, 30, [{ product, days: 30 }], undefined, { version: 1 });
+      written.push(await env.other.models.setModel(product, { product, params: [1, 2, 3] }));
+      written.push(await env.other.models.setPrediction(product, 7, [{ product, days: 7 }], undefined, { version: 1 }));
+      written.push(await env.other.models.setPrediction(product, 30, [{ product, days: 30 }], undefined, { version: 1 }));
     }
     // Same key and shape as the forecasting service's cached product list.
-    await env.other.models.setProducts(PRODUCTS.map((name) => ({ name })));
-    await env.other.cache.set(env.other.keys.other('report'), { ok: true }, 300, { type: 'other' });
+    written.push(await env.other.models.setProducts(PRODUCTS.map((name) => ({ name }))));
+    written.push(await env.other.cache.set(env.other.keys.other('report'), { ok: true }, 300, { type: 'other' }));
+    if (!written.every(Boolean)) throw new Error('test setup: a value was not written to Redis');
   }
 
   /** What the other instance still serves (from its memory tier or Redis). */

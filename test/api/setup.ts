@@ -17,7 +17,7 @@ import { useForecastingServiceForTests } from '@/lib/http/forecasting-access';
 import { useHttpLoggerForTests } from '@/lib/http/log';
 import { onServerStart } from '@/lib/http/server-start';
 import { createCacheSystem, resetCacheSystemForTests, type CacheSystem } from '@/lib/redis-cache';
-import { startRedisServer, type RedisServerHandle } from '../helpers/redis-server';
+import { startRedisServer, waitFor, type RedisServerHandle } from '../helpers/redis-server';
 
 export const ORIGIN = 'http://localhost:5001';
 export const REDIS_PASSWORD = 'pw-never-in-responses-7f3a';
@@ -64,11 +64,13 @@ export async function startApiTestEnv(extraEnv: Record<string, string> = {}): Pr
   };
   const system = (await resetCacheSystemForTests({ env, logger: silent }))!;
   const other = createCacheSystem({ env, logger: silent });
-  await Promise.all([system.connect(), other.connect()]);
-
+  // Seeding the demo history blocks the event loop for a while: do it before the cache systems connect, so
+  // their first commands don't time out and open the circuit breaker.
   const db = openDatabase(path.join(dir, 'sales.db'));
   const forecasting = createForecastingService({ db, fit: fitModel, seedDemoData: true, demoEndDate: '2026-10-31' });
   useForecastingServiceForTests(forecasting);
+  await Promise.all([system.connect(), other.connect()]);
+  await waitFor(() => system.backend === 'redis' && other.backend === 'redis', 10_000, 10, 'both cache systems on Redis');
 
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
