@@ -32,7 +32,7 @@ async function allKeys(prefix: string): Promise<string[]> {
   const out: string[] = [];
   for (const node of cluster.nodes) {
     const text = await node.cli('--scan', '--pattern', `${prefix}:*`);
-    if (text) out.push(...text.split('\n'));
+    if (text) out.push(...text.split('\n').filter((k) => !k.startsWith(`${prefix}:_meta:`)));
   }
   return out.sort();
 }
