@@ -17,6 +17,7 @@ export {
   createForecastingService,
   ForecastingService,
   getForecastingService,
+  setForecastingServiceForTests,
   type ForecastingServiceOptions,
   type RetrainResult,
 } from './service';

@@ -5,10 +5,9 @@ import { seedDemoHistoryIfEmpty } from './demo-seed';
 import { assertForecastDays, Forecaster, type FitRunner, type Prediction } from './forecaster';
 import { parseModelArtifact, type ModelArtifact, type ModelOptions } from './model-artifact';
 import type { ModelSummary } from './model-store';
-import { fitModel, rebuildModel, rebuildModelWith, type LiveModel } from './prophet-model';
+import { rebuildModel, rebuildModelWith, type LiveModel } from './prophet-model';
 import { loadedProphetRuntime, prophetRuntime } from './prophet-runtime';
 import type { ProductRecord } from './sales-store';
-import { lockOf } from './training-lock';
 import { TrainingWorker } from './training-worker';
 
 export interface RetrainResult {
@@ -173,7 +172,7 @@ export class ForecastingService {
   async retrain(product: string): Promise<RetrainResult> {
     this.forecaster.requireProduct(product);
     const before = this.forecaster.models.latestVersion(product);
-    const artifact = await lockOf(this.system())(this.lockName(product), TRAINING_LOCK_TTL_MS, async () => {
+    const artifact = await this.system().lock(this.lockName(product), TRAINING_LOCK_TTL_MS, async () => {
       const current = this.forecaster.models.latestVersion(product);
       if (current !== null && current !== before) return this.forecaster.models.latestArtifact(product)!;
       return this.forecaster.train(product);
@@ -212,7 +211,7 @@ export class ForecastingService {
     let artifact: ModelArtifact | null = models.latestArtifact(product);
     if (!artifact) {
       let trained = false;
-      artifact = await lockOf(this.system())(this.lockName(product), TRAINING_LOCK_TTL_MS, async () => {
+      artifact = await this.system().lock(this.lockName(product), TRAINING_LOCK_TTL_MS, async () => {
         const existing = models.latestArtifact(product);
         if (existing) return existing;
         trained = true;
@@ -252,8 +251,18 @@ export function getForecastingService(): ForecastingService {
   return g.__forecastingService;
 }
 
-/** A service over the given database (tests, tools); the caller closes it. Fits run in-process unless `fit` says otherwise. */
+/** Replaces the process-wide service (tests of the route handlers); returns the previous one, which the caller closes. */
+export function setForecastingServiceForTests(service: ForecastingService | undefined): ForecastingService | undefined {
+  const previous = g.__forecastingService;
+  g.__forecastingService = service;
+  return previous;
+}
+
+/**
+ * A service over the given database (tests, tools, benchmarks); the caller closes it (and its database and cache
+ * system). Fits run in a worker thread unless `fit` says otherwise (e.g. `fitModel` to fit in the calling thread).
+ */
 export function createForecastingService(options: ForecastingServiceOptions & { db: SqliteDatabase }): ForecastingService {
   const { db, ...rest } = options;
-  return new ForecastingService(db, { fit: fitModel, ...rest });
+  return new ForecastingService(db, rest);
 }

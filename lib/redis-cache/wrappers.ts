@@ -45,6 +45,8 @@ interface Plan<R> {
   /** Live objects are not frozen. */
   freeze: boolean;
   system?: CacheSystem;
+  /** Cross-instance single flight: compute under this lock (name from the key), re-checking Redis first. */
+  lockTtlMs?: number;
 }
 
 function wrap<A extends unknown[], R>(
@@ -79,6 +81,26 @@ function wrap<A extends unknown[], R>(
       }
       sys.stats.miss(t);
       if (sys.events.listening.lookup) sys.events.emit('lookup', { type: plan.type, key, result: 'miss', tier: null, durationMs: performance.now() - start });
+      if (plan.lockTtlMs && !plan.l1Only && sys.breaker.allows()) {
+        // Another instance may be computing the same value: wait for its lock, then take its result from Redis.
+        const viaLock = await sys
+          .lock('compute:' + key, plan.lockTtlMs, async () => {
+            const again = await sys.cache.readL2<R>(key, plan.type, {
+              fromL2: plan.codec ? (s) => plan.codec!.fromCache(s) : undefined,
+              freeze: plan.freeze,
+            });
+            return again !== undefined ? { value: again } : { value: await compute(), computed: true };
+          })
+          .catch((err: unknown) => {
+            if ((err as { code?: string }).code === 'LOCK_TIMEOUT') return null; // compute ourselves
+            throw err;
+          });
+        if (viaLock) return { value: viaLock.value, cached: !('computed' in viaLock), tier: 'computed' in viaLock ? null : 'l2' };
+      }
+      return { value: await compute(), cached: false, tier: null };
+    })();
+
+    async function compute(): Promise<R> {
       const c0 = performance.now();
       let value: R;
       try {
@@ -107,8 +129,8 @@ function wrap<A extends unknown[], R>(
           sys.log.warn({ component: 'cache', key, err: (err as Error).message }, 'value could not be cached');
         }
       }
-      return { value, cached: false, tier: null };
-    })();
+      return value;
+    }
     sys.inflight.set(key, p);
     const done = () => {
       if (sys.inflight.get(key) === p) sys.inflight.delete(key);
@@ -182,6 +204,11 @@ export interface CachedModelOptions<R> {
   codec?: ValueCodec<R>;
   /** Keep models in this process only (a live object with no serialisable form). */
   l1Only?: boolean;
+  /**
+   * Train once across instances: a miss computes under a Redis lock held at most this long (ms, extended while
+   * the function runs); instances that wait for it take the result from Redis instead of training again.
+   */
+  lockTtlMs?: number;
   system?: CacheSystem;
 }
 
@@ -202,6 +229,7 @@ export function cachedModel<Rest extends unknown[], R>(
       l1Only: opts.l1Only,
       freeze: !(opts.codec || opts.l1Only),
       system: opts.system,
+      lockTtlMs: opts.lockTtlMs,
     },
     (sys, args) => sys.keys.model(args[0]),
   );
@@ -236,8 +264,8 @@ export function cachedPrediction<P, R>(
 }
 
 export interface CachedOptions<A extends unknown[]> {
-  /** Seconds. */
-  ttl: number;
+  /** Seconds; default CACHE_DEFAULT_TTL (or CACHE_PRODUCTS_TTL for type 'products'). */
+  ttl?: number;
   /** Custom key (encoded under the prefix); default: a content hash of the function's identity and arguments. */
   key?: (...args: A) => string;
   /** 'products' stores under `<prefix>:products_list`; default 'other'. */
@@ -248,12 +276,12 @@ export interface CachedOptions<A extends unknown[]> {
 }
 
 /** Caches any async function's results for `ttl` seconds. */
-export function cached<A extends unknown[], R>(fn: (...args: A) => Promise<R>, opts: CachedOptions<A>): CachedFunction<A, R> {
-  if (!(opts.ttl > 0)) throw new TypeError('cached(): ttl must be a positive number of seconds');
+export function cached<A extends unknown[], R>(fn: (...args: A) => Promise<R>, opts: CachedOptions<A> = {}): CachedFunction<A, R> {
+  if (opts.ttl !== undefined && !(opts.ttl > 0)) throw new TypeError('cached(): ttl must be a positive number of seconds');
   const type: CacheType = opts.type ?? 'other';
   const identity = opts.name ?? `${fn.name}\u0000${fn.toString()}`;
   const userKey = opts.key;
-  return wrap(fn, { type, ttl: () => opts.ttl, freeze: true, system: opts.system }, (sys, args) => {
+  return wrap(fn, { type, ttl: (sys) => opts.ttl ?? sys.config.ttl[type], freeze: true, system: opts.system }, (sys, args) => {
     if (type === 'products') {
       if (userKey) return sys.keys.products(encodeSegment(userKey(...args)));
       return sys.keys.products(args.length ? sys.keys.hashed(identity, args).slice(sys.keys.root.length) : undefined);

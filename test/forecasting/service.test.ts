@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CacheSystem } from '@/lib/redis-cache';
 import { openDatabase, type SqliteDatabase } from '@/lib/forecasting/database';
 import type { FitRunner } from '@/lib/forecasting/forecaster';
-import { fitModel } from '@/lib/forecasting/prophet-model';
+import { TrainingWorker } from '@/lib/forecasting/training-worker';
 import { createForecastingService, type ForecastingService } from '@/lib/forecasting/service';
 import { startRedisServer, waitFor, type RedisServerHandle } from '../helpers/redis-server';
 import { makeSystem } from '../redis-cache/setup';
@@ -24,9 +24,12 @@ describe('forecasting service behind the cache', () => {
   let a: ForecastingService;
   let b: ForecastingService;
   const fits: string[] = [];
+  // Fits run in a worker thread, as in the server: a fit on the main thread would block it for a few hundred ms
+  // and make the test's short Redis command timeout open the circuit breaker (the lock then goes in-process only).
+  const worker = new TrainingWorker();
   const countingFit: FitRunner = (input) => {
     fits.push(String(input.y.length));
-    return fitModel(input);
+    return worker.fit(input);
   };
 
   beforeAll(async () => {
@@ -46,6 +49,7 @@ describe('forecasting service behind the cache', () => {
   afterAll(async () => {
     await a?.close();
     await b?.close();
+    await worker.close();
     await cacheA?.close();
     await cacheB?.close();
     dbA?.close();
