@@ -1,4 +1,6 @@
 import { cached, cachedModel, cachedPrediction, getCacheSystem, type CacheSystem, type CachedFunction, type Detailed } from '@/lib/redis-cache';
+import type { Logger } from 'pino';
+import { getLogger } from '@/lib/logger';
 import { readForecastingConfig } from './config';
 import { openDatabase, type SqliteDatabase } from './database';
 import { seedDemoHistoryIfEmpty } from './demo-seed';
@@ -31,6 +33,8 @@ export interface ForecastingServiceOptions {
   /** Last day of the seeded demo history (default: yesterday, UTC). */
   demoEndDate?: string;
   modelOptions?: ModelOptions;
+  /** Default: the service's logger (lib/logger). */
+  logger?: Logger;
 }
 
 /** A training lock outlives any fit (seconds) but frees itself if its holder dies. */
@@ -53,16 +57,20 @@ export class ForecastingService {
   readonly forecaster: Forecaster;
   private readonly system: () => CacheSystem;
   private readonly worker: TrainingWorker | null;
+  private readonly log: Logger;
 
   private readonly cachedLoadModel: CachedFunction<[product: string], LiveModel>;
   private readonly cachedPredict: CachedFunction<[product: string, days: number, params?: undefined], Prediction>;
   private readonly cachedProducts: CachedFunction<[], ProductRecord[]>;
 
-  constructor(private readonly db: SqliteDatabase, options: Omit<ForecastingServiceOptions, 'db'> = {}) {
+  constructor(db: SqliteDatabase, options: Omit<ForecastingServiceOptions, 'db'> = {}) {
+    this.log = (options.logger ?? getLogger()).child({ component: 'forecasting' });
     this.worker = options.fit ? null : new TrainingWorker();
     const worker = this.worker;
     this.forecaster = new Forecaster({ db, fit: options.fit ?? ((input) => worker!.fit(input)), modelOptions: options.modelOptions });
-    if (options.seedDemoData ?? readForecastingConfig().seedDemoData) seedDemoHistoryIfEmpty(this.forecaster.sales, options.demoEndDate);
+    if (options.seedDemoData ?? readForecastingConfig().seedDemoData) {
+      if (seedDemoHistoryIfEmpty(this.forecaster.sales, options.demoEndDate)) this.log.info('empty sales database: demo history seeded');
+    }
 
     const explicit = options.cache;
     this.system = () => explicit ?? getCacheSystem();
@@ -145,6 +153,7 @@ export class ForecastingService {
     for (let attempt = 0; attempt < 2; attempt++) {
       const result = await this.cachedLoadModel.detailed(product);
       if (result.value.version >= current) return result;
+      this.log.info({ product, cachedVersion: result.value.version, currentVersion: current }, 'stale cached model dropped');
       const system = this.system();
       await system.cache.invalidate({ kind: 'keys', keys: [system.keys.model(product)] });
     }
@@ -175,9 +184,10 @@ export class ForecastingService {
     const artifact = await this.system().lock(this.lockName(product), TRAINING_LOCK_TTL_MS, async () => {
       const current = this.forecaster.models.latestVersion(product);
       if (current !== null && current !== before) return this.forecaster.models.latestArtifact(product)!;
-      return this.forecaster.train(product);
+      return this.trainLogged(product, 'retrain');
     });
     await this.invalidateProduct(product);
+    this.log.info({ product, version: artifact.version, previousVersion: before }, 'retrain done: cached model and forecasts invalidated');
     return {
       product,
       version: artifact.version,
@@ -194,6 +204,21 @@ export class ForecastingService {
   }
 
   // ── internals ───────────────────────────────────────────────────────────────────────────────────────────
+
+  private async trainLogged(product: string, reason: 'retrain' | 'first load'): Promise<ModelArtifact> {
+    try {
+      const artifact = await this.forecaster.train(product);
+      this.log.info(
+        { product, reason, version: artifact.version, trainingMs: Math.round(artifact.trainingMs), mape: Math.round(artifact.mape * 100) / 100 },
+        'model trained',
+      );
+      return artifact;
+    } catch (error) {
+      const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : undefined;
+      this.log.error({ product, reason, err: error instanceof Error ? error.message : String(error), cause }, 'model training failed');
+      throw error;
+    }
+  }
 
   private lockName(product: string): string {
     return `train:${product}`;
@@ -215,7 +240,7 @@ export class ForecastingService {
         const existing = models.latestArtifact(product);
         if (existing) return existing;
         trained = true;
-        return this.forecaster.train(product);
+        return this.trainLogged(product, 'first load');
       });
       // The product list shows model versions: it changed from "never trained" to version 1.
       if (trained) await this.system().clear('products');

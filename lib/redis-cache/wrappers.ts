@@ -55,6 +55,8 @@ function wrap<A extends unknown[], R>(
   keyOf: (sys: CacheSystem, args: A) => string | Promise<string>,
 ): CachedFunction<A, R> {
   const t = TYPE_INDEX[plan.type];
+  // Built once per wrapper, not per lookup.
+  const readOpts = { fromL2: plan.codec ? (s: unknown) => plan.codec!.fromCache(s) : undefined, freeze: plan.freeze };
 
   function slow(sys: CacheSystem, key: string, args: A, start: number): Promise<Detailed<R>> {
     const inflight = sys.inflight.get(key) as Promise<Detailed<R>> | undefined;
@@ -66,10 +68,7 @@ function wrap<A extends unknown[], R>(
       if (!plan.l1Only) {
         let fromL2: R | undefined;
         try {
-          fromL2 = await sys.cache.readL2<R>(key, plan.type, {
-            fromL2: plan.codec ? (s) => plan.codec!.fromCache(s) : undefined,
-            freeze: plan.freeze,
-          });
+          fromL2 = await sys.cache.readL2<R>(key, plan.type, readOpts);
         } catch {
           fromL2 = undefined; // a codec that can't rebuild the stored value: recompute
         }
@@ -85,10 +84,7 @@ function wrap<A extends unknown[], R>(
         // Another instance may be computing the same value: wait for its lock, then take its result from Redis.
         const viaLock = await sys
           .lock('compute:' + key, plan.lockTtlMs, async () => {
-            const again = await sys.cache.readL2<R>(key, plan.type, {
-              fromL2: plan.codec ? (s) => plan.codec!.fromCache(s) : undefined,
-              freeze: plan.freeze,
-            });
+            const again = await sys.cache.readL2<R>(key, plan.type, readOpts);
             return again !== undefined ? { value: again } : { value: await compute(), computed: true };
           })
           .catch((err: unknown) => {
@@ -170,7 +166,7 @@ function wrap<A extends unknown[], R>(
         if (sys.events.listening.lookup) sys.events.emit('lookup', { type: plan.type, key: k, result: 'hit', tier: 'l1', durationMs: 0 });
         return Promise.resolve(e.value as R);
       }
-      return slow(sys, k, args, performance.now()).then(valueOf);
+      return slow(sys, k, args, sys.events.listening.lookup ? performance.now() : 0).then(valueOf);
     }
     return Promise.resolve(run(args)).then(valueOf);
   } as CachedFunction<A, R>;

@@ -32,7 +32,7 @@ describe('forecasting HTTP routes', () => {
       env: { REDIS_URL: redis.url, REDIS_COMMAND_TIMEOUT: '0.5', CACHE_PREFIX: `routes${process.pid}` },
       logger: silentLogger,
     }))!;
-    service = createForecastingService({ db, cache, seedDemoData: true, demoEndDate: '2026-10-31' });
+    service = createForecastingService({ db, cache, logger: silentLogger, seedDemoData: true, demoEndDate: '2026-10-31' });
     setForecastingServiceForTests(service);
   });
 

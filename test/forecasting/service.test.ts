@@ -8,7 +8,7 @@ import type { FitRunner } from '@/lib/forecasting/forecaster';
 import { TrainingWorker } from '@/lib/forecasting/training-worker';
 import { createForecastingService, type ForecastingService } from '@/lib/forecasting/service';
 import { startRedisServer, waitFor, type RedisServerHandle } from '../helpers/redis-server';
-import { makeSystem } from '../redis-cache/setup';
+import { makeSystem, silentLogger } from '../redis-cache/setup';
 
 /**
  * The cached forecasting operations against a real redis-server, as two instances (two cache systems with the
@@ -42,8 +42,8 @@ describe('forecasting service behind the cache', () => {
     const prefix = cacheA.config.prefix;
     cacheB = makeSystem(redis.url, { prefix } as never);
     expect(cacheB.config.prefix).toBe(prefix);
-    a = createForecastingService({ db: dbA, cache: cacheA, fit: countingFit, seedDemoData: true, demoEndDate: '2026-10-31' });
-    b = createForecastingService({ db: dbB, cache: cacheB, fit: countingFit, seedDemoData: true, demoEndDate: '2026-10-31' });
+    a = createForecastingService({ db: dbA, cache: cacheA, fit: countingFit, logger: silentLogger, seedDemoData: true, demoEndDate: '2026-10-31' });
+    b = createForecastingService({ db: dbB, cache: cacheB, fit: countingFit, logger: silentLogger, seedDemoData: true, demoEndDate: '2026-10-31' });
   });
 
   afterAll(async () => {
