@@ -33,7 +33,9 @@ export function createRedisClient(cfg: CacheConfig['redis'], role: string): Redi
     maxRetriesPerRequest: 0,
     commandTimeout: cfg.commandTimeoutMs,
     connectTimeout: cfg.connectTimeoutMs,
-    socketTimeout: cfg.socketTimeoutMs,
+    // REDIS_SOCKET_TIMEOUT is enforced by the breaker's probe (system.ts), not by ioredis' socketTimeout, which
+    // arms a timer and a listener per command burst on the hot path; the per-command bound is commandTimeout.
+    keepAlive: cfg.socketTimeoutMs,
     enableAutoPipelining: false,
     connectionName: `ai_cache:${role}`,
     username: cfg.username,

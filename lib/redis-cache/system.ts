@@ -198,8 +198,19 @@ export class CacheSystem {
     } else if (c.status !== 'ready') {
       throw new Error(`redis ${c.status}`);
     }
-    const pong = await c.ping();
-    if (pong !== 'PONG') throw new Error(`unexpected PING reply ${pong}`);
+    try {
+      const pong = await c.ping();
+      if (pong !== 'PONG') throw new Error(`unexpected PING reply ${pong}`);
+    } catch (err) {
+      // REDIS_SOCKET_TIMEOUT: a connection that has answered nothing for that long is presumed dead (a peer that
+      // vanished without a reset can keep a socket "open" for minutes) and is re-established.
+      const openedAt = this.breaker.openedAt;
+      if (c.status === 'ready' && openedAt !== null && Date.now() - openedAt >= this.config.redis.socketTimeoutMs) {
+        this.log.warn({ component: 'redis' }, 'redis connection unresponsive — reconnecting');
+        c.disconnect(true);
+      }
+      throw err;
+    }
   }
 
   private onBreakerChange(state: BreakerState, reason: string): void {

@@ -55,6 +55,8 @@ function wrap<A extends unknown[], R>(
   keyOf: (sys: CacheSystem, args: A) => string | Promise<string>,
 ): CachedFunction<A, R> {
   const t = TYPE_INDEX[plan.type];
+  // Built once per wrapper, not per lookup.
+  const readOpts = { fromL2: plan.codec ? (s: unknown) => plan.codec!.fromCache(s) : undefined, freeze: plan.freeze };
 
   function slow(sys: CacheSystem, key: string, args: A, start: number): Promise<Detailed<R>> {
     const inflight = sys.inflight.get(key) as Promise<Detailed<R>> | undefined;
@@ -66,10 +68,7 @@ function wrap<A extends unknown[], R>(
       if (!plan.l1Only) {
         let fromL2: R | undefined;
         try {
-          fromL2 = await sys.cache.readL2<R>(key, plan.type, {
-            fromL2: plan.codec ? (s) => plan.codec!.fromCache(s) : undefined,
-            freeze: plan.freeze,
-          });
+          fromL2 = await sys.cache.readL2<R>(key, plan.type, readOpts);
         } catch {
           fromL2 = undefined; // a codec that can't rebuild the stored value: recompute
         }
@@ -85,10 +84,7 @@ function wrap<A extends unknown[], R>(
         // Another instance may be computing the same value: wait for its lock, then take its result from Redis.
         const viaLock = await sys
           .lock('compute:' + key, plan.lockTtlMs, async () => {
-            const again = await sys.cache.readL2<R>(key, plan.type, {
-              fromL2: plan.codec ? (s) => plan.codec!.fromCache(s) : undefined,
-              freeze: plan.freeze,
-            });
+            const again = await sys.cache.readL2<R>(key, plan.type, readOpts);
             return again !== undefined ? { value: again } : { value: await compute(), computed: true };
           })
           .catch((err: unknown) => {
@@ -141,11 +137,31 @@ function wrap<A extends unknown[], R>(
 
   function run(args: A): Promise<Detailed<R>> | Detailed<R> {
     const sys = plan.system ?? getCacheSystem();
-    if (!sys.enabled) return fn(...args).then((value) => ({ value, cached: false, tier: null }));
+    if (!sys.enabled) return uncached(args);
     const start = performance.now();
-    const k = keyOf(sys, args);
-    if (typeof k !== 'string') return k.then((key) => lookupThenSlow(sys, key, args, start));
+    let k: string | Promise<string>;
+    try {
+      k = keyOf(sys, args);
+    } catch (err) {
+      return keyFailed(sys, args, err);
+    }
+    if (typeof k !== 'string') {
+      return k.then(
+        (key) => lookupThenSlow(sys, key, args, start),
+        (err: unknown) => keyFailed(sys, args, err),
+      );
+    }
     return lookupThenSlow(sys, k, args, start);
+  }
+
+  function uncached(args: A): Promise<Detailed<R>> {
+    return fn(...args).then((value) => ({ value, cached: false, tier: null }));
+  }
+
+  /** The key could not be computed (a throwing `key`/`version` function): answer uncached, never fail on it. */
+  function keyFailed(sys: CacheSystem, args: A, err: unknown): Promise<Detailed<R>> {
+    sys.log.warn({ component: 'cache', type: plan.type, err: err instanceof Error ? err.message : String(err) }, 'cache key could not be computed; calling through');
+    return uncached(args);
   }
 
   function lookupThenSlow(sys: CacheSystem, key: string, args: A, start: number): Promise<Detailed<R>> | Detailed<R> {
@@ -161,7 +177,12 @@ function wrap<A extends unknown[], R>(
   const wrapped = function (...args: A): Promise<R> {
     const sys = plan.system ?? getCacheSystem();
     if (!sys.enabled) return fn(...args);
-    const k = keyOf(sys, args);
+    let k: string | Promise<string>;
+    try {
+      k = keyOf(sys, args);
+    } catch (err) {
+      return keyFailed(sys, args, err).then(valueOf);
+    }
     if (typeof k === 'string') {
       // Hot path: L1 hit without any await.
       const e = sys.memory.get(k, Date.now());
@@ -170,7 +191,7 @@ function wrap<A extends unknown[], R>(
         if (sys.events.listening.lookup) sys.events.emit('lookup', { type: plan.type, key: k, result: 'hit', tier: 'l1', durationMs: 0 });
         return Promise.resolve(e.value as R);
       }
-      return slow(sys, k, args, performance.now()).then(valueOf);
+      return slow(sys, k, args, sys.events.listening.lookup ? performance.now() : 0).then(valueOf);
     }
     return Promise.resolve(run(args)).then(valueOf);
   } as CachedFunction<A, R>;
