@@ -137,11 +137,31 @@ function wrap<A extends unknown[], R>(
 
   function run(args: A): Promise<Detailed<R>> | Detailed<R> {
     const sys = plan.system ?? getCacheSystem();
-    if (!sys.enabled) return fn(...args).then((value) => ({ value, cached: false, tier: null }));
+    if (!sys.enabled) return uncached(args);
     const start = performance.now();
-    const k = keyOf(sys, args);
-    if (typeof k !== 'string') return k.then((key) => lookupThenSlow(sys, key, args, start));
+    let k: string | Promise<string>;
+    try {
+      k = keyOf(sys, args);
+    } catch (err) {
+      return keyFailed(sys, args, err);
+    }
+    if (typeof k !== 'string') {
+      return k.then(
+        (key) => lookupThenSlow(sys, key, args, start),
+        (err: unknown) => keyFailed(sys, args, err),
+      );
+    }
     return lookupThenSlow(sys, k, args, start);
+  }
+
+  function uncached(args: A): Promise<Detailed<R>> {
+    return fn(...args).then((value) => ({ value, cached: false, tier: null }));
+  }
+
+  /** The key could not be computed (a throwing `key`/`version` function): answer uncached, never fail on it. */
+  function keyFailed(sys: CacheSystem, args: A, err: unknown): Promise<Detailed<R>> {
+    sys.log.warn({ component: 'cache', type: plan.type, err: err instanceof Error ? err.message : String(err) }, 'cache key could not be computed; calling through');
+    return uncached(args);
   }
 
   function lookupThenSlow(sys: CacheSystem, key: string, args: A, start: number): Promise<Detailed<R>> | Detailed<R> {
@@ -157,7 +177,12 @@ function wrap<A extends unknown[], R>(
   const wrapped = function (...args: A): Promise<R> {
     const sys = plan.system ?? getCacheSystem();
     if (!sys.enabled) return fn(...args);
-    const k = keyOf(sys, args);
+    let k: string | Promise<string>;
+    try {
+      k = keyOf(sys, args);
+    } catch (err) {
+      return keyFailed(sys, args, err).then(valueOf);
+    }
     if (typeof k === 'string') {
       // Hot path: L1 hit without any await.
       const e = sys.memory.get(k, Date.now());

@@ -203,3 +203,30 @@ describe('clear and health', () => {
     expect(await down.healthCheck()).toMatchObject({ redis_available: false, read_write_test: false, backend: 'memory', latency_ms: null });
   });
 });
+
+describe('lifecycle', () => {
+  test('nothing connects at import or construction; the first operation connects', async () => {
+    const clients = async () => (await redis.cli('CLIENT', 'LIST')).split('\n').filter((l) => l.includes('name=ai_cache:')).length;
+    const before = await clients();
+    await import('@/lib/redis-cache');
+    const s = sys();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await clients()).toBe(before);
+    await s.models.getProducts();
+    await waitFor(async () => (await clients()) === before + 2, 5000, 20, 'main + subscriber connections');
+    await s.close();
+    await waitFor(async () => (await clients()) === before, 5000, 20, 'connections closed');
+  });
+
+  test('after a gap in the invalidation channel, L1 copies of Redis values are dropped (messages may be lost)', async () => {
+    const s = sys();
+    await s.models.setModel('Bolo', 1);
+    await s.models.setPrediction('Bolo', 1, 1);
+    s.memory.clear();
+    await s.models.getModel('Bolo'); // an L1 copy of a Redis value
+    expect(s.memory.get(s.keys.model('Bolo'), Date.now())?.origin).toBe('l2');
+    await redis.cli('CLIENT', 'KILL', 'TYPE', 'pubsub');
+    await waitFor(() => s.memory.get(s.keys.model('Bolo'), Date.now()) === undefined, 10_000, 20, 'L1 dropped on resubscribe');
+    expect(await s.models.getModel('Bolo')).toBe(1); // still in Redis
+  });
+});

@@ -188,4 +188,22 @@ describe('wrappers', () => {
     await f();
     expect(Number(await redis.cli('TTL', `${system.config.prefix}:dflt`))).toBeGreaterThan(290);
   });
+
+  test('a key that cannot be computed (throwing version lookup) calls through instead of failing', async () => {
+    const system = sys();
+    let calls = 0;
+    const f = cachedPrediction(async (p: string, d: number) => (calls++, `${p}${d}`), {
+      system,
+      version: async () => {
+        throw new Error('database unavailable');
+      },
+    });
+    expect(await f('Bolo', 1)).toBe('Bolo1');
+    expect(await f.detailed('Bolo', 1)).toEqual({ value: 'Bolo1', cached: false, tier: null });
+    const g = cached(async () => 1, { system, key: () => {
+      throw new Error('bad key');
+    } });
+    expect(await g()).toBe(1);
+    expect(calls).toBe(2);
+  });
 });
