@@ -8,8 +8,10 @@ import type { BenchPart } from './lib/part';
 import { writeResult, RESULTS_DIR } from './lib/results';
 import { writeBenchmarksMd } from './report';
 import { peers } from './peers';
+import { seed } from './seed';
+import { http } from './http';
 
-const PARTS: BenchPart[] = [peers];
+const PARTS: BenchPart[] = [peers, seed, http];
 
 async function main() {
   const argv = process.argv.slice(2);

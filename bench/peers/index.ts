@@ -34,7 +34,7 @@ async function deleteMissKeys(admin: Redis): Promise<number> {
   let cursor = '0';
   let removed = 0;
   do {
-    const [next, keys] = await admin.scan(cursor, 'MATCH', '*~m~*', 'COUNT', 2000);
+    const [next, keys] = await admin.scan(cursor, 'MATCH', '*.miss.*', 'COUNT', 2000);
     cursor = next;
     if (keys.length) removed += await admin.unlink(...keys);
   } while (cursor !== '0');
@@ -99,7 +99,7 @@ export const peers: BenchPart = {
       // Warm-up: JIT, connection buffers, L1 promotion — nothing is recorded.
       for (const conc of CONCURRENCIES)
         for (const c of contenders)
-          await runLoop(c.get, { workload, hotKeyNames: hotNames.get(c.id)!, concurrency: conc, durationMs: warmupMs, missPrefix: `${c.id}~m~w${conc}~` });
+          await runLoop(c.get, { workload, hotKeyNames: hotNames.get(c.id)!, concurrency: conc, durationMs: warmupMs, missPrefix: `${c.id}.miss.w${conc}.` });
       await deleteMissKeys(redis.admin);
 
       for (let r = 0; r < rounds; r++) {
@@ -108,7 +108,7 @@ export const peers: BenchPart = {
             collectGarbage();
             const before = await commandCalls(redis.admin);
             computeCalls.set(c.id, 0);
-            const res = await runLoop(c.get, { workload, hotKeyNames: hotNames.get(c.id)!, concurrency: conc, durationMs, missPrefix: `${c.id}~m~${r}.${conc}~` });
+            const res = await runLoop(c.get, { workload, hotKeyNames: hotNames.get(c.id)!, concurrency: conc, durationMs, missPrefix: `${c.id}.miss.${r}.${conc}.` });
             const delta = commandDelta(before, await commandCalls(redis.admin));
             const key = `${c.id}@${conc}`;
             const cell = cells.get(key) ?? { runs: [], commands: 0, commandsByName: {} };
@@ -198,6 +198,19 @@ export const peers: BenchPart = {
     }
     if (hasOurs) tables.push(goalsTable(goals));
     printTables(tables);
+    // Printed to the file only: long lines.
+    tables.push({
+      title: 'How each contender is configured',
+      columns: ['contender', 'configuration'],
+      rows: figures.map((f) => [f.label, f.config]),
+      note:
+        `Workload: Zipf (s = 1) over ${workload.keySpace.toLocaleString('en-US')} keys; the ${workload.hotKeys.toLocaleString('en-US')} hottest keys ` +
+        `(${(workload.expectedHitRatio * 100).toFixed(1)} % of requests) prefilled through each contender's own API, every other request sent to a ` +
+        `never-seen key (the "never-seen" column: what each contender really got). Values: a 30-day forecast, ${valueBytes} B of JSON, ` +
+        'checked against its key on every request and compared in full with the factory\'s output every 1024th request. "Redis cmds/req": ' +
+        '`INFO commandstats` delta over the timed runs ÷ requests (the harness\'s own INFO excluded). Same process, same Redis, same request ' +
+        'sequence; one instance of each library (its pub/sub connection, where it has one, counts).',
+    });
 
     return {
       name: 'peers',

@@ -1,0 +1,82 @@
+import type { SqliteDatabase } from './database';
+import { parseModelArtifact, type FitResult, type ModelArtifact } from './model-artifact';
+
+export interface ModelSummary {
+  product: string;
+  version: number;
+  trainedAt: string;
+  trainingMs: number;
+  window: { start: string; end: string; days: number };
+  mape: number;
+}
+
+/**
+ * Versioned model artifacts. The database is the source of truth for "which version is current": cache keys of
+ * predictions carry this number, so it must never come from a cache that can lose or replay writes.
+ */
+export class ModelStore {
+  constructor(private readonly db: SqliteDatabase) {}
+
+  /** Latest version of the product's model, null when it was never trained (or the product is unknown). */
+  latestVersion(product: string): number | null {
+    const v = this.db
+      .prepare(
+        `SELECT max(m.version) FROM model_artifacts m JOIN products p ON p.id = m.product_id WHERE p.name = ?`,
+      )
+      .pluck()
+      .get(product) as number | null;
+    return v ?? null;
+  }
+
+  latestSummary(product: string): ModelSummary | null {
+    const row = this.db
+      .prepare(
+        `SELECT m.version, m.trained_at, m.training_ms, m.window_start, m.window_end, m.window_days, m.mape
+           FROM model_artifacts m JOIN products p ON p.id = m.product_id
+          WHERE p.name = ? ORDER BY m.version DESC LIMIT 1`,
+      )
+      .get(product) as
+      | { version: number; trained_at: string; training_ms: number; window_start: string; window_end: string; window_days: number; mape: number }
+      | undefined;
+    if (!row) return null;
+    return {
+      product,
+      version: row.version,
+      trainedAt: row.trained_at,
+      trainingMs: row.training_ms,
+      window: { start: row.window_start, end: row.window_end, days: row.window_days },
+      mape: row.mape,
+    };
+  }
+
+  /** The latest artifact, parsed and validated; null when never trained. */
+  latestArtifact(product: string): ModelArtifact | null {
+    const text = this.db
+      .prepare(
+        `SELECT m.artifact FROM model_artifacts m JOIN products p ON p.id = m.product_id
+          WHERE p.name = ? ORDER BY m.version DESC LIMIT 1`,
+      )
+      .pluck()
+      .get(product) as string | undefined;
+    return text === undefined ? null : parseModelArtifact(text);
+  }
+
+  /** Stores a fit as the product's next version (max + 1, in one write transaction) and returns the artifact. */
+  saveVersion(product: string, fit: FitResult, window: ModelArtifact['window'], trainedAt: Date = new Date()): ModelArtifact {
+    const productId = this.db.prepare('SELECT id FROM products WHERE name = ?').pluck();
+    const nextVersion = this.db.prepare('SELECT coalesce(max(version), 0) + 1 FROM model_artifacts WHERE product_id = ?').pluck();
+    const insert = this.db.prepare(
+      `INSERT INTO model_artifacts (product_id, version, trained_at, training_ms, window_start, window_end, window_days, mape, artifact)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const save = this.db.transaction((): ModelArtifact => {
+      const id = productId.get(product) as number | undefined;
+      if (id === undefined) throw new Error('unknown product');
+      const version = nextVersion.get(id) as number;
+      const artifact: ModelArtifact = { format: 1, product, version, trainedAt: trainedAt.toISOString(), window, ...fit };
+      insert.run(id, version, artifact.trainedAt, fit.trainingMs, window.start, window.end, window.days, Number.isFinite(fit.mape) ? fit.mape : 0, JSON.stringify(artifact));
+      return artifact;
+    });
+    return save.immediate();
+  }
+}

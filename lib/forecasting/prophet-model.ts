@@ -1,0 +1,224 @@
+import { createHash } from 'node:crypto';
+import type { Prophet, ProphetHoliday, ProphetOptimizeOutput } from '@bsull/augurs/prophet';
+import { fromEpochSeconds } from './dates';
+import type { FitResult, FittedParams, HolidaySpec, ModelArtifact, ModelOptions } from './model-artifact';
+import { prophetRuntime, type ProphetRuntime } from './prophet-runtime';
+
+/**
+ * Prophet fit, rebuild and forecast on top of augurs.
+ *
+ * augurs has no save/load. A fitted model is persisted as the optimizer's output and rebuilt by running `fit`
+ * again on the same series with an optimizer that returns the stored parameters (no Stan run).
+ *
+ * The catch: the order of the seasonality/holiday column blocks in the design matrix `X` that augurs hands to
+ * the optimizer changes from one `Prophet` instance to the next, and `beta` is positional. A naive rebuild
+ * forecasts wrongly about half the time. So training records a fingerprint (hash of the whole column) of each
+ * column of `X`, and a rebuild computes the new order's fingerprints and permutes `beta` to match — failing
+ * loudly if a column is missing or ambiguous.
+ */
+
+/** Fields of the Stan data JSON the module reads. */
+interface StanData {
+  T: number;
+  K: number;
+  X: number[][];
+  t: number[];
+  t_change: number[];
+  y: number[];
+}
+
+const EMPTY_LOGS = { debug: '', info: '', warn: '', error: '', fatal: '' };
+
+/** sha256 of each column of X (rows are time points), first 24 hex characters. */
+export function columnFingerprints(data: StanData): string[] {
+  const prints: string[] = [];
+  const column = new Float64Array(data.T);
+  for (let j = 0; j < data.K; j++) {
+    for (let i = 0; i < data.T; i++) column[i] = data.X[i]![j]!;
+    prints.push(createHash('sha256').update(new Uint8Array(column.buffer)).digest('hex').slice(0, 24));
+  }
+  return prints;
+}
+
+function toProphetHolidays(holidays: HolidaySpec[], priorScale: number): Map<string, ProphetHoliday> {
+  return new Map(holidays.map((h) => [h.name, { occurrences: h.occurrences, priorScale }]));
+}
+
+function newProphet(
+  runtime: ProphetRuntime,
+  options: ModelOptions,
+  holidays: HolidaySpec[],
+  optimize: (init: never, data: string, opts: never) => ProphetOptimizeOutput,
+): Prophet {
+  return new runtime.Prophet({
+    optimizer: { optimize: optimize as never },
+    growth: 'linear',
+    weeklySeasonality: { type: 'fourier', order: options.weeklyFourierOrder },
+    yearlySeasonality: { type: 'fourier', order: options.yearlyFourierOrder },
+    dailySeasonality: { type: 'manual', enabled: false },
+    seasonalityMode: options.seasonalityMode,
+    changepointPriorScale: options.changepointPriorScale,
+    seasonalityPriorScale: options.seasonalityPriorScale,
+    holidays: holidays.length ? toProphetHolidays(holidays, options.holidaysPriorScale) : undefined,
+    holidaysPriorScale: options.holidaysPriorScale,
+    // Intervals are simulated by this module with a seeded generator (see forecast-intervals.ts): augurs samples
+    // with an unseedable thread RNG, which would make every forecast, and so every cached value, different.
+    uncertaintySamples: 0,
+  });
+}
+
+export interface TrainingInput {
+  /** Unix seconds at 00:00 UTC, ascending, unique. */
+  ds: number[];
+  y: number[];
+  options: ModelOptions;
+  holidays: HolidaySpec[];
+}
+
+/** MAPE in percent over the points with a non-zero actual (NaN when there are none). */
+export function mape(actual: ArrayLike<number>, predicted: ArrayLike<number>): number {
+  let sum = 0;
+  let n = 0;
+  for (let i = 0; i < actual.length; i++) {
+    const a = actual[i]!;
+    if (a === 0) continue;
+    sum += Math.abs((a - predicted[i]!) / a);
+    n++;
+  }
+  return n === 0 ? Number.NaN : (100 * sum) / n;
+}
+
+/** Fits Prophet on the series (runs Stan's optimizer) and returns everything a rebuild needs. */
+export async function fitModel(input: TrainingInput): Promise<FitResult> {
+  const runtime = await prophetRuntime();
+  const started = performance.now();
+  let captured: { params: FittedParams; prints: string[] } | undefined;
+  const prophet = newProphet(runtime, input.options, input.holidays, (init, data, opts) => {
+    const output = runtime.stanOptimizer.optimize(init, data, opts) as ProphetOptimizeOutput;
+    const stan = JSON.parse(data) as StanData;
+    const p = output.params;
+    captured = {
+      params: {
+        k: p.k,
+        m: p.m,
+        sigmaObs: p.sigmaObs,
+        delta: Array.from(p.delta),
+        beta: Array.from(p.beta),
+        trend: Array.from(p.trend),
+      },
+      prints: columnFingerprints(stan),
+    };
+    return output;
+  });
+  try {
+    prophet.fit({ ds: input.ds, y: input.y });
+    if (!captured) throw new Error('Prophet fit did not call the optimizer');
+    const duplicates = captured.prints.filter((p, i) => captured!.prints.indexOf(p) !== i);
+    if (duplicates.length) {
+      throw new Error('design matrix has identical columns: the fitted model could not be rebuilt unambiguously');
+    }
+    const inSample = prophet.predict().yhat.point;
+    return {
+      options: input.options,
+      holidays: input.holidays,
+      series: { ds: input.ds, y: input.y },
+      params: captured.params,
+      columnFingerprints: captured.prints,
+      mape: mape(input.y, inSample),
+      trainingMs: performance.now() - started,
+    };
+  } finally {
+    prophet.free();
+  }
+}
+
+/** What the interval simulation needs from the fitted model's time and value scaling. */
+export interface ModelScaling {
+  /** First training timestamp and the span that maps to t = 1 (Prophet's time scaling). */
+  tStart: number;
+  tScale: number;
+  /** Prophet's absmax scaling of y (floor 0). */
+  yScale: number;
+  /** Changepoint times on the scaled axis. */
+  changepointsT: number[];
+}
+
+/** A model rebuilt from its artifact, ready to forecast. Immutable once built. */
+export interface LiveModel {
+  readonly product: string;
+  readonly version: number;
+  readonly artifact: ModelArtifact;
+  readonly prophet: Prophet;
+  readonly scaling: ModelScaling;
+  /** Whether this instance's design matrix had its columns in another order than at training (beta permuted). */
+  readonly reordered: boolean;
+}
+
+/** Rebuilds a fitted model without refitting: the replayed optimizer returns the stored, re-ordered params. */
+export async function rebuildModel(artifact: ModelArtifact): Promise<LiveModel> {
+  const runtime = await prophetRuntime();
+  let failure: Error | undefined;
+  let scaling: ModelScaling | undefined;
+  let reordered = false;
+  const { params, columnFingerprints: stored, series } = artifact;
+  const prophet = newProphet(runtime, artifact.options, artifact.holidays, (_init, data) => {
+    const stan = JSON.parse(data) as StanData;
+    const current = columnFingerprints(stan);
+    if (current.length !== stored.length) {
+      failure = new Error(`model rebuild: design matrix has ${current.length} columns, artifact has ${stored.length}`);
+    }
+    const beta = current.map((print, to) => {
+      const from = stored.indexOf(print);
+      if (from !== to) reordered = true;
+      if (from < 0) failure ??= new Error('model rebuild: a design matrix column is not in the artifact');
+      return from < 0 ? 0 : params.beta[from]!;
+    });
+    const last = series.ds.length - 1;
+    scaling = {
+      tStart: series.ds[0]!,
+      tScale: series.ds[last]! - series.ds[0]!,
+      yScale: Math.max(...series.y.map(Math.abs)) || 1,
+      changepointsT: stan.t_change,
+    };
+    return {
+      logs: EMPTY_LOGS,
+      params: {
+        k: params.k,
+        m: params.m,
+        sigmaObs: params.sigmaObs,
+        delta: Float64Array.from(params.delta),
+        beta: Float64Array.from(beta),
+        trend: Float64Array.from(params.trend),
+      },
+    };
+  });
+  prophet.fit({ ds: series.ds, y: series.y });
+  if (failure || !scaling) {
+    prophet.free();
+    throw failure ?? new Error('model rebuild: optimizer was not called');
+  }
+  return Object.freeze({ product: artifact.product, version: artifact.version, artifact, prophet, scaling, reordered });
+}
+
+/** Point forecast and its components for the `days` days after the training window. */
+export interface PointForecast {
+  ds: number[];
+  dates: string[];
+  yhat: number[];
+  trend: number[];
+  additive: number[];
+  multiplicative: number[];
+}
+
+export function pointForecast(model: LiveModel, days: number): PointForecast {
+  const future = model.prophet.makeFutureDataframe(days, { includeHistory: false });
+  const p = model.prophet.predict(future);
+  return {
+    ds: future.ds,
+    dates: future.ds.map(fromEpochSeconds),
+    yhat: p.yhat.point,
+    trend: p.trend.point,
+    additive: p.additive.point,
+    multiplicative: p.multiplicative.point,
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * Builds the ioredis client for the configured mode (standalone, Sentinel or Cluster) and logs its state changes.
+ *
+ * Options chosen for a cache that must fail fast rather than queue:
+ * - `lazyConnect`: nothing connects at import or during `next build`; the cache system connects on first use.
+ * - `enableOfflineQueue: false` + `maxRetriesPerRequest: 0`: while disconnected a command fails at once (the
+ *   circuit breaker then routes to memory) instead of waiting in a queue for a Redis that may never come back.
+ * - `commandTimeout` (REDIS_COMMAND_TIMEOUT): bounds a hung Redis (e.g. CLIENT PAUSE) to one short wait.
+ *   A timed-out command is not cancelled by Redis; see `redis-cache.ts` for why a late write is harmless.
+ * - `retryStrategy`: capped exponential backoff with jitter. REDIS_RETRY_ON_TIMEOUT=false turns automatic
+ *   reconnection off; the circuit breaker's probe then reconnects explicitly on its own schedule.
+ * - `enableAutoPipelining`: commands issued in the same tick share one write — the hot GET stays one round trip
+ *   and concurrent lookups batch for free.
+ */
+import { Cluster, Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { describeRedisAddress, type CacheConfig } from './config';
+
+export type RedisClient = Redis | Cluster;
+
+function retryStrategy(cfg: CacheConfig['redis']) {
+  return (times: number): number | null => {
+    if (!cfg.retryOnTimeout) return null;
+    return Math.min(50 * 2 ** Math.min(times, 6), 2000) + Math.floor(Math.random() * 100);
+  };
+}
+
+/** Creates (does not connect) a client for `cfg`. `role` names the connection in CLIENT LIST and logs. */
+export function createRedisClient(cfg: CacheConfig['redis'], role: string): RedisClient {
+  const common = {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: cfg.commandTimeoutMs,
+    connectTimeout: cfg.connectTimeoutMs,
+    socketTimeout: cfg.socketTimeoutMs,
+    enableAutoPipelining: true,
+    connectionName: `ai_cache:${role}`,
+    username: cfg.username,
+    password: cfg.password,
+    db: cfg.db,
+    tls: cfg.tls ? {} : undefined,
+    retryStrategy: retryStrategy(cfg),
+  };
+  if (cfg.mode === 'cluster') {
+    const { db: _db, ...redisOptions } = common; // Cluster has only db 0
+    return new Cluster(cfg.clusterNodes, {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      enableAutoPipelining: true,
+      scaleReads: 'master',
+      maxRedirections: 4,
+      clusterRetryStrategy: (times: number) => (cfg.retryOnTimeout ? Math.min(100 * 2 ** Math.min(times, 5), 2000) : null),
+      redisOptions,
+    });
+  }
+  if (cfg.mode === 'sentinel') {
+    return new Redis({
+      ...common,
+      sentinels: cfg.sentinels,
+      name: cfg.sentinelName,
+      sentinelPassword: cfg.sentinelPassword,
+      sentinelRetryStrategy: retryStrategy(cfg),
+      failoverDetector: true,
+    });
+  }
+  return new Redis({ ...common, host: cfg.host, port: cfg.port });
+}
+
+/**
+ * Logs each state change of `client` once (not once per failed command or reconnect attempt):
+ * "redis connected", "redis connection lost", "redis reconnecting"… The messages contain `redis` so the
+ * seed's runbook (`grep redis logs/ai_service.log`) finds them. No credentials are logged.
+ */
+export function logConnectionState(client: RedisClient, cfg: CacheConfig['redis'], role: string, log: Logger): void {
+  const address = describeRedisAddress(cfg);
+  let last = '';
+  let lastError = '';
+  const note = (state: string, level: 'info' | 'warn', extra?: Record<string, unknown>) => {
+    if (state === last) return;
+    last = state;
+    log[level]({ component: 'redis', role, mode: cfg.mode, address, state, ...extra }, `redis ${role} ${state}`);
+  };
+  client.on('ready', () => {
+    lastError = '';
+    note('ready', 'info');
+  });
+  client.on('close', () => {
+    if (last === 'ready') note('connection lost', 'warn');
+  });
+  client.on('reconnecting', () => note('reconnecting', 'info'));
+  client.on('end', () => note('ended', 'info'));
+  client.on('error', (err: Error) => {
+    // Without a listener ioredis prints every error; with one we log the first of each kind only.
+    const msg = err.message.replace(/\s+/g, ' ').slice(0, 200);
+    if (msg === lastError) return;
+    lastError = msg;
+    log.warn({ component: 'redis', role, mode: cfg.mode, address, err: msg }, `redis ${role} error`);
+  });
+}

@@ -1,0 +1,151 @@
+/**
+ * The key scheme (DESIGN.md §3 "Keys").
+ *
+ * ```
+ * <prefix>:model:{<product>}                          a trained model (artifact)
+ * <prefix>:prediction:{<product>}:<days>:<variant>     a forecast; variant = v<version>[:<params-hash>] | <params-hash> | default
+ * <prefix>:products_list[:<args-hash>]                 the product list
+ * <prefix>:<hash>  |  <prefix>:<encoded custom key>    any other cached function result
+ * <prefix>:_meta:…                                     the library's own bookkeeping (stats, locks, pub/sub channel)
+ * ```
+ * Product names are user text. They are percent-encoded byte by byte (UTF-8), keeping only `A–Z a–z 0–9 . _ -`:
+ * the encoding is injective (`%` itself is encoded), ASCII names stay readable in `redis-cli --scan`, and no
+ * glob character (`* ? [ ] \`), separator (`:`) or hash-tag brace (`{ }`) survives — so a name can neither
+ * collide with another nor widen a SCAN MATCH pattern, and `{<encoded>}` is exactly one Cluster hash tag per
+ * product (all its keys share a slot). The empty name encodes as `~` (which no other name can produce).
+ * Names are not Unicode-normalised: two different strings are two different products, as in the database.
+ */
+import { createHash } from 'node:crypto';
+
+export type CacheType = 'models' | 'predictions' | 'products' | 'other';
+export const CACHE_TYPES: readonly CacheType[] = ['models', 'predictions', 'products', 'other'];
+
+const SAFE = /^[A-Za-z0-9._-]+$/;
+const HEX = '0123456789ABCDEF';
+
+/** Percent-encodes `text` (UTF-8 bytes) keeping only `A–Z a–z 0–9 . _ -`. */
+export function encodeSegment(text: string): string {
+  if (text === '') return '~';
+  if (SAFE.test(text)) return text;
+  let out = '';
+  for (const byte of Buffer.from(text, 'utf8')) {
+    const c = String.fromCharCode(byte);
+    out += (byte < 128 && /[A-Za-z0-9._-]/.test(c)) ? c : '%' + HEX[byte >> 4] + HEX[byte & 15];
+  }
+  return out;
+}
+
+/** Inverse of {@link encodeSegment} (for display of keys). */
+export function decodeSegment(seg: string): string {
+  if (seg === '~') return '';
+  return decodeURIComponent(seg);
+}
+
+/** Order-independent JSON for hashing arguments: object keys sorted, Dates/typed arrays stable. */
+export function stableStringify(value: unknown): string {
+  return JSON.stringify(value, function (this: Record<string, unknown>, key: string, v: unknown) {
+    const raw = this[key];
+    if (typeof raw === 'bigint') return `${raw}n`;
+    if (raw instanceof Date) return `Date(${raw.getTime()})`;
+    if (raw === undefined) return null;
+    if (typeof raw === 'number' && !Number.isFinite(raw)) return `Num(${raw})`;
+    if (ArrayBuffer.isView(raw)) return `${raw.constructor.name}(${Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64')})`;
+    if (raw instanceof Map) return ['Map', [...raw.entries()].map(([k, x]) => [stableStringify(k), x]).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))];
+    if (raw instanceof Set) return ['Set', [...raw].map((x) => stableStringify(x)).sort()];
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      const sorted: Record<string, unknown> = {};
+      for (const k of Object.keys(v).sort()) sorted[k] = (v as Record<string, unknown>)[k];
+      return sorted;
+    }
+    return v;
+  }) ?? 'undefined';
+}
+
+/** A short content hash (hex, 32 chars = 128 bits of SHA-256): collisions are not a practical concern. */
+export function contentHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 32);
+}
+
+/** Builds every key of one prefix. Pure string work: no Redis. */
+export class KeyScheme {
+  readonly prefix: string;
+  /** `<prefix>:` — every cache key starts with it. */
+  readonly root: string;
+  /** `<prefix>:_meta:` — the library's own keys; never cleared as cached data, never counted. */
+  readonly meta: string;
+
+  constructor(prefix: string) {
+    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(prefix)) throw new TypeError('cache prefix must be 1–64 characters of A–Z a–z 0–9 _ . -');
+    this.prefix = prefix;
+    this.root = prefix + ':';
+    this.meta = prefix + ':_meta:';
+  }
+
+  /** `{<encoded product>}` — the product's Cluster hash tag. */
+  productTag(product: string): string {
+    return '{' + encodeSegment(product) + '}';
+  }
+
+  model(product: string): string {
+    return this.root + 'model:' + this.productTag(product);
+  }
+
+  /**
+   * A prediction key. `version` (the model version from the database) makes predictions of an older model
+   * unreachable the moment a retrain returns; `params` (any JSON-able value) is hashed.
+   */
+  prediction(product: string, days: number, params?: unknown, version?: number): string {
+    let variant = version === undefined ? '' : 'v' + version;
+    if (params !== undefined && params !== null) variant += (variant ? ':' : '') + contentHash(stableStringify(params));
+    return this.root + 'prediction:' + this.productTag(product) + ':' + days + ':' + (variant || 'default');
+  }
+
+  /** MATCH pattern of one product's predictions (glob-safe: the encoded name holds no glob character). */
+  predictionPattern(product: string): string {
+    return this.root + 'prediction:' + this.productTag(product) + ':*';
+  }
+
+  products(argsHash?: string): string {
+    return this.root + 'products_list' + (argsHash ? ':' + argsHash : '');
+  }
+
+  /** Key of another cached result: a custom key (encoded) or a content hash. */
+  other(customKey: string): string {
+    const seg = encodeSegment(customKey);
+    // Reserved names get their first character percent-encoded, which the normal encoding never does.
+    if (seg === 'products_list' || seg === '_meta') {
+      return this.root + '%' + HEX[seg.charCodeAt(0) >> 4] + HEX[seg.charCodeAt(0) & 15] + seg.slice(1);
+    }
+    return this.root + seg;
+  }
+
+  hashed(identity: string, args: unknown[]): string {
+    return this.root + contentHash(identity + '\u0000' + stableStringify(args));
+  }
+
+  /** The cache type of a key of this scheme, or null for foreign/meta keys. */
+  typeOf(key: string): CacheType | null {
+    if (!key.startsWith(this.root) || key.startsWith(this.meta)) return null;
+    const rest = key.slice(this.root.length);
+    if (rest.startsWith('model:')) return 'models';
+    if (rest.startsWith('prediction:')) return 'predictions';
+    if (rest === 'products_list' || rest.startsWith('products_list:')) return 'products';
+    return 'other';
+  }
+
+  /** MATCH pattern per clear target (the prefix is validated glob-free). */
+  pattern(target: 'all' | CacheType): string {
+    switch (target) {
+      case 'all':
+        return this.root + '*';
+      case 'models':
+        return this.root + 'model:*';
+      case 'predictions':
+        return this.root + 'prediction:*';
+      case 'products':
+        return this.root + 'products_list*';
+      case 'other':
+        return this.root + '*';
+    }
+  }
+}

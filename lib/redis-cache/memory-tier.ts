@@ -1,0 +1,145 @@
+/**
+ * The in-process tier: L1 in front of Redis, and the fallback store while Redis is unreachable.
+ *
+ * Bounded by entry count and by (approximate) bytes, with per-entry expiry. Eviction is CLOCK ("second
+ * chance"), an LRU approximation: a hit only sets a flag on the entry — no Map re-insertion, no allocation —
+ * and the evictor walks from the oldest insertion, giving recently used entries one more round. That keeps the
+ * L1-hit path to one Map lookup, one time comparison and one field write.
+ *
+ * Values are stored decoded (never bytes to parse again per hit). Byte size is an estimate supplied by the
+ * caller (the encoded length when known).
+ */
+import type { CacheType } from './keys';
+
+export interface MemoryEntry {
+  value: unknown;
+  /** epoch ms */
+  expiresAt: number;
+  bytes: number;
+  type: CacheType;
+  /**
+   * 'l2': a copy of a value that is in Redis (may be dropped whenever pub/sub may have missed an invalidation);
+   * 'local': written here only (fallback while Redis was down, or an L1-only value).
+   */
+  origin: 'l2' | 'local';
+  /** Cost of computing the value (ms), to estimate the time its hits save. */
+  costMs: number;
+  /** CLOCK reference bit. */
+  ref: boolean;
+}
+
+export interface MemoryTierStats {
+  entries: number;
+  bytes: number;
+  maxEntries: number;
+  maxBytes: number;
+  evictions: number;
+}
+
+export class MemoryTier {
+  private readonly map = new Map<string, MemoryEntry>();
+  private bytes = 0;
+  evictions = 0;
+
+  constructor(
+    readonly maxEntries: number,
+    readonly maxBytes: number,
+  ) {}
+
+  /** The live entry for `key`, or undefined (an expired entry is removed on the way). Marks it recently used. */
+  get(key: string, now: number): MemoryEntry | undefined {
+    const e = this.map.get(key);
+    if (e === undefined) return undefined;
+    if (e.expiresAt <= now) {
+      this.remove(key, e);
+      return undefined;
+    }
+    e.ref = true;
+    return e;
+  }
+
+  /** Stores an entry; returns false when it can never fit (bigger than the byte bound, or bounds are 0). */
+  set(key: string, entry: MemoryEntry): boolean {
+    const old = this.map.get(key);
+    if (old !== undefined) this.remove(key, old);
+    if (this.maxEntries === 0 || entry.bytes > this.maxBytes) return false;
+    this.map.set(key, entry);
+    this.bytes += entry.bytes;
+    if (this.map.size > this.maxEntries || this.bytes > this.maxBytes) this.evict();
+    return true;
+  }
+
+  delete(key: string): boolean {
+    const e = this.map.get(key);
+    if (e === undefined) return false;
+    this.remove(key, e);
+    return true;
+  }
+
+  /** Deletes every key for which `pred` is true; returns how many. O(entries) — the tier is bounded. */
+  deleteWhere(pred: (key: string, e: MemoryEntry) => boolean): number {
+    let n = 0;
+    for (const [k, e] of this.map) {
+      if (pred(k, e)) {
+        this.remove(k, e);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Live entry count per type (expired entries not yet swept are skipped). */
+  countByType(now: number): Record<CacheType, number> {
+    const out: Record<CacheType, number> = { models: 0, predictions: 0, products: 0, other: 0 };
+    for (const e of this.map.values()) if (e.expiresAt > now) out[e.type]++;
+    return out;
+  }
+
+  /** Remaining time to live in ms, or -2 when absent (Redis' PTTL convention). */
+  pttl(key: string, now: number): number {
+    const e = this.get(key, now);
+    return e === undefined ? -2 : e.expiresAt - now;
+  }
+
+  keys(): IterableIterator<string> {
+    return this.map.keys();
+  }
+
+  clear(): void {
+    this.map.clear();
+    this.bytes = 0;
+  }
+
+  stats(): MemoryTierStats {
+    return { entries: this.map.size, bytes: this.bytes, maxEntries: this.maxEntries, maxBytes: this.maxBytes, evictions: this.evictions };
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  private remove(key: string, e: MemoryEntry): void {
+    this.map.delete(key);
+    this.bytes -= e.bytes;
+  }
+
+  private evict(): void {
+    const now = Date.now();
+    // Bounded walk: at most two passes over the map (the second pass finds every ref bit cleared).
+    let budget = this.map.size * 2 + 1;
+    while ((this.map.size > this.maxEntries || this.bytes > this.maxBytes) && budget-- > 0) {
+      const first = this.map.entries().next();
+      if (first.done) return;
+      const [k, e] = first.value;
+      if (e.ref && e.expiresAt > now) {
+        // Second chance: move to the young end with the flag cleared.
+        e.ref = false;
+        this.map.delete(k);
+        this.map.set(k, e);
+      } else {
+        this.remove(k, e);
+        this.evictions++;
+      }
+    }
+  }
+}

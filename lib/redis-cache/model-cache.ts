@@ -1,0 +1,69 @@
+/**
+ * ModelCache — the seed's typed façade over {@link RedisCache} for the service's three kinds of data:
+ * trained models, predictions and the product list, with the key scheme of keys.ts and the TTLs of the
+ * configuration. All methods are safe to call while Redis is down (they use the memory tier).
+ */
+import type { KeyScheme } from './keys';
+import type { RedisCache } from './redis-cache';
+
+export interface ModelCacheTtls {
+  models: number;
+  predictions: number;
+  products: number;
+}
+
+export interface PredictionKeyOptions {
+  /** Model version (source of truth: the database) — predictions of an older version become unreachable. */
+  version?: number;
+  /** TTL in seconds (default CACHE_PREDICTION_TTL); only for set. */
+  ttl?: number;
+}
+
+export class ModelCache {
+  constructor(
+    private readonly cache: RedisCache,
+    private readonly keys: KeyScheme,
+    private readonly ttls: ModelCacheTtls,
+  ) {}
+
+  /** Caches a model (its serialisable artifact) for `ttl` seconds (default CACHE_MODEL_TTL). */
+  setModel(product: string, model: unknown, ttl = this.ttls.models): Promise<boolean> {
+    return this.cache.set(this.keys.model(product), model, ttl, { type: 'models' });
+  }
+
+  /** The cached model of `product`, or undefined. */
+  getModel<T = unknown>(product: string): Promise<T | undefined> {
+    return this.cache.get<T>(this.keys.model(product), { type: 'models' });
+  }
+
+  /** Removes `product`'s model and all its predictions from every tier and instance. Returns keys removed. */
+  invalidateModel(product: string): Promise<number> {
+    return this.cache.invalidate({ kind: 'product', product });
+  }
+
+  /** Caches a forecast of `days` days for `product` (with optional params and model version). */
+  setPrediction(product: string, days: number, prediction: unknown, params?: unknown, opts?: PredictionKeyOptions): Promise<boolean> {
+    return this.cache.set(this.keys.prediction(product, days, params, opts?.version), prediction, opts?.ttl ?? this.ttls.predictions, {
+      type: 'predictions',
+    });
+  }
+
+  /** The cached forecast, or undefined. */
+  getPrediction<T = unknown>(product: string, days: number, params?: unknown, opts?: Pick<PredictionKeyOptions, 'version'>): Promise<T | undefined> {
+    return this.cache.get<T>(this.keys.prediction(product, days, params, opts?.version), { type: 'predictions' });
+  }
+
+  /** Caches the product list for `ttl` seconds (default CACHE_PRODUCTS_TTL). */
+  setProducts(products: unknown, ttl = this.ttls.products): Promise<boolean> {
+    return this.cache.set(this.keys.products(), products, ttl, { type: 'products' });
+  }
+
+  getProducts<T = unknown>(): Promise<T | undefined> {
+    return this.cache.get<T>(this.keys.products(), { type: 'products' });
+  }
+
+  /** Removes every key of this service's prefix (only those: never FLUSHDB). Returns keys removed. */
+  invalidateAll(): Promise<number> {
+    return this.cache.invalidate({ kind: 'all' });
+  }
+}

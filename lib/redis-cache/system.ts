@@ -1,0 +1,334 @@
+/**
+ * The cache system: one object that owns the Redis connections, the memory tier, the breaker, the counters and
+ * the events, and hands out {@link RedisCache} and {@link ModelCache}. One per process via {@link getCacheSystem}
+ * (kept on `globalThis` so `next dev` reloads don't multiply connections); tests build their own with
+ * {@link createCacheSystem}.
+ *
+ * Nothing connects at construction: the first cache operation starts the connection (and the pub/sub
+ * subscriber), so importing the library or running `next build` never touches Redis. Until that first attempt
+ * settles (bounded by the connect timeout), operations wait for it instead of failing over needlessly.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { getLogger } from '../logger';
+import { CircuitBreaker, type BreakerState } from './circuit-breaker';
+import { loadConfig, type CacheConfig } from './config';
+import { createRedisClient, logConnectionState, type RedisClient } from './connection';
+import { CacheEventEmitter } from './events';
+import { KeyScheme, type CacheType } from './keys';
+import { MemoryTier } from './memory-tier';
+import { ModelCache } from './model-cache';
+import { describeTarget, RedisCache, type InvalidationTarget } from './redis-cache';
+import { CacheStats } from './stats';
+
+/** What {@link CacheSystem.clear} accepts. A product is an object so no product name can mean 'all'. */
+export type ClearTarget = 'all' | CacheType | { product: string };
+
+export interface HealthCheck {
+  redis_available: boolean;
+  read_write_test: boolean;
+  backend: 'redis' | 'memory';
+  latency_ms: number | null;
+  stats: { hits: number; misses: number; hit_rate: number; total_keys: number };
+}
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends (infer U)[] ? U[] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+/** Options of {@link createCacheSystem}: configuration overrides on top of the environment. */
+export type CacheSystemOptions = DeepPartial<CacheConfig> & {
+  /** Environment to read (default process.env). */
+  env?: Record<string, string | undefined>;
+  logger?: Logger;
+  /** Identifies this instance in pub/sub messages (default: random). */
+  instanceId?: string;
+};
+
+function merge<T>(base: T, over: DeepPartial<T> | undefined): T {
+  if (!over) return base;
+  const out = { ...base } as Record<string, unknown>;
+  for (const [k, v] of Object.entries(over)) {
+    if (v === undefined) continue;
+    const b = (base as Record<string, unknown>)[k];
+    out[k] = v && typeof v === 'object' && !Array.isArray(v) && b && typeof b === 'object' && !Array.isArray(b) ? merge(b, v as never) : v;
+  }
+  return out as T;
+}
+
+export class CacheSystem {
+  readonly config: CacheConfig;
+  readonly enabled: boolean;
+  readonly instanceId: string;
+  readonly log: Logger;
+  readonly keys: KeyScheme;
+  readonly memory: MemoryTier;
+  readonly stats = new CacheStats();
+  /** Typed events: 'lookup', 'compute', 'backend', 'invalidate'. */
+  readonly events = new CacheEventEmitter();
+  readonly breaker: CircuitBreaker;
+  /** The ioredis client (Redis or Cluster). Created, not connected, at construction. */
+  readonly client: RedisClient;
+  /** Get/set/delete over L1 + Redis with fallback. */
+  readonly cache: RedisCache;
+  /** The seed's model/prediction/product-list API. */
+  readonly models: ModelCache;
+  /** In-process single flight of the wrappers: key → in-flight computation. */
+  readonly inflight = new Map<string, Promise<unknown>>();
+  /** pub/sub channel for invalidations. */
+  readonly channel: string;
+
+  private subscriber: RedisClient | null = null;
+  private started: Promise<void> | null = null;
+  private starting = false;
+  private closed = false;
+  private subscriberWasReady = false;
+
+  constructor(opts: CacheSystemOptions = {}) {
+    const { env, logger, instanceId, ...overrides } = opts;
+    this.config = merge(loadConfig(env ?? process.env), overrides as DeepPartial<CacheConfig>);
+    this.enabled = this.config.enabled;
+    this.instanceId = instanceId ?? randomUUID();
+    this.log = (logger ?? getLogger()).child({ component: 'cache' });
+    this.keys = new KeyScheme(this.config.prefix);
+    this.channel = this.keys.meta + 'invalidate';
+    this.memory = new MemoryTier(this.config.l1.maxEntries, this.config.l1.maxBytes);
+    this.client = createRedisClient(this.config.redis, 'main');
+    logConnectionState(this.client, this.config.redis, 'main', this.log);
+    this.breaker = new CircuitBreaker(
+      {
+        cooldownMs: this.config.breaker.cooldownMs,
+        probe: () => this.probe(),
+        onChange: (state, reason) => this.onBreakerChange(state, reason),
+      },
+      'open',
+    );
+    // Fast detection: a dropped connection opens the breaker before any command has to time out.
+    this.client.on('close', () => {
+      if (this.breaker.state === 'closed') this.breaker.failure(new Error('redis connection closed'));
+    });
+    this.client.on('ready', () => this.breaker.probeNow());
+    this.cache = new RedisCache({
+      client: this.client,
+      breaker: this.breaker,
+      memory: this.memory,
+      keys: this.keys,
+      stats: this.stats,
+      events: this.events,
+      log: this.log,
+      l1Ttl: this.config.l1.ttl,
+      publish: (t) => this.publish(t),
+      startup: () => this.startup(),
+    });
+    this.models = new ModelCache(this.cache, this.keys, this.config.ttl);
+  }
+
+  /** 'redis' when values live in Redis now, 'memory' while the fallback is active. */
+  get backend(): 'redis' | 'memory' {
+    return this.breaker.state === 'closed' ? 'redis' : 'memory';
+  }
+
+  /**
+   * Starts connecting (once). Returns a promise while the first attempt is pending, null once it settled —
+   * the hot path then never waits. Idempotent; called by the first cache operation.
+   */
+  startup(): Promise<void> | null {
+    if (this.closed) return null;
+    if (this.started === null) {
+      this.starting = true;
+      this.started = this.connectFirst().finally(() => {
+        this.starting = false;
+      });
+    }
+    return this.starting ? this.started : null;
+  }
+
+  /** Connects now and resolves when the first attempt settled (either way). For start-up code and tests. */
+  async connect(): Promise<void> {
+    await (this.startup() ?? Promise.resolve());
+  }
+
+  private async connectFirst(): Promise<void> {
+    this.startSubscriber();
+    try {
+      await withTimeout(this.client.connect(), this.config.redis.connectTimeoutMs, 'redis connect timeout');
+      this.breaker.markHealthy('connected');
+    } catch (err) {
+      this.breaker.markDown(err);
+      this.log.warn({ component: 'redis', err: (err as Error).message }, 'redis unavailable at start — in-memory fallback active');
+      if (this.backendListenersWant()) this.events.emit('backend', { backend: 'memory', reason: (err as Error).message });
+    }
+  }
+
+  private backendListenersWant(): boolean {
+    return this.events.listening.backend;
+  }
+
+  private async probe(): Promise<void> {
+    const c = this.client;
+    if (c.status === 'wait' || c.status === 'end' || c.status === 'close') {
+      // Not reconnecting by itself (REDIS_RETRY_ON_TIMEOUT=false, or never connected): reconnect explicitly.
+      c.disconnect();
+      await withTimeout(c.connect(), this.config.redis.connectTimeoutMs, 'redis connect timeout');
+    } else if (c.status !== 'ready') {
+      throw new Error(`redis ${c.status}`);
+    }
+    const pong = await c.ping();
+    if (pong !== 'PONG') throw new Error(`unexpected PING reply ${pong}`);
+  }
+
+  private onBreakerChange(state: BreakerState, reason: string): void {
+    if (this.closed) return;
+    if (state === 'open') {
+      this.log.warn({ component: 'redis', reason }, 'redis unavailable — in-memory fallback active');
+      if (this.events.listening.backend) this.events.emit('backend', { backend: 'memory', reason });
+    } else if (state === 'closed') {
+      this.log.info({ component: 'redis', reason }, 'redis available — back to redis');
+      // Values written to memory during the outage are still served, but no longer than an L1 copy would be.
+      const cap = Date.now() + this.config.l1.ttl * 1000;
+      this.memory.deleteWhere((_k, e) => {
+        if (e.origin === 'local' && e.expiresAt > cap) e.expiresAt = cap;
+        return false;
+      });
+      void this.cache.replayPending();
+      if (this.events.listening.backend) this.events.emit('backend', { backend: 'redis', reason });
+    }
+  }
+
+  private startSubscriber(): void {
+    const sub = createRedisClient(this.config.redis, 'subscriber');
+    this.subscriber = sub;
+    logConnectionState(sub, this.config.redis, 'subscriber', this.log);
+    sub.on('ready', () => {
+      if (this.subscriberWasReady) {
+        // We were deaf for a while: any L1 copy of a Redis value may have been invalidated meanwhile.
+        const n = this.memory.deleteWhere((_k, e) => e.origin === 'l2');
+        this.log.info({ component: 'cache', dropped: n }, 'invalidation channel reconnected — L1 copies dropped');
+      }
+      this.subscriberWasReady = true;
+    });
+    sub.on('message', (channel: string, message: string) => {
+      if (channel !== this.channel) return;
+      try {
+        const msg = JSON.parse(message) as { src: string; t: InvalidationTarget };
+        if (msg.src === this.instanceId) return;
+        this.cache.applyRemote(msg.t);
+      } catch {
+        this.log.warn({ component: 'cache' }, 'malformed invalidation message ignored');
+      }
+    });
+    sub
+      .connect()
+      .then(() => sub.subscribe(this.channel))
+      .catch(() => {
+        // Retried by the client's own reconnection; subscriptions are restored on reconnect (autoResubscribe).
+        if (!this.closed && sub.status !== 'end') sub.once('ready', () => void sub.subscribe(this.channel).catch(() => undefined));
+      });
+  }
+
+  private publish(target: InvalidationTarget): void {
+    if (this.breaker.state !== 'closed') return;
+    this.client.publish(this.channel, JSON.stringify({ src: this.instanceId, t: target })).catch((err: Error) => {
+      this.log.debug({ component: 'cache', target: describeTarget(target), err: err.message }, 'invalidation broadcast failed');
+    });
+  }
+
+  /**
+   * Clears cached data: everything of this prefix, one type, or one product (its model and predictions).
+   * Walks keys with a fixed, glob-free SCAN pattern and UNLINKs in batches (never KEYS/FLUSHDB); removes from
+   * every tier and broadcasts to other instances. Never throws because of Redis.
+   */
+  async clear(target: ClearTarget): Promise<{ removed: number }> {
+    let t: InvalidationTarget;
+    if (typeof target === 'object' && target !== null && typeof target.product === 'string') t = { kind: 'product', product: target.product };
+    else if (target === 'all') t = { kind: 'all' };
+    else if (target === 'models' || target === 'predictions' || target === 'products' || target === 'other') t = { kind: 'type', type: target };
+    else throw new TypeError("clear target must be 'all', 'models', 'predictions', 'products', 'other' or { product }");
+    return { removed: await this.cache.invalidate(t) };
+  }
+
+  /**
+   * A real round trip: writes a unique value under a meta key, reads it back, deletes it.
+   * `read_write_test` is true only when Redis returned exactly what was written.
+   */
+  async healthCheck(): Promise<HealthCheck> {
+    const base = () => {
+      const tot = this.stats.totals();
+      return { hits: tot.hits, misses: tot.misses, hit_rate: tot.hit_rate, total_keys: this.totalKeysHint() };
+    };
+    await (this.startup() ?? Promise.resolve());
+    if (!this.breaker.allows()) {
+      return { redis_available: false, read_write_test: false, backend: this.backend, latency_ms: null, stats: base() };
+    }
+    const key = this.keys.meta + 'health:{' + this.instanceId + '}';
+    const token = randomUUID();
+    const t0 = performance.now();
+    try {
+      await this.client.set(key, token, 'PX', 10_000);
+      const back = await this.client.get(key);
+      await this.client.unlink(key);
+      const latency = Math.round((performance.now() - t0) * 100) / 100;
+      return { redis_available: true, read_write_test: back === token, backend: this.backend, latency_ms: latency, stats: base() };
+    } catch (err) {
+      this.breaker.failure(err);
+      return { redis_available: false, read_write_test: false, backend: this.backend, latency_ms: null, stats: base() };
+    }
+  }
+
+  /** Best current estimate of live cached keys (refined by the key counter). */
+  protected totalKeysHint(): number {
+    if (this.breaker.allows()) return this.lastKeyTotal;
+    const c = this.memory.countByType(Date.now());
+    return c.models + c.predictions + c.products + c.other;
+  }
+
+  protected lastKeyTotal = 0;
+
+  /** Stops timers and closes the connections. The system answers from memory only afterwards. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.breaker.dispose();
+    this.breaker.state = 'open';
+    const quit = async (c: RedisClient | null) => {
+      if (!c) return;
+      try {
+        if (c.status === 'ready') await withTimeout(c.quit(), 1000, 'quit timeout');
+      } catch {
+        /* closing anyway */
+      }
+      c.disconnect();
+    };
+    await Promise.all([quit(this.client), quit(this.subscriber)]);
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(message)), ms);
+      timer.unref();
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+const g = globalThis as typeof globalThis & { __aiCacheSystem?: CacheSystem };
+
+/** The process-wide cache system, created from the environment on first call (connects on first use). */
+export function getCacheSystem(): CacheSystem {
+  return (g.__aiCacheSystem ??= new CacheSystem());
+}
+
+/** A new, independent cache system (tests, tools). The caller closes it. */
+export function createCacheSystem(opts: CacheSystemOptions = {}): CacheSystem {
+  return new CacheSystem(opts);
+}
+
+/** Closes the process-wide system and, with `opts`, replaces it by a new one built from them. For tests. */
+export async function resetCacheSystemForTests(opts?: CacheSystemOptions): Promise<CacheSystem | undefined> {
+  const old = g.__aiCacheSystem;
+  g.__aiCacheSystem = undefined;
+  if (old) await old.close();
+  if (opts) g.__aiCacheSystem = new CacheSystem(opts);
+  return g.__aiCacheSystem;
+}

@@ -1,0 +1,258 @@
+/**
+ * Higher-order wrappers — the TypeScript form of the seed's `@cached_model` / `@cached_prediction` decorators.
+ *
+ * A wrapped function has the original's signature and adds `.detailed(...)` (value + whether it was cached and
+ * from which tier) and `.key(...)` (the cache key it would use). Semantics:
+ * - concurrent misses on one key within this process run `fn` once (single flight); joiners count as misses;
+ * - a cache failure never reaches the caller: it falls through to `fn`; an error of `fn` itself is not cached
+ *   and reaches every joined caller;
+ * - the cache system is resolved at call time (`opts.system` or the process singleton), never at wrap time,
+ *   so wrapping at module scope connects to nothing.
+ *
+ * The L1-hit path is synchronous up to a single `Promise.resolve(value)`: one Map lookup, a freshness check and
+ * counter increments; events are built only when someone listens.
+ */
+import type { CacheSystem } from './system';
+import { getCacheSystem } from './system';
+import { encodeSegment, stableStringify, type CacheType } from './keys';
+import { TYPE_INDEX } from './stats';
+
+export interface Detailed<R> {
+  value: R;
+  /** True when the value came from the cache (no computation). */
+  cached: boolean;
+  tier: 'l1' | 'l2' | null;
+}
+
+export type CachedFunction<A extends unknown[], R> = ((...args: A) => Promise<R>) & {
+  /** Like calling the function, but also says whether the answer was cached and from which tier. */
+  detailed(...args: A): Promise<Detailed<R>>;
+  /** The cache key these arguments map to. */
+  key(...args: A): string;
+};
+
+/** Converts a value to what Redis stores and back (e.g. a live model ↔ its serialisable artifact). */
+export interface ValueCodec<R> {
+  toCache(value: R): unknown;
+  fromCache(stored: unknown): R;
+}
+
+interface Plan<R> {
+  type: CacheType;
+  ttl: (sys: CacheSystem) => number;
+  codec?: ValueCodec<R>;
+  l1Only?: boolean;
+  /** Live objects are not frozen. */
+  freeze: boolean;
+  system?: CacheSystem;
+}
+
+function wrap<A extends unknown[], R>(
+  fn: (...args: A) => Promise<R>,
+  plan: Plan<R>,
+  keyOf: (sys: CacheSystem, args: A) => string | Promise<string>,
+): CachedFunction<A, R> {
+  const t = TYPE_INDEX[plan.type];
+
+  async function slow(sys: CacheSystem, key: string, args: A, start: number): Promise<Detailed<R>> {
+    const inflight = sys.inflight.get(key) as Promise<Detailed<R>> | undefined;
+    if (inflight) {
+      sys.stats.miss(t);
+      const r = await inflight;
+      return { value: r.value, cached: false, tier: null };
+    }
+    const p = (async (): Promise<Detailed<R>> => {
+      if (!plan.l1Only) {
+        let fromL2: R | undefined;
+        try {
+          fromL2 = await sys.cache.readL2<R>(key, plan.type, {
+            fromL2: plan.codec ? (s) => plan.codec!.fromCache(s) : undefined,
+            freeze: plan.freeze,
+          });
+        } catch {
+          fromL2 = undefined; // a codec that can't rebuild the stored value: recompute
+        }
+        if (fromL2 !== undefined) {
+          sys.stats.hitL2(t);
+          if (sys.events.listening.lookup) sys.events.emit('lookup', { type: plan.type, key, result: 'hit', tier: 'l2', durationMs: performance.now() - start });
+          return { value: fromL2, cached: true, tier: 'l2' };
+        }
+      }
+      sys.stats.miss(t);
+      if (sys.events.listening.lookup) sys.events.emit('lookup', { type: plan.type, key, result: 'miss', tier: null, durationMs: performance.now() - start });
+      const c0 = performance.now();
+      let value: R;
+      try {
+        value = await fn(...args);
+      } catch (err) {
+        if (sys.events.listening.compute) sys.events.emit('compute', { type: plan.type, key, durationMs: performance.now() - c0, error: true });
+        throw err;
+      }
+      const costMs = performance.now() - c0;
+      sys.stats.computed(t, costMs);
+      if (sys.events.listening.compute) sys.events.emit('compute', { type: plan.type, key, durationMs: costMs, error: false });
+      if (value !== undefined) {
+        try {
+          await sys.cache.set(key, value, plan.ttl(sys), {
+            type: plan.type,
+            l1Only: plan.l1Only,
+            freeze: plan.freeze,
+            costMs,
+            ...(plan.codec ? { l2Value: plan.codec.toCache(value) } : {}),
+          });
+        } catch (err) {
+          sys.log.warn({ component: 'cache', key, err: (err as Error).message }, 'value could not be cached');
+        }
+      }
+      return { value, cached: false, tier: null };
+    })();
+    sys.inflight.set(key, p);
+    try {
+      return await p;
+    } finally {
+      sys.inflight.delete(key);
+    }
+  }
+
+  function run(args: A): Promise<Detailed<R>> | Detailed<R> {
+    const sys = plan.system ?? getCacheSystem();
+    if (!sys.enabled) return fn(...args).then((value) => ({ value, cached: false, tier: null }));
+    const start = performance.now();
+    const k = keyOf(sys, args);
+    if (typeof k !== 'string') return k.then((key) => lookupThenSlow(sys, key, args, start));
+    return lookupThenSlow(sys, k, args, start);
+  }
+
+  function lookupThenSlow(sys: CacheSystem, key: string, args: A, start: number): Promise<Detailed<R>> | Detailed<R> {
+    const e = sys.memory.get(key, Date.now());
+    if (e !== undefined) {
+      sys.stats.hitL1(t, e.costMs);
+      if (sys.events.listening.lookup) sys.events.emit('lookup', { type: plan.type, key, result: 'hit', tier: 'l1', durationMs: performance.now() - start });
+      return { value: e.value as R, cached: true, tier: 'l1' };
+    }
+    return slow(sys, key, args, start);
+  }
+
+  const wrapped = function (...args: A): Promise<R> {
+    const sys = plan.system ?? getCacheSystem();
+    if (!sys.enabled) return fn(...args);
+    const k = keyOf(sys, args);
+    if (typeof k === 'string') {
+      // Hot path: L1 hit without any await.
+      const e = sys.memory.get(k, Date.now());
+      if (e !== undefined) {
+        sys.stats.hitL1(t, e.costMs);
+        if (sys.events.listening.lookup) sys.events.emit('lookup', { type: plan.type, key: k, result: 'hit', tier: 'l1', durationMs: 0 });
+        return Promise.resolve(e.value as R);
+      }
+      return slow(sys, k, args, performance.now()).then(valueOf);
+    }
+    return Promise.resolve(run(args)).then(valueOf);
+  } as CachedFunction<A, R>;
+
+  wrapped.detailed = (...args: A) => Promise.resolve(run(args));
+  wrapped.key = (...args: A) => {
+    const k = keyOf(plan.system ?? getCacheSystem(), args);
+    if (typeof k !== 'string') throw new TypeError('key() is synchronous: this wrapper computes its key asynchronously (async version)');
+    return k;
+  };
+  Object.defineProperty(wrapped, 'name', { value: `cached(${fn.name || 'anonymous'})` });
+  return wrapped;
+}
+
+function valueOf<R>(d: Detailed<R>): R {
+  return d.value;
+}
+
+export interface CachedModelOptions<R> {
+  /** Seconds; default CACHE_MODEL_TTL. */
+  ttl?: number;
+  /**
+   * How the model goes to Redis and comes back: L1 keeps the live object returned by `fn`; Redis keeps
+   * `toCache(model)`; an L2 hit on another instance (or after L1 eviction) rebuilds with `fromCache`.
+   */
+  codec?: ValueCodec<R>;
+  /** Keep models in this process only (a live object with no serialisable form). */
+  l1Only?: boolean;
+  system?: CacheSystem;
+}
+
+/**
+ * Caches a model loader by product: key `<prefix>:model:{<product>}`. Extra arguments don't take part in the key.
+ * With `codec` or `l1Only`, the L1 copy is the live object (not frozen).
+ */
+export function cachedModel<Rest extends unknown[], R>(
+  fn: (product: string, ...rest: Rest) => Promise<R>,
+  opts: CachedModelOptions<R> = {},
+): CachedFunction<[product: string, ...rest: Rest], R> {
+  return wrap(
+    fn,
+    {
+      type: 'models',
+      ttl: (sys) => opts.ttl ?? sys.config.ttl.models,
+      codec: opts.codec,
+      l1Only: opts.l1Only,
+      freeze: !(opts.codec || opts.l1Only),
+      system: opts.system,
+    },
+    (sys, args) => sys.keys.model(args[0]),
+  );
+}
+
+export interface CachedPredictionOptions {
+  /** Seconds; default CACHE_PREDICTION_TTL. */
+  ttl?: number;
+  /**
+   * The product's current model version (from the database). It becomes part of the key, so a retrain makes
+   * every older prediction unreachable at once, on every instance.
+   */
+  version?: (product: string) => number | Promise<number>;
+  system?: CacheSystem;
+}
+
+/** Caches a forecast by (product, days, params[, model version]). */
+export function cachedPrediction<P, R>(
+  fn: (product: string, days: number, params?: P) => Promise<R>,
+  opts: CachedPredictionOptions = {},
+): CachedFunction<[product: string, days: number, params?: P], R> {
+  const versionOf = opts.version;
+  return wrap(
+    fn,
+    { type: 'predictions', ttl: (sys) => opts.ttl ?? sys.config.ttl.predictions, freeze: true, system: opts.system },
+    (sys, [product, days, params]) => {
+      if (!versionOf) return sys.keys.prediction(product, days, params);
+      const v = versionOf(product);
+      return typeof v === 'number' ? sys.keys.prediction(product, days, params, v) : v.then((ver) => sys.keys.prediction(product, days, params, ver));
+    },
+  );
+}
+
+export interface CachedOptions<A extends unknown[]> {
+  /** Seconds. */
+  ttl: number;
+  /** Custom key (encoded under the prefix); default: a content hash of the function's identity and arguments. */
+  key?: (...args: A) => string;
+  /** 'products' stores under `<prefix>:products_list`; default 'other'. */
+  type?: 'products' | 'other';
+  /** Identity for the default key (default: the function's name and source text). */
+  name?: string;
+  system?: CacheSystem;
+}
+
+/** Caches any async function's results for `ttl` seconds. */
+export function cached<A extends unknown[], R>(fn: (...args: A) => Promise<R>, opts: CachedOptions<A>): CachedFunction<A, R> {
+  if (!(opts.ttl > 0)) throw new TypeError('cached(): ttl must be a positive number of seconds');
+  const type: CacheType = opts.type ?? 'other';
+  const identity = opts.name ?? `${fn.name}\u0000${fn.toString()}`;
+  const userKey = opts.key;
+  return wrap(fn, { type, ttl: () => opts.ttl, freeze: true, system: opts.system }, (sys, args) => {
+    if (type === 'products') {
+      if (userKey) return sys.keys.products(encodeSegment(userKey(...args)));
+      return sys.keys.products(args.length ? sys.keys.hashed(identity, args).slice(sys.keys.root.length) : undefined);
+    }
+    if (userKey) return sys.keys.other(userKey(...args));
+    return sys.keys.hashed(identity, args);
+  });
+}
+
+export { stableStringify };

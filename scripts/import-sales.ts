@@ -1,0 +1,46 @@
+/**
+ * Imports daily sales from a CSV file (`date,product,quantity`) into the sales database (DATABASE_PATH).
+ *   npm run import -- sales.csv
+ * Every row is validated first; if any row is bad, the bad rows are listed by line number and nothing is imported.
+ * Existing (product, date) rows are replaced. Models are not retrained: retrain a product to use the new data.
+ */
+import fs from 'node:fs';
+import { readForecastingConfig } from '../lib/forecasting/config';
+import { importSalesCsv } from '../lib/forecasting/csv-import';
+import { openDatabase } from '../lib/forecasting/database';
+import { SalesStore } from '../lib/forecasting/sales-store';
+
+const MAX_ERRORS_SHOWN = 50;
+
+function main(argv: string[]): number {
+  const file = argv[0];
+  if (!file || argv.length > 1) {
+    console.error('usage: npm run import -- <sales.csv>');
+    return 2;
+  }
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    console.error(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    return 2;
+  }
+  const config = readForecastingConfig();
+  const db = openDatabase(config.databasePath);
+  try {
+    const result = importSalesCsv(new SalesStore(db), text);
+    if (!result.ok) {
+      console.error(`${file}: ${result.errors.length} bad row(s); nothing was imported`);
+      for (const e of result.errors.slice(0, MAX_ERRORS_SHOWN)) console.error(`  line ${e.line}: ${e.message}`);
+      if (result.errors.length > MAX_ERRORS_SHOWN) console.error(`  … and ${result.errors.length - MAX_ERRORS_SHOWN} more`);
+      return 1;
+    }
+    console.log(`imported ${result.imported} row(s) for ${result.products} product(s) into ${config.databasePath}`);
+    console.log('retrain a product (POST /api/ai/models/<product>/retrain) to use the new data in its forecasts');
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,77 @@
+import { describe, expect, test } from 'vitest';
+import { ConfigError, formatTtl, loadConfig } from '@/lib/redis-cache/config';
+
+describe('configuration', () => {
+  test("defaults are the seed's", () => {
+    const c = loadConfig({});
+    expect(c.redis).toMatchObject({ mode: 'standalone', host: 'localhost', port: 6379, db: 0, password: undefined, connectTimeoutMs: 5000, socketTimeoutMs: 5000, retryOnTimeout: true });
+    expect(c.ttl).toEqual({ models: 21600, predictions: 300, products: 600, other: 300 });
+    expect(c.autoWarmup).toBe(true);
+    expect(c.prefix).toBe('ai_module');
+    expect(c.port).toBe(5001);
+    expect(c.logFile).toBe('logs/ai_service.log');
+    expect(c.databasePath).toBe('data/sales.db');
+    expect(c.alerts).toEqual({ hitRateMinPercent: 60, hitRateMinRequests: 100, memoryMaxBytes: 100 * 1024 * 1024 });
+  });
+
+  test.each([
+    ['REDIS_PORT', 'abc'],
+    ['REDIS_PORT', '70000'],
+    ['CACHE_MODEL_TTL', '-5'],
+    ['CACHE_PREDICTION_TTL', '1.5'],
+    ['REDIS_RETRY_ON_TIMEOUT', 'maybe'],
+    ['REDIS_DB', '99'],
+    ['CACHE_PREFIX', 'ai*'],
+    ['REDIS_SENTINELS', 'host-without-port'],
+    ['LOG_LEVEL', 'loud'],
+    ['CACHE_ALERT_HIT_RATE_MIN', '150'],
+  ])('%s=%s is refused with a message naming the variable', (name, value) => {
+    let err: unknown;
+    try {
+      loadConfig({ [name]: value });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).message).toContain(name);
+    expect((err as ConfigError).variables).toContain(name);
+  });
+
+  test('every invalid variable is named at once', () => {
+    expect(() => loadConfig({ REDIS_PORT: 'x', CACHE_MODEL_TTL: '0' })).toThrow(/REDIS_PORT.*CACHE_MODEL_TTL/);
+  });
+
+  test('secrets never appear in errors', () => {
+    try {
+      loadConfig({ REDIS_URL: 'http://user:s3cr3t-pw@host' });
+      expect.unreachable();
+    } catch (e) {
+      expect((e as Error).message).toContain('REDIS_URL');
+      expect((e as Error).message).not.toContain('s3cr3t-pw');
+    }
+  });
+
+  test('REDIS_URL (incl. rediss://, credentials, db) wins over the separate variables', () => {
+    const c = loadConfig({ REDIS_URL: 'rediss://app:p%40ss@cache.example:6380/2', REDIS_HOST: 'other', REDIS_PORT: '1' });
+    expect(c.redis).toMatchObject({ host: 'cache.example', port: 6380, db: 2, username: 'app', password: 'p@ss', tls: true });
+  });
+
+  test('Sentinel and Cluster node lists select the mode', () => {
+    expect(loadConfig({ REDIS_SENTINELS: 'a:26379, b:26380', REDIS_SENTINEL_NAME: 'm' }).redis).toMatchObject({
+      mode: 'sentinel',
+      sentinels: [{ host: 'a', port: 26379 }, { host: 'b', port: 26380 }],
+      sentinelName: 'm',
+    });
+    expect(loadConfig({ REDIS_CLUSTER_NODES: '127.0.0.1:7001,[::1]:7002' }).redis).toMatchObject({
+      mode: 'cluster',
+      clusterNodes: [{ host: '127.0.0.1', port: 7001 }, { host: '::1', port: 7002 }],
+    });
+  });
+
+  test('TTL strings for the info endpoint', () => {
+    expect(formatTtl(21600)).toBe('21600s (6h)');
+    expect(formatTtl(300)).toBe('300s (5min)');
+    expect(formatTtl(600)).toBe('600s (10min)');
+    expect(formatTtl(90)).toBe('90s (1min 30s)');
+  });
+});

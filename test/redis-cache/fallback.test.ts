@@ -1,0 +1,98 @@
+/** The memory fallback and the circuit breaker against real faults: absent, stopped, restarted, hung. */
+import { afterEach, describe, expect, test } from 'vitest';
+import type { CacheSystem } from '@/lib/redis-cache';
+import { startRedisServer, waitFor, type RedisServerHandle } from '@/test/helpers/redis-server';
+import { makeSystem } from './setup';
+
+const systems: CacheSystem[] = [];
+const servers: RedisServerHandle[] = [];
+afterEach(async () => {
+  await Promise.all(systems.splice(0).map((s) => s.close()));
+  await Promise.all(servers.splice(0).map((r) => r.stop()));
+});
+const track = <T extends CacheSystem>(s: T) => (systems.push(s), s);
+
+describe('fallback to memory', () => {
+  test('Redis absent from the start: everything works from memory, health says so', async () => {
+    const s = track(makeSystem(null));
+    expect(await s.models.getModel('Bolo')).toBeUndefined();
+    expect(s.backend).toBe('memory');
+    expect(await s.models.setModel('Bolo', { v: 1 })).toBe(false);
+    expect(await s.models.getModel('Bolo')).toEqual({ v: 1 });
+    expect(await s.models.invalidateModel('Bolo')).toBe(1);
+    expect(await s.models.getModel('Bolo')).toBeUndefined();
+  });
+
+  test('Redis stopped mid-run and started again: outage writes are served, then back to Redis', async () => {
+    const redis = await startRedisServer();
+    servers.push(redis);
+    const s = track(makeSystem(redis.url));
+    await s.models.setModel('before', 1);
+    expect(s.backend).toBe('redis');
+    const backends: string[] = [];
+    s.events.on('backend', (e) => backends.push(e.backend));
+
+    await redis.stop();
+    await waitFor(() => s.backend === 'memory', 5000, 10, 'fallback');
+    expect(await s.models.setModel('during', 2)).toBe(false);
+    expect(await s.models.getModel('during')).toBe(2);
+    await s.models.invalidateModel('before'); // remembered, replayed later
+
+    await redis.start();
+    await waitFor(() => s.backend === 'redis', 10_000, 20, 'return to redis');
+    expect(backends).toEqual(['memory', 'redis']);
+    expect(await s.models.getModel('during')).toBe(2);
+    expect(await s.models.setModel('after', 3)).toBe(true);
+    expect(await redis.cli('EXISTS', s.keys.model('after'))).toBe('1');
+  });
+
+  test('an invalidation made while Redis was unreachable is replayed when it returns', async () => {
+    const redis = await startRedisServer();
+    servers.push(redis);
+    const s = track(makeSystem(redis.url));
+    await s.models.setModel('Bolo', 1);
+    await redis.pause(1500); // unreachable (hung), but keeps its data
+    expect(await s.models.getModel('other')).toBeUndefined(); // times out → breaker opens
+    expect(s.backend).toBe('memory');
+    await s.models.invalidateModel('Bolo');
+    await waitFor(() => s.backend === 'redis', 10_000, 20, 'return to redis');
+    await waitFor(async () => (await redis.cli('EXISTS', s.keys.model('Bolo'))) === '0', 5000, 20, 'replayed invalidation');
+    expect(await s.models.getModel('Bolo')).toBeUndefined();
+  });
+
+  test('a hung Redis (CLIENT PAUSE) costs one short timeout, not one per call', async () => {
+    const redis = await startRedisServer();
+    servers.push(redis);
+    const s = track(makeSystem(redis.url)); // command timeout 0.3 s
+    await s.models.setModel('Bolo', 1);
+    s.memory.clear();
+    const sent = countCommands(s);
+    const pauseMs = 6000;
+    const pausedUntil = Date.now() + pauseMs;
+    await redis.pause(pauseMs);
+    // The first call gives up after one command timeout, long before Redis answers again…
+    expect(await s.models.getModel('Bolo')).toBeUndefined();
+    expect(Date.now()).toBeLessThan(pausedUntil);
+    expect(s.backend).toBe('memory');
+    // …and the next calls don't touch the socket at all while the breaker is open.
+    const before = sent.count;
+    for (let i = 0; i < 20; i++) {
+      await s.models.setModel(`p${i}`, i);
+      expect(await s.models.getModel(`p${i}`)).toBe(i);
+    }
+    expect(sent.count).toBe(before);
+    await waitFor(() => s.backend === 'redis', 20_000, 20, 'return after pause');
+  });
+});
+
+/** Counts the commands the system's client sends (a spy on the real client, not a mock). */
+function countCommands(s: CacheSystem): { count: number } {
+  const c = s.client as unknown as { sendCommand: (...a: unknown[]) => unknown };
+  const counter = { count: 0 };
+  const orig = c.sendCommand.bind(c);
+  c.sendCommand = (...a: unknown[]) => {
+    counter.count++;
+    return orig(...a);
+  };
+  return counter;
+}

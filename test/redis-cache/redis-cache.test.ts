@@ -1,0 +1,177 @@
+/** RedisCache + ModelCache against a real, private redis-server. */
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import type { CacheSystem } from '@/lib/redis-cache';
+import { startRedisServer, waitFor, type RedisServerHandle } from '@/test/helpers/redis-server';
+import { makeSystem } from './setup';
+
+let redis: RedisServerHandle;
+const systems: CacheSystem[] = [];
+const sys = () => {
+  const s = makeSystem(redis.url);
+  systems.push(s);
+  return s;
+};
+
+beforeAll(async () => {
+  redis = await startRedisServer();
+});
+afterEach(async () => {
+  await Promise.all(systems.splice(0).map((s) => s.close()));
+});
+afterAll(async () => {
+  await redis?.stop();
+});
+
+describe('RedisCache over a real Redis', () => {
+  test('set/get per type lands in Redis under the documented keys, with the TTL', async () => {
+    const s = sys();
+    await s.models.setModel('Bolo', { k: 1 });
+    await s.models.setPrediction('Bolo', 7, [{ yhat: 1 }]);
+    await s.models.setProducts(['Bolo']);
+    await s.cache.set(s.keys.other('misc'), 'x', 50);
+    const p = s.config.prefix;
+    const keys = (await redis.cli('--scan', '--pattern', `${p}:*`)).split('\n').sort();
+    expect(keys).toEqual([`${p}:misc`, `${p}:model:{Bolo}`, `${p}:prediction:{Bolo}:7:default`, `${p}:products_list`].sort());
+    expect(Number(await redis.cli('TTL', `${p}:model:{Bolo}`))).toBeGreaterThan(21500);
+    expect(Number(await redis.cli('TTL', `${p}:prediction:{Bolo}:7:default`))).toBeLessThanOrEqual(300);
+    expect(Number(await redis.cli('TTL', `${p}:products_list`))).toBeGreaterThan(500);
+    s.memory.clear(); // force L2 reads
+    expect(await s.models.getModel('Bolo')).toEqual({ k: 1 });
+    expect(await s.models.getPrediction('Bolo', 7)).toEqual([{ yhat: 1 }]);
+    expect(await s.models.getProducts()).toEqual(['Bolo']);
+    expect(await s.cache.get(s.keys.other('misc'))).toBe('x');
+    expect(await s.models.getPrediction('Bolo', 8)).toBeUndefined();
+  });
+
+  test('values expire after their TTL in both tiers', async () => {
+    const s = sys();
+    await s.cache.set(s.keys.other('short'), { v: 1 }, 1);
+    expect(await s.cache.get(s.keys.other('short'))).toEqual({ v: 1 });
+    expect(await s.cache.ttl(s.keys.other('short'))).toBe(1);
+    await waitFor(async () => (await s.cache.get(s.keys.other('short'))) === undefined, 5000, 50, 'expiry');
+    expect(await redis.cli('EXISTS', `${s.config.prefix}:short`)).toBe('0');
+    expect(await s.cache.ttl(s.keys.other('short'))).toBe(-2);
+  });
+
+  test('values read from L1 are frozen copies nobody can change', async () => {
+    const s = sys();
+    await s.models.setPrediction('Bolo', 1, { list: [1, 2] });
+    const v = await s.models.getPrediction<{ list: number[] }>('Bolo', 1);
+    expect(Object.isFrozen(v)).toBe(true);
+    expect(() => v!.list.push(3)).toThrow();
+  });
+
+  test('stats: hits and misses per type and the overall hit rate', async () => {
+    const s = sys();
+    await s.models.setModel('A', 1);
+    await s.models.getModel('A'); // hit l1
+    s.memory.clear();
+    await s.models.getModel('A'); // hit l2
+    await s.models.getModel('B'); // miss
+    await s.models.getPrediction('A', 1); // miss
+    await s.models.setProducts([]);
+    await s.models.getProducts(); // hit
+    const t = s.stats.byType();
+    expect(t.models).toEqual({ hits: 2, misses: 1, hit_rate: 66.7 });
+    expect(t.predictions).toEqual({ hits: 0, misses: 1, hit_rate: 0 });
+    expect(t.products).toEqual({ hits: 1, misses: 0, hit_rate: 100 });
+    expect(t.other).toEqual({ hits: 0, misses: 0, hit_rate: null });
+    expect(s.stats.totals()).toEqual({ hits: 3, misses: 2, hit_rate: 60 });
+    expect(s.stats.l1Hits).toBe(2);
+    expect(s.stats.l2Hits).toBe(1);
+  });
+
+  test('invalidating a product with a hostile name leaves every other product alone', async () => {
+    const s = sys();
+    const names = ['Pão de Açúcar', 'Pão de Açúcar 2', 'Bolo', 'Bolo*', 'Bolo?', 'Bol[o]', 'a:b', 'a', 'Pão Francês', '*', '?', '['];
+    for (const n of names) {
+      await s.models.setModel(n, { n });
+      await s.models.setPrediction(n, 7, [n]);
+      await s.models.setPrediction(n, 30, [n], { p: 1 }, { version: 2 });
+    }
+    await s.models.setProducts(names);
+    const before = Number(await redis.cli('DBSIZE'));
+    for (const victim of ['Bolo*', '*', '?', '[', 'a:b', 'Pão de Açúcar']) {
+      const removed = await s.models.invalidateModel(victim);
+      expect(removed).toBe(3);
+    }
+    expect(Number(await redis.cli('DBSIZE'))).toBe(before - 18);
+    for (const n of names) {
+      const gone = ['Bolo*', '*', '?', '[', 'a:b', 'Pão de Açúcar'].includes(n);
+      expect(await s.models.getModel(n)).toEqual(gone ? undefined : { n });
+      expect(await s.models.getPrediction(n, 7)).toEqual(gone ? undefined : [n]);
+      expect(await s.models.getPrediction(n, 30, { p: 1 }, { version: 2 })).toEqual(gone ? undefined : [n]);
+    }
+    expect(await s.models.getProducts()).toEqual(names);
+  });
+
+  test('invalidateAll removes only keys with our prefix (no FLUSHDB)', async () => {
+    const s = sys();
+    await redis.cli('SET', 'foreign:key', '1');
+    await redis.cli('SET', `${s.config.prefix}x:lookalike`, '1');
+    await redis.cli('SET', `${s.config.prefix}`, '1');
+    for (let i = 0; i < 1200; i++) await s.cache.set(s.keys.other(`k${i}`), i, 60);
+    await s.models.setModel('Bolo', 1);
+    expect(await s.models.invalidateAll()).toBe(1201);
+    expect(await redis.cli('EXISTS', 'foreign:key', `${s.config.prefix}x:lookalike`, s.config.prefix)).toBe('3');
+    expect(await s.models.getModel('Bolo')).toBeUndefined();
+    expect(s.memory.size).toBe(0);
+  });
+
+  test('a corrupt value in Redis is a miss, not an exception', async () => {
+    const s = sys();
+    await redis.cli('SET', s.keys.model('X'), '{broken');
+    expect(await s.models.getModel('X')).toBeUndefined();
+  });
+
+  test('two instances: one invalidates, the other stops serving the value from its L1', async () => {
+    const a = sys();
+    const b = makeSystem(redis.url, { prefix: a.config.prefix });
+    systems.push(b);
+    await a.models.setModel('Bolo', { v: 1 });
+    expect(await b.models.getModel('Bolo')).toEqual({ v: 1 }); // now in b's L1
+    await b.connect();
+    await waitFor(() => b.memory.get(b.keys.model('Bolo'), Date.now()) !== undefined, 2000);
+    await a.models.invalidateModel('Bolo');
+    await waitFor(() => b.memory.get(b.keys.model('Bolo'), Date.now()) === undefined, 5000, 10, 'remote invalidation');
+    expect(await b.models.getModel('Bolo')).toBeUndefined();
+    // A new value set on one instance replaces the other's L1 copy too.
+    await a.models.setModel('Bolo', { v: 2 });
+    expect(await b.models.getModel('Bolo')).toEqual({ v: 2 });
+    await a.models.setModel('Bolo', { v: 3 });
+    await waitFor(async () => JSON.stringify(await b.models.getModel('Bolo')) === '{"v":3}', 5000, 10, 'remote update');
+  });
+});
+
+describe('clear and health', () => {
+  test('clear by type and by product; a product named like a target or a glob is only that product', async () => {
+    const s = sys();
+    for (const n of ['all', 'models', '*', 'Bolo']) {
+      await s.models.setModel(n, 1);
+      await s.models.setPrediction(n, 7, 1);
+    }
+    await s.models.setProducts([]);
+    await s.cache.set(s.keys.other('x'), 1, 60);
+    expect(await s.clear({ product: 'all' })).toEqual({ removed: 2 });
+    expect(await s.clear({ product: '*' })).toEqual({ removed: 2 });
+    expect(await s.clear('predictions')).toEqual({ removed: 2 });
+    expect(await s.models.getModel('Bolo')).toBe(1);
+    expect(await s.clear('models')).toEqual({ removed: 2 });
+    expect(await s.clear('other')).toEqual({ removed: 1 });
+    expect(await s.models.getProducts()).toEqual([]);
+    expect(await s.clear('products')).toEqual({ removed: 1 });
+    expect(await s.clear('all')).toEqual({ removed: 0 });
+    await expect(s.clear('everything' as never)).rejects.toThrow(TypeError);
+  });
+
+  test('healthCheck does a real read/write round trip', async () => {
+    const s = sys();
+    const h = await s.healthCheck();
+    expect(h).toMatchObject({ redis_available: true, read_write_test: true, backend: 'redis' });
+    expect(h.latency_ms).toBeGreaterThanOrEqual(0);
+    expect(await redis.cli('--scan', '--pattern', `${s.config.prefix}:_meta:health*`)).toBe('');
+    const down = makeSystem(null);
+    systems.push(down);
+    expect(await down.healthCheck()).toMatchObject({ redis_available: false, read_write_test: false, backend: 'memory', latency_ms: null });
+  });
+});

@@ -1,0 +1,167 @@
+/** cachedModel / cachedPrediction / cached against a real Redis. */
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { cached, cachedModel, cachedPrediction, type CacheSystem } from '@/lib/redis-cache';
+import { startRedisServer, waitFor, type RedisServerHandle } from '@/test/helpers/redis-server';
+import { makeSystem } from './setup';
+
+let redis: RedisServerHandle;
+const systems: CacheSystem[] = [];
+const sys = (url: string | null = redis.url, prefix?: string) => {
+  const s = makeSystem(url, prefix ? { prefix } : {});
+  systems.push(s);
+  return s;
+};
+beforeAll(async () => {
+  redis = await startRedisServer();
+});
+afterEach(async () => {
+  await Promise.all(systems.splice(0).map((s) => s.close()));
+});
+afterAll(async () => {
+  await redis?.stop();
+});
+
+const tick = () => new Promise((r) => setTimeout(r, 5));
+
+describe('wrappers', () => {
+  test('cached: the function runs once per key within the TTL; HIT/MISS is reported', async () => {
+    const system = sys();
+    let calls = 0;
+    const add = cached(async (a: number, b: number) => (calls++, a + b), { ttl: 60, system });
+    expect(await add.detailed(1, 2)).toEqual({ value: 3, cached: false, tier: null });
+    expect(await add(1, 2)).toBe(3);
+    expect(await add.detailed(1, 2)).toEqual({ value: 3, cached: true, tier: 'l1' });
+    expect(calls).toBe(1);
+    expect(await add(2, 1)).toBe(3);
+    expect(calls).toBe(2);
+    system.memory.clear();
+    expect(await add.detailed(1, 2)).toEqual({ value: 3, cached: true, tier: 'l2' });
+    expect(calls).toBe(2);
+    expect(add.key(1, 2)).toMatch(new RegExp(`^${system.config.prefix}:[0-9a-f]{32}$`));
+  });
+
+  test('cached: 50 concurrent misses on one key call the function once', async () => {
+    const system = sys();
+    let calls = 0;
+    const slow = cached(
+      async (x: string) => {
+        calls++;
+        await tick();
+        return { x };
+      },
+      { ttl: 60, system, key: (x) => `slow:${x}` },
+    );
+    const results = await Promise.all(Array.from({ length: 50 }, () => slow('a')));
+    expect(calls).toBe(1);
+    expect(new Set(results.map((r) => r.x))).toEqual(new Set(['a']));
+    expect(system.stats.byType().other).toMatchObject({ hits: 0, misses: 50 });
+    expect(await redis.cli('EXISTS', `${system.config.prefix}:slow%3Aa`)).toBe('1');
+  });
+
+  test('an error of the function reaches every joined caller and is not cached', async () => {
+    const system = sys();
+    let calls = 0;
+    const bad = cached(
+      async () => {
+        calls++;
+        await tick();
+        throw new Error('boom');
+      },
+      { ttl: 60, system, key: () => 'bad' },
+    );
+    const settled = await Promise.allSettled([bad(), bad(), bad()]);
+    expect(settled.every((r) => r.status === 'rejected')).toBe(true);
+    expect(calls).toBe(1);
+    await expect(bad()).rejects.toThrow('boom');
+    expect(calls).toBe(2);
+  });
+
+  test('a cache failure never reaches the caller: with Redis absent the function still answers', async () => {
+    const system = sys(null);
+    let calls = 0;
+    const f = cachedPrediction(async (product: string, days: number) => (calls++, { product, days }), { system });
+    expect(await f('Bolo', 7)).toEqual({ product: 'Bolo', days: 7 });
+    expect(await f('Bolo', 7)).toEqual({ product: 'Bolo', days: 7 });
+    expect(calls).toBe(1); // memory tier
+  });
+
+  test('cachedPrediction: the version option makes a retrain invalidate old predictions at once', async () => {
+    const system = sys();
+    let version = 1;
+    let calls = 0;
+    const predict = cachedPrediction(async (product: string, days: number) => (calls++, `${product}:${days}:v${version}`), {
+      system,
+      version: async () => version,
+    });
+    expect(await predict('Pão de Açúcar', 7)).toBe('Pão de Açúcar:7:v1');
+    expect(await predict('Pão de Açúcar', 7)).toBe('Pão de Açúcar:7:v1');
+    version = 2;
+    expect(await predict('Pão de Açúcar', 7)).toBe('Pão de Açúcar:7:v2');
+    expect(calls).toBe(2);
+    expect(await redis.cli('--scan', '--pattern', `${system.config.prefix}:prediction:*`)).toContain(':7:v2');
+  });
+
+  test('cachedModel with a codec: L1 keeps the live object, Redis its artifact, another instance rebuilds it', async () => {
+    class Live {
+      constructor(readonly params: Float64Array) {}
+      predict() {
+        return this.params[0] * 2;
+      }
+    }
+    const codec = { toCache: (m: Live) => ({ params: m.params }), fromCache: (s: unknown) => new Live((s as { params: Float64Array }).params) };
+    const a = sys();
+    const b = sys(redis.url, a.config.prefix);
+    let trained = 0;
+    const train = async (_product: string) => (trained++, new Live(new Float64Array([21, 0.5])));
+    const loadA = cachedModel(train, { codec, system: a });
+    const loadB = cachedModel(train, { codec, system: b });
+    const m1 = await loadA('Bolo');
+    expect(m1).toBeInstanceOf(Live);
+    expect(await loadA('Bolo')).toBe(m1); // the very same live object from L1
+    const d = await loadB.detailed('Bolo');
+    expect(d.tier).toBe('l2');
+    expect(d.value).toBeInstanceOf(Live);
+    expect(d.value.predict()).toBe(42);
+    expect(trained).toBe(1);
+  });
+
+  test('cachedModel l1Only: never written to Redis', async () => {
+    const system = sys();
+    let n = 0;
+    const load = cachedModel(async (p: string) => ({ p, n: ++n, fn: () => 1 }), { l1Only: true, system });
+    const m = await load('Bolo');
+    expect(await load('Bolo')).toBe(m);
+    expect(await redis.cli('EXISTS', system.keys.model('Bolo'))).toBe('0');
+  });
+
+  test('cached with type products uses the product-list key; invalidation reaches the wrapper', async () => {
+    const system = sys();
+    let calls = 0;
+    const list = cached(async () => (calls++, ['Bolo']), { ttl: 600, type: 'products', system });
+    await list();
+    expect(await redis.cli('EXISTS', `${system.config.prefix}:products_list`)).toBe('1');
+    await system.models.invalidateAll();
+    await list();
+    expect(calls).toBe(2);
+  });
+
+  test('entries expire: the function runs again after the TTL', async () => {
+    const system = sys();
+    let calls = 0;
+    const f = cached(async () => ++calls, { ttl: 1, system, key: () => 'ttl1' });
+    await f();
+    await waitFor(async () => (await f()) === 2, 5000, 50, 'recompute after expiry');
+    expect(calls).toBe(2);
+  });
+
+  test('events report lookups and computations', async () => {
+    const system = sys();
+    const seen: string[] = [];
+    system.events.on('lookup', (e) => seen.push(`${e.type}:${e.result}:${e.tier}`));
+    system.events.on('compute', (e) => seen.push(`compute:${e.type}`));
+    const f = cached(async () => 1, { ttl: 60, system, key: () => 'ev' });
+    await f();
+    await f();
+    expect(seen).toEqual(['other:miss:null', 'compute:other', 'other:hit:l1']);
+  });
+});
