@@ -97,6 +97,38 @@ test.describe('overview', () => {
     await expect(banner).toHaveCount(0);
   });
 
+  test('a slow server gets one poll at a time, and errors are shown as not live', async ({ page, consoleLog }) => {
+    // Make every info answer take 2 polling intervals (the injected fault), and count requests in flight.
+    const { pollMs } = runInfo();
+    let inFlight = 0;
+    let maxInFlight = 0;
+    let answered = 0;
+    let failing = false;
+    await page.route('**/api/ai/cache/info', async (route) => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await new Promise((r) => setTimeout(r, 2 * pollMs));
+      if (failing) await route.fulfill({ status: 503, json: { error: { code: 'unavailable', message: 'Service unavailable' } } });
+      else await route.continue();
+      inFlight--;
+      answered++;
+    });
+    await page.goto('/');
+    await expect.poll(() => answered, { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
+    expect(maxInFlight).toBe(1);
+
+    // The API fails: the page says so, and marks the numbers it still shows as not live.
+    consoleLog.allow(/status of 503/);
+    failing = true;
+    await expect(page.getByTestId('alert-api-unreachable')).toBeVisible({ timeout: 20_000 });
+    await expect(page.getByTestId('last-refresh')).toContainText('not live');
+    await expect(page.getByTestId('alert-api-unreachable')).toContainText('not live');
+    failing = false;
+    await page.unroute('**/api/ai/cache/info');
+    await expect(page.getByTestId('alert-api-unreachable')).toHaveCount(0, { timeout: 20_000 });
+    await expect(page.getByTestId('last-refresh')).not.toContainText('not live');
+  });
+
   test('screenshots (desktop and mobile, light and dark) and no serious accessibility violations', async ({ page, api }) => {
     test.setTimeout(120_000);
     await driveTraffic(api);
