@@ -7,11 +7,14 @@ import path from 'node:path';
 import type { BenchPart } from './lib/part';
 import { writeResult, RESULTS_DIR } from './lib/results';
 import { writeBenchmarksMd } from './report';
-import { peers } from './peers';
-import { seed } from './seed';
-import { http } from './http';
 
-const PARTS: BenchPart[] = [peers, seed, http];
+// Loaded on demand: one part whose imports are broken can't stop the others.
+const PARTS: { name: string; load: () => Promise<BenchPart> }[] = [
+  { name: 'peers', load: async () => (await import('./peers')).peers },
+  { name: 'seed', load: async () => (await import('./seed')).seed },
+  { name: 'scale', load: async () => (await import('./scale')).scale },
+  { name: 'http', load: async () => (await import('./http')).http },
+];
 
 async function main() {
   const argv = process.argv.slice(2);
@@ -26,16 +29,17 @@ async function main() {
   const command = `npm run bench${names.length ? ` -- ${names.join(' ')}` : ''}${quick ? ' --quick' : ''}`;
   const t0 = Date.now();
   let failed = 0;
-  for (const part of selected) {
-    console.log(`\n=== ${part.title}${quick ? ' (quick)' : ''}`);
+  for (const entry of selected) {
     try {
+      const part = await entry.load();
+      console.log(`\n=== ${part.title}${quick ? ' (quick)' : ''}`);
       const result = await part.run({ quick, command });
       const file = writeResult(result, quick ? path.join(RESULTS_DIR, 'quick') : RESULTS_DIR);
       const missed = result.goals.filter((g) => g.pass === false).length;
       console.log(`\n${part.name}: ${result.durationSec.toFixed(0)} s, goals ${result.goals.filter((g) => g.pass).length} passed / ${missed} missed → ${path.relative(process.cwd(), file)}`);
     } catch (err) {
       failed++;
-      console.error(`\n${part.name} failed:`, err);
+      console.error(`\n${entry.name} failed:`, err);
     }
   }
   if (!quick) {

@@ -9,10 +9,30 @@ import { readForecastingConfig } from '../lib/forecasting/config';
 import { importSalesCsv } from '../lib/forecasting/csv-import';
 import { openDatabase } from '../lib/forecasting/database';
 import { SalesStore } from '../lib/forecasting/sales-store';
+import { getCacheSystem } from '../lib/redis-cache';
 
 const MAX_ERRORS_SHOWN = 50;
+// A command-line tool: the cache's connection logs would only drown the result.
+process.env.LOG_LEVEL ??= 'error';
 
-function main(argv: string[]): number {
+/**
+ * Drops the cached product list (every instance, through the cache's invalidation) so new products show at once.
+ * Best effort: with Redis unreachable the servers' lists refresh within CACHE_PRODUCTS_TTL anyway.
+ */
+async function clearCachedProductList(): Promise<void> {
+  const system = getCacheSystem();
+  try {
+    await system.connect(); // bounded by REDIS_CONNECT_TIMEOUT; falls back to memory when Redis is unreachable
+    const { removed } = await system.clear('products');
+    if (removed > 0) console.log('cleared the cached product list');
+  } catch {
+    /* the cache is an optimisation: the import itself succeeded */
+  } finally {
+    await system.close();
+  }
+}
+
+function importFile(argv: string[]): number {
   const file = argv[0];
   if (!file || argv.length > 1) {
     console.error('usage: npm run import -- <sales.csv>');
@@ -43,4 +63,18 @@ function main(argv: string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+async function main(argv: string[]): Promise<number> {
+  const code = importFile(argv);
+  if (code === 0 && process.env.IMPORT_SKIP_CACHE_CLEAR !== '1') await clearCachedProductList();
+  return code;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exitCode = 1;
+  },
+);

@@ -51,12 +51,16 @@ export const http: BenchPart = {
   async run({ quick, command }) {
     const t0 = Date.now();
     const rounds = quick ? 1 : 3;
-    const duration = quick ? 2 : 4;
+    const duration = quick ? 2 : 5;
     const c1Duration = quick ? 2 : 3;
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-http-'));
     const redis = await startPrivateRedis({ core: 1 });
-    const env = captureEnvironment({ redis: redis.version, nodeCore: '0 (next-server; autocannon on 1 with Redis)', redisCore: String(redis.core ?? 'unpinned'), command });
-    env.pinning.node = currentAffinity() === '0' ? '0 (next-server); autocannon on core 1 with Redis' : `unpinned (${currentAffinity()})`;
+    const env = captureEnvironment({
+      redis: redis.version,
+      nodeCore: currentAffinity() === '0' ? '0 (next-server; autocannon on core 1 with Redis)' : `unpinned (${currentAffinity()})`,
+      redisCore: String(redis.core ?? 'unpinned'),
+      command,
+    });
     const servers: NextServer[] = [];
     const samples: Record<string, CannonResult[]> = {};
     const add = (k: string, r: CannonResult) => {
@@ -70,7 +74,6 @@ export const http: BenchPart = {
         REDIS_HOST: '127.0.0.1',
         REDIS_PORT: String(redis.port),
         DATABASE_PATH: path.join(work, 'sales.db'),
-        LOG_LEVEL: 'warn',
         LOG_FILE: path.join(work, 'service.log'),
         CACHE_AUTO_WARMUP: 'false',
       };

@@ -70,6 +70,8 @@ export const peers: BenchPart = {
     const env = captureEnvironment({ redis: redis.version, nodeCore: currentAffinity(), redisCore: String(redis.core ?? 'unpinned'), command });
     const computeCalls = new Map<string, number>();
     const contenders: Contender[] = [];
+    // BENCH_ONLY=ours,raw keeps some contenders (profiling); published figures always run them all.
+    const only = process.env.BENCH_ONLY?.split(',').filter(Boolean);
     const factories: ContenderFactory[] = [...oursContenders, rawIoredis, bentoMultiTier, bentoRedisOnly, cacheManagerTiered, cacheManagerRedisOnly];
     const cells = new Map<string, Cell>();
     const hotNames = new Map<string, string[]>();
@@ -87,6 +89,10 @@ export const peers: BenchPart = {
           },
         });
         id = c.id;
+        if (only && !only.includes(c.id)) {
+          await c.close();
+          continue;
+        }
         contenders.push(c);
         hotNames.set(c.id, hotKeysOf(c.id));
       }

@@ -66,7 +66,7 @@ export const seed: BenchPart = {
         training.push(performance.now() - s);
       }
       await forecaster.train(PRODUCT); // the model every mode loads
-      modes.push(...(await cachedModes({ forecaster, redisPort: redis.port, product: PRODUCT, days: DAYS })));
+      modes.push(...(await cachedModes({ forecaster, db, redisPort: redis.port, product: PRODUCT, days: DAYS })));
 
       // Every mode must answer the same thing as the uncached module.
       const ref = noCacheMode(forecaster);

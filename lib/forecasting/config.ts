@@ -20,7 +20,8 @@ export function readForecastingConfig(env: NodeJS.ProcessEnv = process.env): For
     throw new Error(`Invalid environment variable ${String(issue?.path[0])}: ${issue?.message}`);
   }
   return {
-    databasePath: path.resolve(parsed.data.DATABASE_PATH ?? path.join(process.cwd(), 'data', 'sales.db')),
+    // A run-time location, not a build input: keep Next's file tracing from including the whole project.
+    databasePath: path.resolve(/*turbopackIgnore: true*/ parsed.data.DATABASE_PATH ?? path.join(process.cwd(), 'data', 'sales.db')),
     seedDemoData: !['false', '0'].includes(parsed.data.SEED_DEMO_DATA ?? 'true'),
   };
 }

@@ -13,4 +13,12 @@ export type { ModelArtifact, ModelOptions } from './model-artifact';
 export type { ModelSummary } from './model-store';
 export { fitModel, rebuildModel, type LiveModel } from './prophet-model';
 export type { ProductRecord } from './sales-store';
+export {
+  createForecastingService,
+  ForecastingService,
+  getForecastingService,
+  setForecastingServiceForTests,
+  type ForecastingServiceOptions,
+  type RetrainResult,
+} from './service';
 export { TrainingWorker } from './training-worker';

@@ -65,6 +65,11 @@ describe('Prophet models', () => {
     expect(mape(artifact.series.y, inSample.yhat.point)).toBeCloseTo(artifact.mape, 9);
   });
 
+  it("trains series on which Stan's first L-BFGS attempt aborts (falls back to a smaller first step)", async () => {
+    const fit = await trainArtifact(acucar, historyOf(acucar, '2026-11-25'));
+    expect(fit.mape).toBeLessThan(15);
+  });
+
   it('fails loudly when the artifact does not match the design matrix', async () => {
     const broken = { ...artifact, columnFingerprints: artifact.columnFingerprints.map((p, i) => (i === 3 ? 'f'.repeat(24) : p)) };
     await expect(rebuildModel(broken)).rejects.toThrow(/column/);

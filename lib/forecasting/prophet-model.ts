@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Prophet, ProphetHoliday, ProphetOptimizeOutput } from '@bsull/augurs/prophet';
+import type { Prophet, ProphetHoliday, ProphetOptimizeOptions, ProphetOptimizeOutput } from '@bsull/augurs/prophet';
 import { fromEpochSeconds } from './dates';
 import type { FitResult, FittedParams, HolidaySpec, ModelArtifact, ModelOptions } from './model-artifact';
 import { prophetRuntime, type ProphetRuntime } from './prophet-runtime';
@@ -88,48 +88,64 @@ export function mape(actual: ArrayLike<number>, predicted: ArrayLike<number>): n
   return n === 0 ? Number.NaN : (100 * sum) / n;
 }
 
+/**
+ * Stan's L-BFGS fails on a few series (≈ 3 % of the demo windows: the WASM build aborts with "unreachable" when
+ * the first line-search step is too long). A smaller first step fixes those; Newton's method (Prophet's own
+ * fallback) is the last resort. A rebuild never optimizes, so how a fit converged does not matter to it.
+ */
+const FIT_ATTEMPTS: ProphetOptimizeOptions[] = [{}, { initAlpha: 1e-4 }, { initAlpha: 1e-5 }, { algorithm: 'newton' }];
+
 /** Fits Prophet on the series (runs Stan's optimizer) and returns everything a rebuild needs. */
 export async function fitModel(input: TrainingInput): Promise<FitResult> {
   const runtime = await prophetRuntime();
   const started = performance.now();
-  let captured: { params: FittedParams; prints: string[] } | undefined;
-  const prophet = newProphet(runtime, input.options, input.holidays, (init, data, opts) => {
-    const output = runtime.stanOptimizer.optimize(init, data, opts) as ProphetOptimizeOutput;
-    const stan = JSON.parse(data) as StanData;
-    const p = output.params;
-    captured = {
-      params: {
-        k: p.k,
-        m: p.m,
-        sigmaObs: p.sigmaObs,
-        delta: Array.from(p.delta),
-        beta: Array.from(p.beta),
-        trend: Array.from(p.trend),
-      },
-      prints: columnFingerprints(stan),
-    };
-    return output;
-  });
-  try {
-    prophet.fit({ ds: input.ds, y: input.y });
-    if (!captured) throw new Error('Prophet fit did not call the optimizer');
-    const duplicates = captured.prints.filter((p, i) => captured!.prints.indexOf(p) !== i);
-    if (duplicates.length) {
-      throw new Error('design matrix has identical columns: the fitted model could not be rebuilt unambiguously');
+  let lastError: unknown;
+  for (const attempt of FIT_ATTEMPTS) {
+    let captured: { params: FittedParams; prints: string[] } | undefined;
+    const prophet = newProphet(runtime, input.options, input.holidays, (init, data, opts) => {
+      const output = runtime.stanOptimizer.optimize(init, data, opts) as ProphetOptimizeOutput;
+      const stan = JSON.parse(data) as StanData;
+      const p = output.params;
+      captured = {
+        params: {
+          k: p.k,
+          m: p.m,
+          sigmaObs: p.sigmaObs,
+          delta: Array.from(p.delta),
+          beta: Array.from(p.beta),
+          trend: Array.from(p.trend),
+        },
+        prints: columnFingerprints(stan),
+      };
+      return output;
+    });
+    try {
+      try {
+        prophet.fit({ ds: input.ds, y: input.y }, attempt);
+      } catch (error) {
+        lastError = error;
+        continue;
+      }
+      if (!captured) throw new Error('Prophet fit did not call the optimizer');
+      const prints = captured.prints;
+      if (prints.some((p, i) => prints.indexOf(p) !== i)) {
+        throw new Error('design matrix has identical columns: the fitted model could not be rebuilt unambiguously');
+      }
+      const inSample = prophet.predict().yhat.point;
+      return {
+        options: input.options,
+        holidays: input.holidays,
+        series: { ds: input.ds, y: input.y },
+        params: captured.params,
+        columnFingerprints: prints,
+        mape: mape(input.y, inSample),
+        trainingMs: performance.now() - started,
+      };
+    } finally {
+      prophet.free();
     }
-    const inSample = prophet.predict().yhat.point;
-    return {
-      options: input.options,
-      holidays: input.holidays,
-      series: { ds: input.ds, y: input.y },
-      params: captured.params,
-      columnFingerprints: captured.prints,
-      mape: mape(input.y, inSample),
-      trainingMs: performance.now() - started,
-    };
-  } finally {
-    prophet.free();
   }
+  throw lastError instanceof Error ? lastError : new Error(String(lastError));
 }
 
 /** What the interval simulation needs from the fitted model's time and value scaling. */
@@ -156,7 +172,11 @@ export interface LiveModel {
 
 /** Rebuilds a fitted model without refitting: the replayed optimizer returns the stored, re-ordered params. */
 export async function rebuildModel(artifact: ModelArtifact): Promise<LiveModel> {
-  const runtime = await prophetRuntime();
+  return rebuildModelWith(await prophetRuntime(), artifact);
+}
+
+/** Synchronous rebuild, for callers that know the runtime is initialised (e.g. a cache codec). */
+export function rebuildModelWith(runtime: ProphetRuntime, artifact: ModelArtifact): LiveModel {
   let failure: Error | undefined;
   let scaling: ModelScaling | undefined;
   let reordered = false;

@@ -18,6 +18,12 @@ export interface ProphetRuntime {
  * from Next, vitest and `tsx` scripts. One initialisation per thread (a worker has its own module instance).
  */
 let runtime: Promise<ProphetRuntime> | undefined;
+let loaded: ProphetRuntime | null = null;
+
+/** The runtime if this thread already initialised it (for synchronous callers), else null. */
+export function loadedProphetRuntime(): ProphetRuntime | null {
+  return loaded;
+}
 
 export function prophetRuntime(): Promise<ProphetRuntime> {
   runtime ??= (async () => {
@@ -26,7 +32,8 @@ export function prophetRuntime(): Promise<ProphetRuntime> {
       module_or_path: fs.readFileSync(path.join(process.cwd(), 'node_modules/@bsull/augurs/prophet_bg.wasm')),
     });
     const wasmstan = await import('@bsull/augurs-prophet-wasmstan');
-    return { Prophet: prophet.Prophet, stanOptimizer: wasmstan.optimizer };
+    loaded = { Prophet: prophet.Prophet, stanOptimizer: wasmstan.optimizer };
+    return loaded;
   })().catch((error: unknown) => {
     runtime = undefined; // let a later call retry
     throw error;

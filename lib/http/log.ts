@@ -1,18 +1,20 @@
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { getLogger } from '@/lib/logger';
 
 /**
- * The HTTP layer's logger. Until a shared application logger exists this is a pino instance on stdout; it is kept
- * on globalThis so reloads don't multiply it. Never log request bodies wholesale, tokens or passwords.
+ * The HTTP layer's logger: the process-wide one (stdout + LOG_FILE, secrets redacted) with `component: "http"`.
+ * Never log request bodies wholesale, tokens or passwords.
  */
 const GLOBAL_KEY = Symbol.for('ai-cache.http.logger');
 type WithLogger = typeof globalThis & { [GLOBAL_KEY]?: Logger };
 
 export function httpLogger(): Logger {
   const holder = globalThis as WithLogger;
-  holder[GLOBAL_KEY] ??= pino({
-    name: 'http',
-    level: process.env.LOG_LEVEL ?? 'info',
-    redact: { paths: ['*.authorization', '*.password', '*.token'], censor: '[redacted]' },
-  });
+  holder[GLOBAL_KEY] ??= getLogger().child({ component: 'http' });
   return holder[GLOBAL_KEY];
+}
+
+/** For tests: route logs go to `logger` (undefined restores the process logger). */
+export function useHttpLoggerForTests(logger: Logger | undefined): void {
+  (globalThis as WithLogger)[GLOBAL_KEY] = logger;
 }

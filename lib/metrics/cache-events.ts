@@ -47,7 +47,10 @@ export function bindCacheMetrics(events: CacheEventSource): void {
     metrics.redisUp.set(backend === 'redis' ? 1 : 0);
   });
   events.on('invalidate', (payload) => {
-    metrics.invalidations.inc({ scope: invalidationScope(record(payload)) });
+    const event = record(payload);
+    // Another instance's invalidation arrives here too (pub/sub); count each invalidation once, where it was made.
+    if (event.remote === true) return;
+    metrics.invalidations.inc({ scope: invalidationScope(event) });
   });
 }
 
@@ -81,9 +84,13 @@ function durationSeconds(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value / 1000 : null;
 }
 
+/** The cache describes a target as "all", a type name, "product <name>", "key <key>" or "<n> keys". */
 function invalidationScope(event: Record<string, unknown>): string {
-  if (typeof event.product === 'string') return 'product';
-  if (event.target === 'all' || event.scope === 'all') return 'all';
-  if (typeof event.type === 'string' || typeof event.target === 'string') return 'type';
+  const target = event.target;
+  if (typeof target !== 'string') return 'other';
+  if (target === 'all') return 'all';
+  if (target === 'models' || target === 'predictions' || target === 'products' || target === 'other') return 'type';
+  if (target.startsWith('product ')) return 'product';
+  if (target.startsWith('key ') || target.endsWith(' keys')) return 'keys';
   return 'other';
 }

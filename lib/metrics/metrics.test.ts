@@ -29,7 +29,9 @@ describe('metrics', () => {
     events.emit('lookup', { type: 'Pão de Açúcar', result: 'weird', durationMs: 'x' }); // never a new label value
     events.emit('compute', { type: 'models', durationMs: 250 });
     events.emit('backend', { backend: 'memory' });
-    events.emit('invalidate', { product: 'Bolo' });
+    events.emit('invalidate', { target: 'product Bolo', removed: 3, remote: false });
+    events.emit('invalidate', { target: 'product Bolo', removed: 0, remote: true }); // another instance's: not counted twice
+    events.emit('invalidate', { target: 'all', removed: 9, remote: false });
 
     const text = await appMetrics().registry.metrics();
     expect(value(text, 'ai_cache_requests_total', { type: 'predictions', result: 'hit' })).toBe(2);
@@ -40,6 +42,7 @@ describe('metrics', () => {
     expect(value(text, 'ai_cache_compute_duration_seconds_sum', { type: 'models' })).toBeCloseTo(0.25);
     expect(value(text, 'ai_cache_fallback_active')).toBe(1);
     expect(value(text, 'ai_cache_invalidations_total', { scope: 'product' })).toBe(1);
+    expect(value(text, 'ai_cache_invalidations_total', { scope: 'all' })).toBe(1);
     expect(text).not.toContain('Pão');
   });
 

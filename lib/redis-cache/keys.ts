@@ -109,6 +109,33 @@ export class KeyScheme {
     return this.root + 'products_list' + (argsHash ? ':' + argsHash : '');
   }
 
+  /**
+   * The set of one product's keys (`<prefix>:_meta:product:{<product>}`): same hash tag, so same Cluster slot as
+   * the keys it lists. Lets a product be cleared without scanning the keyspace.
+   */
+  productIndex(product: string): string {
+    return this.meta + 'product:' + this.productTag(product);
+  }
+
+  /** The set of product-list keys (`products_list` and its argument variants). */
+  productsIndex(): string {
+    return this.meta + 'products_keys';
+  }
+
+  /** The index set a key of `type` is recorded in, or null (models, predictions and product lists are indexed). */
+  indexFor(key: string, type: CacheType): string | null {
+    if (type === 'products') return this.productsIndex();
+    if (type !== 'models' && type !== 'predictions') return null;
+    const open = key.indexOf('{');
+    const close = key.indexOf('}', open + 1);
+    return open < 0 || close < 0 ? null : this.meta + 'product:' + key.slice(open, close + 1);
+  }
+
+  /** True for the library's index sets (removed with the data they index). */
+  isIndex(key: string): boolean {
+    return key.startsWith(this.meta + 'product:') || key === this.productsIndex();
+  }
+
   /** Key of another cached result: a custom key (encoded) or a content hash. */
   other(customKey: string): string {
     const seg = encodeSegment(customKey);

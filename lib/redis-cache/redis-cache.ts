@@ -12,9 +12,13 @@
  * the model version, whose source of truth is the database) and invalidations that happen while Redis is
  * unreachable are replayed when it comes back (`pendingInvalidations`).
  *
- * L1 lifetime: a value read from Redis is kept in L1 for at most CACHE_L1_TTL seconds (GET doesn't return the
- * remaining TTL, and asking costs a second command on the hot path). Invalidations are broadcast over pub/sub,
- * so explicit deletes reach other instances' L1 at once; the L1 TTL bounds only natural expiry drift.
+ * L1 lifetime: a value read from Redis is kept in L1 for at most CACHE_L1_TTL seconds and never beyond its
+ * remaining TTL in Redis (PTTL is pipelined right behind the GET — same round trip; skipped when L1 is off).
+ * Invalidations are broadcast over pub/sub, so explicit deletes reach other instances' L1 at once; CACHE_L1_TTL
+ * bounds what a missed message could cost.
+ *
+ * Index sets: keys of models and predictions are recorded in their product's index set, product lists in the
+ * product-list index (keys.ts), so clearing a product — which every retrain does — never scans the keyspace.
  */
 import type { Logger } from 'pino';
 import { decode, deepFreeze, encode } from './codec';
@@ -131,11 +135,28 @@ export class RedisCache {
       if (!b.allows()) return undefined;
     }
     let text: string | null;
+    // With L1 on, the copy must not outlive the Redis value: PTTL is sent right behind the GET (same round trip).
+    // With L1 off nothing is kept, so the read is a lone GET.
+    const l1 = this.d.memory.maxEntries > 0;
+    let pttl: Promise<number> | null = null;
     try {
-      text = await this.d.client.get(key);
+      const get = this.d.client.get(key);
+      if (l1) pttl = this.d.client.pttl(key);
+      text = await get;
     } catch (err) {
+      pttl?.catch(() => undefined);
       b.failure(err);
       return undefined;
+    }
+    let remainingMs = this.d.l1Ttl * 1000;
+    if (pttl !== null) {
+      try {
+        const ms = await pttl;
+        if (text !== null && ms === -2) return undefined; // expired between the two commands
+        if (ms >= 0) remainingMs = Math.min(remainingMs, ms);
+      } catch {
+        // The GET answered; an L1 copy bounded by l1Ttl is still correct enough. The breaker hears of it next time.
+      }
     }
     if (text === null) return undefined;
     let value: T;
@@ -147,10 +168,11 @@ export class RedisCache {
       this.d.log.warn({ component: 'cache', key, err: (err as Error).message }, 'cache value could not be decoded; treated as a miss');
       return undefined;
     }
+    if (!l1) return value; // L1 off: nothing to share, nothing to freeze
     if (opts?.freeze !== false) deepFreeze(value);
     this.d.memory.set(key, {
       value,
-      expiresAt: Date.now() + this.d.l1Ttl * 1000,
+      expiresAt: Date.now() + remainingMs,
       bytes: text.length,
       type,
       origin: 'l2',
@@ -170,7 +192,7 @@ export class RedisCache {
     const type = opts?.type ?? this.d.keys.typeOf(key) ?? 'other';
     const l1Only = opts?.l1Only === true;
     const text = l1Only ? null : encode(opts && 'l2Value' in opts ? opts.l2Value : value);
-    if (opts?.freeze !== false) deepFreeze(value);
+    if (opts?.freeze !== false && this.d.memory.maxEntries > 0) deepFreeze(value);
     const now = Date.now();
     const b = this.d.breaker;
     let redisUp = b.state === 'closed';
@@ -200,6 +222,12 @@ export class RedisCache {
     try {
       const ttlMs = Math.round(ttlSeconds * 1000);
       const write = this.d.client.set(key, text as string, 'PX', ttlMs);
+      const index = this.d.keys.indexFor(key, type);
+      if (index !== null) {
+        // Fire and forget on the same connection (ordered after the SET); a lost entry only means the key is
+        // left to its TTL by a later product clear.
+        this.d.client.eval(INDEX_ADD, 1, index, key, ttlMs).catch(() => undefined);
+      }
       this.d.publish({ kind: 'keys', keys: [key] });
       await write;
       return true;
@@ -335,25 +363,40 @@ export class RedisCache {
         return unlinkBatches(this.d.client, target.keys);
       }
       case 'product': {
+        // The product's index set lists its keys: no keyspace scan (retrains clear a product every time).
         const model = k.model(target.product);
-        const n = await unlinkBatches(this.d.client, [model]);
-        return n + (await this.unlinkScanned(scanKeys(this.d.client, k.predictionPattern(target.product))));
+        const index = k.productIndex(target.product);
+        const members = await this.d.client.smembers(index);
+        const n = await unlinkBatches(this.d.client, [model, ...members.filter((m) => m !== model)]);
+        await this.d.client.unlink(index);
+        return n;
       }
       case 'type':
+        if (target.type === 'products') {
+          const index = k.productsIndex();
+          const members = await this.d.client.smembers(index);
+          const main = k.products();
+          const n = await unlinkBatches(this.d.client, [main, ...members.filter((m) => m !== main)]);
+          await this.d.client.unlink(index);
+          return n;
+        }
         keys = scanKeys(this.d.client, k.pattern(target.type));
         if (target.type === 'other') return this.unlinkScanned(keys, (key) => k.typeOf(key) === 'other');
         return this.unlinkScanned(keys);
       case 'all':
-        return this.unlinkScanned(scanKeys(this.d.client, k.pattern('all')), (key) => !key.startsWith(k.meta));
+        return this.unlinkScanned(scanKeys(this.d.client, k.pattern('all')), (key) => !key.startsWith(k.meta) || k.isIndex(key));
     }
   }
 
+  /** UNLINKs the scanned keys that `keep` accepts; counts data keys only (index sets go too, uncounted). */
   private async unlinkScanned(batches: AsyncIterable<string[]>, keep?: (key: string) => boolean): Promise<number> {
     let n = 0;
     for await (const batch of batches) {
       const keys = keep ? batch.filter(keep) : batch;
       if (!keys.length) continue;
-      n += await unlinkBatches(this.d.client, keys);
+      const data = keys.filter((key) => !this.d.keys.isIndex(key));
+      if (data.length < keys.length) await unlinkBatches(this.d.client, keys.filter((key) => this.d.keys.isIndex(key)));
+      if (data.length) n += await unlinkBatches(this.d.client, data);
     }
     return n;
   }
@@ -377,6 +420,12 @@ export function describeTarget(t: InvalidationTarget): string {
       return 'all';
   }
 }
+
+/** Adds ARGV[1] to the index set KEYS[1] and makes the set live at least ARGV[2] ms (never shortens it). */
+const INDEX_ADD = `redis.call('sadd', KEYS[1], ARGV[1])
+local t = redis.call('pttl', KEYS[1])
+if t == -1 or (t >= 0 and t < tonumber(ARGV[2])) then redis.call('pexpire', KEYS[1], ARGV[2]) end
+return 1`;
 
 const UNLINK_BATCH = 500;
 const SCAN_COUNT = 1000;

@@ -19,7 +19,14 @@ import { KeyScheme, type CacheType } from './keys';
 import { MemoryTier } from './memory-tier';
 import { ModelCache } from './model-cache';
 import { describeTarget, RedisCache, type InvalidationTarget } from './redis-cache';
-import { CacheStats } from './stats';
+import { CacheStats, rate } from './stats';
+import type { CacheHistory, CacheInfo, HistoryRange } from '../api-types';
+import { describeRedisAddress, formatTtl } from './config';
+import { StatsRecorder, RANGES } from './history';
+import { computeAlerts, humanBytes, readServerInfo } from './info';
+import { KeyCounter } from './key-counter';
+import { LockManager, type LockOptions } from './lock';
+import { encodeSegment, CACHE_TYPES } from './keys';
 
 /** What {@link CacheSystem.clear} accepts. A product is an object so no product name can mean 'all'. */
 export type ClearTarget = 'all' | CacheType | { product: string };
@@ -76,6 +83,12 @@ export class CacheSystem {
   /** pub/sub channel for invalidations. */
   readonly channel: string;
 
+  /** Key counts per type (background SCAN, shared; see key-counter.ts). */
+  readonly keyCounter: KeyCounter;
+  /** Shared counters and history buckets (see history.ts). */
+  readonly recorder: StatsRecorder;
+  private readonly locks: LockManager;
+
   private subscriber: RedisClient | null = null;
   private started: Promise<void> | null = null;
   private starting = false;
@@ -119,6 +132,19 @@ export class CacheSystem {
       startup: () => this.startup(),
     });
     this.models = new ModelCache(this.cache, this.keys, this.config.ttl);
+    this.keyCounter = new KeyCounter(this.client, this.breaker, this.keys, this.memory);
+    this.recorder = new StatsRecorder(
+      this.client,
+      this.breaker,
+      this.stats,
+      this.keys.meta,
+      () => this.keyCounter.peek(),
+      async () => (await readServerInfo(this.client)).used_memory,
+    );
+    this.locks = new LockManager(this.client, this.breaker, (name) => this.keys.meta + 'lock:{' + encodeSegment(name) + '}');
+    this.events.on('invalidate', (e) => {
+      if (!e.remote) void this.keyCounter.invalidate();
+    });
   }
 
   /** 'redis' when values live in Redis now, 'memory' while the fallback is active. */
@@ -148,6 +174,7 @@ export class CacheSystem {
 
   private async connectFirst(): Promise<void> {
     this.startSubscriber();
+    this.recorder.start();
     try {
       await withTimeout(this.client.connect(), this.config.redis.connectTimeoutMs, 'redis connect timeout');
       this.breaker.markHealthy('connected');
@@ -171,8 +198,19 @@ export class CacheSystem {
     } else if (c.status !== 'ready') {
       throw new Error(`redis ${c.status}`);
     }
-    const pong = await c.ping();
-    if (pong !== 'PONG') throw new Error(`unexpected PING reply ${pong}`);
+    try {
+      const pong = await c.ping();
+      if (pong !== 'PONG') throw new Error(`unexpected PING reply ${pong}`);
+    } catch (err) {
+      // REDIS_SOCKET_TIMEOUT: a connection that has answered nothing for that long is presumed dead (a peer that
+      // vanished without a reset can keep a socket "open" for minutes) and is re-established.
+      const openedAt = this.breaker.openedAt;
+      if (c.status === 'ready' && openedAt !== null && Date.now() - openedAt >= this.config.redis.socketTimeoutMs) {
+        this.log.warn({ component: 'redis' }, 'redis connection unresponsive — reconnecting');
+        c.disconnect(true);
+      }
+      throw err;
+    }
   }
 
   private onBreakerChange(state: BreakerState, reason: string): void {
@@ -207,10 +245,11 @@ export class CacheSystem {
     });
     sub.on('message', (channel: string, message: string) => {
       if (channel !== this.channel) return;
+      // Format "<instance id>\n<target JSON>": our own echoes are dropped without parsing.
+      const nl = message.indexOf('\n');
+      if (nl < 0 || message.slice(0, nl) === this.instanceId) return;
       try {
-        const msg = JSON.parse(message) as { src: string; t: InvalidationTarget };
-        if (msg.src === this.instanceId) return;
-        this.cache.applyRemote(msg.t);
+        this.cache.applyRemote(parseTarget(message.slice(nl + 1)));
       } catch {
         this.log.warn({ component: 'cache' }, 'malformed invalidation message ignored');
       }
@@ -226,7 +265,7 @@ export class CacheSystem {
 
   private publish(target: InvalidationTarget): void {
     if (this.breaker.state !== 'closed') return;
-    this.client.publish(this.channel, JSON.stringify({ src: this.instanceId, t: target })).catch((err: Error) => {
+    this.client.publish(this.channel, this.instanceId + '\n' + JSON.stringify(target)).catch((err: Error) => {
       this.log.debug({ component: 'cache', target: describeTarget(target), err: err.message }, 'invalidation broadcast failed');
     });
   }
@@ -273,19 +312,104 @@ export class CacheSystem {
     }
   }
 
-  /** Best current estimate of live cached keys (refined by the key counter). */
-  protected totalKeysHint(): number {
-    if (this.breaker.allows()) return this.lastKeyTotal;
-    const c = this.memory.countByType(Date.now());
-    return c.models + c.predictions + c.products + c.other;
+  /** Best current estimate of live cached keys, without I/O. */
+  private totalKeysHint(): number {
+    const c = this.keyCounter.peek();
+    return c ? c.models + c.predictions + c.products + c.other : 0;
   }
 
-  protected lastKeyTotal = 0;
+  /**
+   * Everything `GET /api/ai/cache/info` reports. Cost: O(1) Redis work (INFO, one HGETALL for the shared
+   * totals, one for the shared key counts) — never a keyspace scan on this path. Never throws because of Redis.
+   */
+  async getCacheInfo(): Promise<CacheInfo> {
+    await (this.startup() ?? Promise.resolve());
+    const [server, totals, keyCounts] = await Promise.all([
+      this.breaker.allows() ? readServerInfo(this.client).catch(() => null) : Promise.resolve(null),
+      this.recorder.sharedTotals(),
+      this.keyCounter.get(),
+    ]);
+    const backend = this.backend;
+    // Headline numbers: shared across instances when Redis is up, this instance's own otherwise.
+    const hitsArr = totals?.hits ?? this.stats.hits;
+    const missArr = totals?.misses ?? this.stats.misses;
+    const hits = hitsArr.reduce((a, b) => a + b, 0);
+    const misses = missArr.reduce((a, b) => a + b, 0);
+    const hitRate = rate(hits, misses) ?? 0;
+    const byType = {} as CacheInfo['by_type'];
+    CACHE_TYPES.forEach((t, i) => (byType[t] = { hits: hitsArr[i], misses: missArr[i], hit_rate: rate(hitsArr[i], missArr[i]) }));
+    const usedMemory = server ? server.used_memory : null;
+    const l1 = this.memory.stats();
+    const c = keyCounts.counts;
+    return {
+      enabled: this.enabled,
+      backend,
+      redis: {
+        mode: this.config.redis.mode,
+        address: describeRedisAddress(this.config.redis),
+        connected: backend === 'redis',
+        version: server?.version ?? null,
+      },
+      hit_rate: hitRate,
+      hits,
+      misses,
+      by_type: byType,
+      used_memory: usedMemory,
+      used_memory_human: usedMemory === null ? 'n/a' : humanBytes(usedMemory),
+      maxmemory: server ? server.maxmemory : null,
+      maxmemory_human: server ? (server.maxmemory === 0 ? 'unlimited' : humanBytes(server.maxmemory)) : null,
+      evicted_keys: server ? server.evicted_keys : null,
+      cache_breakdown: { models: c.models, predictions: c.predictions, products: c.products, other: c.other },
+      total_keys: c.models + c.predictions + c.products + c.other,
+      ttl_settings: {
+        models: formatTtl(this.config.ttl.models),
+        predictions: formatTtl(this.config.ttl.predictions),
+        products: formatTtl(this.config.ttl.products),
+      },
+      l1: { entries: l1.entries, bytes: l1.bytes, max_entries: l1.maxEntries, max_bytes: l1.maxBytes },
+      alerts: computeAlerts({ backend, hits, misses, hitRate, usedMemory, thresholds: this.config.alerts }),
+      thresholds: {
+        hit_rate_min_percent: this.config.alerts.hitRateMinPercent,
+        hit_rate_min_requests: this.config.alerts.hitRateMinRequests,
+        memory_max_bytes: this.config.alerts.memoryMaxBytes,
+      },
+      time_saved_ms: Math.round(totals?.savedMs ?? this.stats.savedMs),
+      generated_at: new Date().toISOString(),
+    };
+  }
+
+  /**
+   * Hits/misses per type over time (oldest first, empty buckets included), with memory and key-count samples.
+   * Shared by all instances through Redis (≥ 24 h kept); from this process's memory while Redis is down.
+   */
+  async getHistory(range: HistoryRange): Promise<CacheHistory> {
+    if (!(range in RANGES)) throw new TypeError("range must be '15m', '1h', '6h' or '24h'");
+    await (this.startup() ?? Promise.resolve());
+    await this.recorder.flush();
+    return this.recorder.history(range);
+  }
+
+  /**
+   * Runs `fn` while holding the named lock across instances (Redis `SET NX PX` with a token-checked release and a
+   * watchdog that extends it while `fn` runs); in-process only while Redis is down. Waits up to `opts.waitMs`
+   * (default `ttlMs`) for the lock, then throws {@link LockTimeoutError} (`code: 'LOCK_TIMEOUT'`).
+   */
+  async lock<T>(name: string, ttlMs: number, fn: () => Promise<T>, opts?: LockOptions): Promise<T> {
+    await (this.startup() ?? Promise.resolve());
+    return this.locks.run(name, ttlMs, fn, opts);
+  }
+
+  /** Flushes counters to Redis now (normally once a second). For tests and shutdown. */
+  flushStats(): Promise<void> {
+    return this.recorder.flush();
+  }
 
   /** Stops timers and closes the connections. The system answers from memory only afterwards. */
   async close(): Promise<void> {
     if (this.closed) return;
+    if (this.breaker.allows()) await this.recorder.flush();
     this.closed = true;
+    this.recorder.stop();
     this.breaker.dispose();
     this.breaker.state = 'open';
     const quit = async (c: RedisClient | null) => {
@@ -299,6 +423,25 @@ export class CacheSystem {
     };
     await Promise.all([quit(this.client), quit(this.subscriber)]);
   }
+}
+
+/** Validates an invalidation message from the channel (another instance, or anything else that publishes there). */
+function parseTarget(json: string): InvalidationTarget {
+  const t = JSON.parse(json) as InvalidationTarget;
+  switch (t?.kind) {
+    case 'keys':
+      if (Array.isArray(t.keys) && t.keys.every((k) => typeof k === 'string')) return t;
+      break;
+    case 'product':
+      if (typeof t.product === 'string') return t;
+      break;
+    case 'type':
+      if (CACHE_TYPES.includes(t.type)) return t;
+      break;
+    case 'all':
+      return t;
+  }
+  throw new TypeError('malformed invalidation');
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {

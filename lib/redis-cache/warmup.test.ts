@@ -61,6 +61,21 @@ describe('WarmUpRunner', () => {
     expect(await runner.idle()).toMatchObject({ state: 'done', total: 0, trigger: 'startup' });
   });
 
+  it('does not build the plan before start returns (the plan may do slow synchronous work)', async () => {
+    const runner = new WarmUpRunner();
+    let planned = false;
+    runner.start({
+      trigger: 'startup',
+      plan: () => {
+        planned = true;
+        return [];
+      },
+    });
+    expect(planned).toBe(false);
+    await runner.idle();
+    expect(planned).toBe(true);
+  });
+
   it('never runs more than `concurrency` tasks at once', async () => {
     const runner = new WarmUpRunner();
     let active = 0;

@@ -99,6 +99,9 @@ export class WarmUpRunner {
     const timeoutMs = options.taskTimeoutMs ?? 120_000;
     let failedTasks = 0;
     try {
+      // Yield first: building the plan may do synchronous work (opening a database, seeding it), and `start`
+      // — called from a request or from the server's start hook — must return before any of it runs.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       const groups = await options.plan();
       job.total = groups.reduce((sum, group) => sum + group.length, 0);
       for (const group of groups) {

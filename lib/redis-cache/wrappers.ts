@@ -45,6 +45,8 @@ interface Plan<R> {
   /** Live objects are not frozen. */
   freeze: boolean;
   system?: CacheSystem;
+  /** Cross-instance single flight: compute under this lock (name from the key), re-checking Redis first. */
+  lockTtlMs?: number;
 }
 
 function wrap<A extends unknown[], R>(
@@ -53,22 +55,20 @@ function wrap<A extends unknown[], R>(
   keyOf: (sys: CacheSystem, args: A) => string | Promise<string>,
 ): CachedFunction<A, R> {
   const t = TYPE_INDEX[plan.type];
+  // Built once per wrapper, not per lookup.
+  const readOpts = { fromL2: plan.codec ? (s: unknown) => plan.codec!.fromCache(s) : undefined, freeze: plan.freeze };
 
-  async function slow(sys: CacheSystem, key: string, args: A, start: number): Promise<Detailed<R>> {
+  function slow(sys: CacheSystem, key: string, args: A, start: number): Promise<Detailed<R>> {
     const inflight = sys.inflight.get(key) as Promise<Detailed<R>> | undefined;
     if (inflight) {
       sys.stats.miss(t);
-      const r = await inflight;
-      return { value: r.value, cached: false, tier: null };
+      return inflight.then(joined);
     }
     const p = (async (): Promise<Detailed<R>> => {
       if (!plan.l1Only) {
         let fromL2: R | undefined;
         try {
-          fromL2 = await sys.cache.readL2<R>(key, plan.type, {
-            fromL2: plan.codec ? (s) => plan.codec!.fromCache(s) : undefined,
-            freeze: plan.freeze,
-          });
+          fromL2 = await sys.cache.readL2<R>(key, plan.type, readOpts);
         } catch {
           fromL2 = undefined; // a codec that can't rebuild the stored value: recompute
         }
@@ -80,6 +80,23 @@ function wrap<A extends unknown[], R>(
       }
       sys.stats.miss(t);
       if (sys.events.listening.lookup) sys.events.emit('lookup', { type: plan.type, key, result: 'miss', tier: null, durationMs: performance.now() - start });
+      if (plan.lockTtlMs && !plan.l1Only && sys.breaker.allows()) {
+        // Another instance may be computing the same value: wait for its lock, then take its result from Redis.
+        const viaLock = await sys
+          .lock('compute:' + key, plan.lockTtlMs, async () => {
+            const again = await sys.cache.readL2<R>(key, plan.type, readOpts);
+            return again !== undefined ? { value: again } : { value: await compute(), computed: true };
+          })
+          .catch((err: unknown) => {
+            if ((err as { code?: string }).code === 'LOCK_TIMEOUT') return null; // compute ourselves
+            throw err;
+          });
+        if (viaLock) return { value: viaLock.value, cached: !('computed' in viaLock), tier: 'computed' in viaLock ? null : 'l2' };
+      }
+      return { value: await compute(), cached: false, tier: null };
+    })();
+
+    async function compute(): Promise<R> {
       const c0 = performance.now();
       let value: R;
       try {
@@ -92,35 +109,59 @@ function wrap<A extends unknown[], R>(
       sys.stats.computed(t, costMs);
       if (sys.events.listening.compute) sys.events.emit('compute', { type: plan.type, key, durationMs: costMs, error: false });
       if (value !== undefined) {
+        // The caller gets the value without waiting for Redis' reply to the SET: L1 already holds it, and a later
+        // GET on the same connection is ordered after the SET. Failures are handled inside set (breaker).
         try {
-          await sys.cache.set(key, value, plan.ttl(sys), {
-            type: plan.type,
-            l1Only: plan.l1Only,
-            freeze: plan.freeze,
-            costMs,
-            ...(plan.codec ? { l2Value: plan.codec.toCache(value) } : {}),
-          });
+          sys.cache
+            .set(key, value, plan.ttl(sys), {
+              type: plan.type,
+              l1Only: plan.l1Only,
+              freeze: plan.freeze,
+              costMs,
+              ...(plan.codec ? { l2Value: plan.codec.toCache(value) } : {}),
+            })
+            .catch((err: Error) => sys.log.warn({ component: 'cache', key, err: err.message }, 'value could not be cached'));
         } catch (err) {
           sys.log.warn({ component: 'cache', key, err: (err as Error).message }, 'value could not be cached');
         }
       }
-      return { value, cached: false, tier: null };
-    })();
-    sys.inflight.set(key, p);
-    try {
-      return await p;
-    } finally {
-      sys.inflight.delete(key);
+      return value;
     }
+    sys.inflight.set(key, p);
+    const done = () => {
+      if (sys.inflight.get(key) === p) sys.inflight.delete(key);
+    };
+    p.then(done, done);
+    return p;
   }
 
   function run(args: A): Promise<Detailed<R>> | Detailed<R> {
     const sys = plan.system ?? getCacheSystem();
-    if (!sys.enabled) return fn(...args).then((value) => ({ value, cached: false, tier: null }));
+    if (!sys.enabled) return uncached(args);
     const start = performance.now();
-    const k = keyOf(sys, args);
-    if (typeof k !== 'string') return k.then((key) => lookupThenSlow(sys, key, args, start));
+    let k: string | Promise<string>;
+    try {
+      k = keyOf(sys, args);
+    } catch (err) {
+      return keyFailed(sys, args, err);
+    }
+    if (typeof k !== 'string') {
+      return k.then(
+        (key) => lookupThenSlow(sys, key, args, start),
+        (err: unknown) => keyFailed(sys, args, err),
+      );
+    }
     return lookupThenSlow(sys, k, args, start);
+  }
+
+  function uncached(args: A): Promise<Detailed<R>> {
+    return fn(...args).then((value) => ({ value, cached: false, tier: null }));
+  }
+
+  /** The key could not be computed (a throwing `key`/`version` function): answer uncached, never fail on it. */
+  function keyFailed(sys: CacheSystem, args: A, err: unknown): Promise<Detailed<R>> {
+    sys.log.warn({ component: 'cache', type: plan.type, err: err instanceof Error ? err.message : String(err) }, 'cache key could not be computed; calling through');
+    return uncached(args);
   }
 
   function lookupThenSlow(sys: CacheSystem, key: string, args: A, start: number): Promise<Detailed<R>> | Detailed<R> {
@@ -136,7 +177,12 @@ function wrap<A extends unknown[], R>(
   const wrapped = function (...args: A): Promise<R> {
     const sys = plan.system ?? getCacheSystem();
     if (!sys.enabled) return fn(...args);
-    const k = keyOf(sys, args);
+    let k: string | Promise<string>;
+    try {
+      k = keyOf(sys, args);
+    } catch (err) {
+      return keyFailed(sys, args, err).then(valueOf);
+    }
     if (typeof k === 'string') {
       // Hot path: L1 hit without any await.
       const e = sys.memory.get(k, Date.now());
@@ -145,7 +191,7 @@ function wrap<A extends unknown[], R>(
         if (sys.events.listening.lookup) sys.events.emit('lookup', { type: plan.type, key: k, result: 'hit', tier: 'l1', durationMs: 0 });
         return Promise.resolve(e.value as R);
       }
-      return slow(sys, k, args, performance.now()).then(valueOf);
+      return slow(sys, k, args, sys.events.listening.lookup ? performance.now() : 0).then(valueOf);
     }
     return Promise.resolve(run(args)).then(valueOf);
   } as CachedFunction<A, R>;
@@ -158,6 +204,11 @@ function wrap<A extends unknown[], R>(
   };
   Object.defineProperty(wrapped, 'name', { value: `cached(${fn.name || 'anonymous'})` });
   return wrapped;
+}
+
+/** What a caller that joined another's computation gets: the value, reported as computed (not cached). */
+function joined<R>(d: Detailed<R>): Detailed<R> {
+  return { value: d.value, cached: false, tier: null };
 }
 
 function valueOf<R>(d: Detailed<R>): R {
@@ -174,6 +225,11 @@ export interface CachedModelOptions<R> {
   codec?: ValueCodec<R>;
   /** Keep models in this process only (a live object with no serialisable form). */
   l1Only?: boolean;
+  /**
+   * Train once across instances: a miss computes under a Redis lock held at most this long (ms, extended while
+   * the function runs); instances that wait for it take the result from Redis instead of training again.
+   */
+  lockTtlMs?: number;
   system?: CacheSystem;
 }
 
@@ -194,6 +250,7 @@ export function cachedModel<Rest extends unknown[], R>(
       l1Only: opts.l1Only,
       freeze: !(opts.codec || opts.l1Only),
       system: opts.system,
+      lockTtlMs: opts.lockTtlMs,
     },
     (sys, args) => sys.keys.model(args[0]),
   );
@@ -228,8 +285,8 @@ export function cachedPrediction<P, R>(
 }
 
 export interface CachedOptions<A extends unknown[]> {
-  /** Seconds. */
-  ttl: number;
+  /** Seconds; default CACHE_DEFAULT_TTL (or CACHE_PRODUCTS_TTL for type 'products'). */
+  ttl?: number;
   /** Custom key (encoded under the prefix); default: a content hash of the function's identity and arguments. */
   key?: (...args: A) => string;
   /** 'products' stores under `<prefix>:products_list`; default 'other'. */
@@ -240,12 +297,12 @@ export interface CachedOptions<A extends unknown[]> {
 }
 
 /** Caches any async function's results for `ttl` seconds. */
-export function cached<A extends unknown[], R>(fn: (...args: A) => Promise<R>, opts: CachedOptions<A>): CachedFunction<A, R> {
-  if (!(opts.ttl > 0)) throw new TypeError('cached(): ttl must be a positive number of seconds');
+export function cached<A extends unknown[], R>(fn: (...args: A) => Promise<R>, opts: CachedOptions<A> = {}): CachedFunction<A, R> {
+  if (opts.ttl !== undefined && !(opts.ttl > 0)) throw new TypeError('cached(): ttl must be a positive number of seconds');
   const type: CacheType = opts.type ?? 'other';
   const identity = opts.name ?? `${fn.name}\u0000${fn.toString()}`;
   const userKey = opts.key;
-  return wrap(fn, { type, ttl: () => opts.ttl, freeze: true, system: opts.system }, (sys, args) => {
+  return wrap(fn, { type, ttl: (sys) => opts.ttl ?? sys.config.ttl[type], freeze: true, system: opts.system }, (sys, args) => {
     if (type === 'products') {
       if (userKey) return sys.keys.products(encodeSegment(userKey(...args)));
       return sys.keys.products(args.length ? sys.keys.hashed(identity, args).slice(sys.keys.root.length) : undefined);

@@ -204,3 +204,86 @@ export async function startRedisServer(opts: RedisServerOptions = {}): Promise<R
   } as RedisServerHandle;
   return handle;
 }
+
+export interface RedisClusterHandle {
+  /** The masters, in port order. */
+  nodes: RedisServerHandle[];
+  /** `host:port,host:port,…` — the value of REDIS_CLUSTER_NODES. */
+  nodeList: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * A private Redis Cluster of `masters` masters (no replicas), slots spread by `redis-cli --cluster create`.
+ * Resolves when every node reports `cluster_state:ok`.
+ */
+export async function startRedisCluster(masters = 3): Promise<RedisClusterHandle> {
+  const nodes: RedisServerHandle[] = [];
+  try {
+    for (let i = 0; i < masters; i++) {
+      nodes.push(
+        await startRedisServer({
+          args: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '2000', '--cluster-require-full-coverage', 'no'],
+        }),
+      );
+    }
+    // Each node needs its own directory for nodes.conf: startRedisServer gives every server its own temp dir.
+    await nodes[0].cli('--cluster', 'create', ...nodes.map((n) => `${n.host}:${n.port}`), '--cluster-replicas', '0', '--cluster-yes');
+    for (const n of nodes) {
+      await waitFor(async () => (await n.cli('CLUSTER', 'INFO')).includes('cluster_state:ok'), 15_000, 50, `cluster_state:ok on ${n.port}`);
+    }
+  } catch (err) {
+    await Promise.all(nodes.map((n) => n.stop()));
+    throw err;
+  }
+  return {
+    nodes,
+    nodeList: nodes.map((n) => `${n.host}:${n.port}`).join(','),
+    async stop() {
+      await Promise.all(nodes.map((n) => n.stop()));
+    },
+  };
+}
+
+export interface RedisSentinelHandle {
+  port: number;
+  host: string;
+  /** `host:port` — the value of REDIS_SENTINELS. */
+  address: string;
+  stop(): Promise<void>;
+}
+
+/** A private Sentinel watching `master` under `name` (its config file lives in a temp dir: Sentinel rewrites it). */
+export async function startRedisSentinel(master: RedisServerHandle, name = 'mymaster'): Promise<RedisSentinelHandle> {
+  installExitHook();
+  const host = '127.0.0.1';
+  const port = await freePort();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-sentinel-'));
+  const conf = path.join(dir, 'sentinel.conf');
+  fs.writeFileSync(
+    conf,
+    [
+      `port ${port}`,
+      `bind ${host}`,
+      `dir ${dir}`,
+      `sentinel monitor ${name} ${master.host} ${master.port} 1`,
+      `sentinel down-after-milliseconds ${name} 1000`,
+      `sentinel failover-timeout ${name} 5000`,
+      '',
+    ].join('\n'),
+  );
+  const child = spawn('redis-server', [conf, '--sentinel'], { stdio: 'ignore' });
+  live.add(child);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => (live.delete(child), resolve())));
+  await waitFor(() => ping(port, host), 10_000, 20, `sentinel on ${port}`);
+  return {
+    port,
+    host,
+    address: `${host}:${port}`,
+    async stop() {
+      if (!live.has(child)) return;
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}

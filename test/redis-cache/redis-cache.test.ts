@@ -30,7 +30,7 @@ describe('RedisCache over a real Redis', () => {
     await s.models.setProducts(['Bolo']);
     await s.cache.set(s.keys.other('misc'), 'x', 50);
     const p = s.config.prefix;
-    const keys = (await redis.cli('--scan', '--pattern', `${p}:*`)).split('\n').sort();
+    const keys = (await redis.cli('--scan', '--pattern', `${p}:*`)).split('\n').filter((k) => !k.startsWith(`${p}:_meta:`)).sort();
     expect(keys).toEqual([`${p}:misc`, `${p}:model:{Bolo}`, `${p}:prediction:{Bolo}:7:default`, `${p}:products_list`].sort());
     expect(Number(await redis.cli('TTL', `${p}:model:{Bolo}`))).toBeGreaterThan(21500);
     expect(Number(await redis.cli('TTL', `${p}:prediction:{Bolo}:7:default`))).toBeLessThanOrEqual(300);
@@ -51,6 +51,31 @@ describe('RedisCache over a real Redis', () => {
     await waitFor(async () => (await s.cache.get(s.keys.other('short'))) === undefined, 5000, 50, 'expiry');
     expect(await redis.cli('EXISTS', `${s.config.prefix}:short`)).toBe('0');
     expect(await s.cache.ttl(s.keys.other('short'))).toBe(-2);
+  });
+
+  test("an L1 copy of a Redis value never outlives the value's TTL", async () => {
+    const a = sys();
+    const b = makeSystem(redis.url, { prefix: a.config.prefix });
+    systems.push(b);
+    await a.cache.set(a.keys.other('soon'), 1, 2);
+    expect(await b.cache.get(b.keys.other('soon'))).toBe(1); // read from Redis into b's L1
+    const e = b.memory.get(b.keys.other('soon'), Date.now());
+    expect(e).toBeDefined();
+    expect(e!.expiresAt - Date.now()).toBeLessThanOrEqual(2000);
+  });
+
+  test('clearing a product or the product list walks an index, not the keyspace', async () => {
+    const s = sys();
+    for (let i = 0; i < 50; i++) await s.cache.set(s.keys.other(`filler${i}`), i, 60);
+    await s.models.setModel('Bolo', 1);
+    for (const d of [1, 7, 30]) await s.models.setPrediction('Bolo', d, d, undefined, { version: 2 });
+    await s.models.setProducts(['Bolo']);
+    const scans = async () => Number(/cmdstat_scan:calls=(\d+)/.exec(await redis.cli('INFO', 'commandstats'))?.[1] ?? 0);
+    const before = await scans();
+    expect(await s.clear({ product: 'Bolo' })).toEqual({ removed: 4 });
+    expect(await s.clear('products')).toEqual({ removed: 1 });
+    expect(await scans()).toBe(before);
+    expect(await s.models.getPrediction('Bolo', 7, undefined, { version: 2 })).toBeUndefined();
   });
 
   test('values read from L1 are frozen copies nobody can change', async () => {
@@ -90,12 +115,15 @@ describe('RedisCache over a real Redis', () => {
       await s.models.setPrediction(n, 30, [n], { p: 1 }, { version: 2 });
     }
     await s.models.setProducts(names);
-    const before = Number(await redis.cli('DBSIZE'));
+    const dataKeys = async () => (await redis.cli('--scan', '--pattern', `${s.config.prefix}:*`)).split('\n').filter((k) => k && !k.includes(':_meta:')).length;
+    const before = await dataKeys();
     for (const victim of ['Bolo*', '*', '?', '[', 'a:b', 'Pão de Açúcar']) {
       const removed = await s.models.invalidateModel(victim);
       expect(removed).toBe(3);
     }
-    expect(Number(await redis.cli('DBSIZE'))).toBe(before - 18);
+    expect(await dataKeys()).toBe(before - 18);
+    // Each cleared product's index set went with it; the others' remain.
+    expect(await redis.cli('EXISTS', s.keys.productIndex('Bolo*'), s.keys.productIndex('Bolo'))).toBe('1');
     for (const n of names) {
       const gone = ['Bolo*', '*', '?', '[', 'a:b', 'Pão de Açúcar'].includes(n);
       expect(await s.models.getModel(n)).toEqual(gone ? undefined : { n });
@@ -173,5 +201,32 @@ describe('clear and health', () => {
     const down = makeSystem(null);
     systems.push(down);
     expect(await down.healthCheck()).toMatchObject({ redis_available: false, read_write_test: false, backend: 'memory', latency_ms: null });
+  });
+});
+
+describe('lifecycle', () => {
+  test('nothing connects at import or construction; the first operation connects', async () => {
+    const clients = async () => (await redis.cli('CLIENT', 'LIST')).split('\n').filter((l) => l.includes('name=ai_cache:')).length;
+    const before = await clients();
+    await import('@/lib/redis-cache');
+    const s = sys();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await clients()).toBe(before);
+    await s.models.getProducts();
+    await waitFor(async () => (await clients()) === before + 2, 5000, 20, 'main + subscriber connections');
+    await s.close();
+    await waitFor(async () => (await clients()) === before, 5000, 20, 'connections closed');
+  });
+
+  test('after a gap in the invalidation channel, L1 copies of Redis values are dropped (messages may be lost)', async () => {
+    const s = sys();
+    await s.models.setModel('Bolo', 1);
+    await s.models.setPrediction('Bolo', 1, 1);
+    s.memory.clear();
+    await s.models.getModel('Bolo'); // an L1 copy of a Redis value
+    expect(s.memory.get(s.keys.model('Bolo'), Date.now())?.origin).toBe('l2');
+    await redis.cli('CLIENT', 'KILL', 'TYPE', 'pubsub');
+    await waitFor(() => s.memory.get(s.keys.model('Bolo'), Date.now()) === undefined, 10_000, 20, 'L1 dropped on resubscribe');
+    expect(await s.models.getModel('Bolo')).toBe(1); // still in Redis
   });
 });

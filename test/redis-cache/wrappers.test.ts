@@ -164,4 +164,46 @@ describe('wrappers', () => {
     await f();
     expect(seen).toEqual(['other:miss:null', 'compute:other', 'other:hit:l1']);
   });
+
+  test('cachedModel lockTtlMs: concurrent misses on two instances train once', async () => {
+    const a = sys();
+    const b = sys(redis.url, a.config.prefix);
+    let trained = 0;
+    const train = async (product: string) => {
+      trained++;
+      await new Promise((r) => setTimeout(r, 50));
+      return { product, weights: new Float64Array([1, 2]) };
+    };
+    const loadA = cachedModel(train, { system: a, lockTtlMs: 5000 });
+    const loadB = cachedModel(train, { system: b, lockTtlMs: 5000 });
+    const [ra, rb, rc] = await Promise.all([loadA.detailed('Bolo'), loadB.detailed('Bolo'), loadB.detailed('Bolo')]);
+    expect(trained).toBe(1);
+    expect([...rb.value.weights]).toEqual([1, 2]);
+    expect([ra.cached, rb.cached, rc.cached].filter(Boolean).length).toBe(1); // b's leader read a's result; b's joiner joined
+  });
+
+  test('cached without ttl uses the configured default', async () => {
+    const system = sys();
+    const f = cached(async () => 1, { system, key: () => 'dflt' });
+    await f();
+    expect(Number(await redis.cli('TTL', `${system.config.prefix}:dflt`))).toBeGreaterThan(290);
+  });
+
+  test('a key that cannot be computed (throwing version lookup) calls through instead of failing', async () => {
+    const system = sys();
+    let calls = 0;
+    const f = cachedPrediction(async (p: string, d: number) => (calls++, `${p}${d}`), {
+      system,
+      version: async () => {
+        throw new Error('database unavailable');
+      },
+    });
+    expect(await f('Bolo', 1)).toBe('Bolo1');
+    expect(await f.detailed('Bolo', 1)).toEqual({ value: 'Bolo1', cached: false, tier: null });
+    const g = cached(async () => 1, { system, key: () => {
+      throw new Error('bad key');
+    } });
+    expect(await g()).toBe(1);
+    expect(calls).toBe(2);
+  });
 });

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import type { ModelInfo, ProductSummary } from '@/lib/api-types';
+import { ForecastingError, MAX_FORECAST_DAYS, MAX_PRODUCT_NAME_LENGTH, MIN_FORECAST_DAYS } from '@/lib/forecasting';
+import type { ModelSummary, ProductRecord } from '@/lib/forecasting';
+import { HttpError } from '@/lib/http/errors';
+
+/**
+ * The HTTP side of the forecasting routes: parsing names and numbers from URLs, mapping the module's errors to
+ * API errors, and its records to the API's snake_case shapes. Shared by the route handlers under app/api/ai.
+ */
+
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+
+/**
+ * A product name from a path segment or query parameter, as Next hands it over: already percent-decoded (once —
+ * decoding again would turn a literal "%20" in a name into a space). NFC, so "Pão" sent as a + combining tilde
+ * finds the product.
+ */
+export function parseProductName(raw: string | null): string {
+  if (raw === null || raw === '') throw new HttpError('bad_request', 'product is required');
+  const name = raw.normalize('NFC');
+  if (name.length > MAX_PRODUCT_NAME_LENGTH) {
+    throw new HttpError('bad_request', `product name is longer than ${MAX_PRODUCT_NAME_LENGTH} characters`);
+  }
+  if (CONTROL_CHARS.test(name)) throw new HttpError('bad_request', 'product name contains control characters');
+  return name;
+}
+
+/** A positive integer query parameter within [min, max]; `fallback` when absent (required when no fallback). */
+export function parseIntegerParam(raw: string | null, name: string, min: number, max: number, fallback?: number): number {
+  if (raw === null && fallback !== undefined) return fallback;
+  const parsed = z
+    .string()
+    .regex(/^\d{1,6}$/)
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .safeParse(raw ?? undefined);
+  if (!parsed.success) throw new HttpError('bad_request', `${name} must be an integer from ${min} to ${max}`);
+  return parsed.data;
+}
+
+export function parseForecastDays(raw: string | null): number {
+  return parseIntegerParam(raw, 'days', MIN_FORECAST_DAYS, MAX_FORECAST_DAYS);
+}
+
+/** Maps the forecasting module's errors (and the training lock's timeout) to API errors; rethrows the rest. */
+export function toHttpError(error: unknown): unknown {
+  if (error instanceof ForecastingError) {
+    switch (error.code) {
+      case 'unknown_product':
+        return new HttpError('not_found', error.message);
+      case 'invalid_argument':
+        return new HttpError('bad_request', error.message);
+      case 'insufficient_history':
+        return new HttpError('conflict', error.message);
+      case 'training_failed':
+        return new HttpError('unavailable', error.message);
+    }
+  }
+  if (error instanceof Error && (error as { code?: unknown }).code === 'LOCK_TIMEOUT') {
+    return new HttpError('conflict', 'A training of this product is already running elsewhere; try again later');
+  }
+  return error;
+}
+
+/** Runs a forecasting call, turning its typed errors into API errors. */
+export async function forecastingCall<T>(fn: () => Promise<T> | T): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw toHttpError(error);
+  }
+}
+
+export function toProductSummary(p: ProductRecord): ProductSummary {
+  return {
+    name: p.name,
+    first_sale_date: p.firstSaleDate,
+    last_sale_date: p.lastSaleDate,
+    model_version: p.modelVersion,
+    trained_at: p.trainedAt,
+  };
+}
+
+export function toModelInfo(m: ModelSummary): ModelInfo {
+  return {
+    product: m.product,
+    version: m.version,
+    trained_at: m.trainedAt,
+    training_ms: Math.round(m.trainingMs * 10) / 10,
+    training_window: m.window,
+    metrics: { mape: Math.round(m.mape * 100) / 100 },
+  };
+}
+
+/** `X-Cache` and `Server-Timing` for an answer that may come from the cache. */
+export function cacheHeaders(result: { cached: boolean; tier: 'l1' | 'l2' | null }, startedAt: number): Record<string, string> {
+  const source = result.cached ? `hit-${result.tier ?? 'cache'}` : 'miss';
+  const total = (performance.now() - startedAt).toFixed(2);
+  return {
+    'X-Cache': result.cached ? 'HIT' : 'MISS',
+    'Server-Timing': `cache;desc="${source}", total;dur=${total}`,
+  };
+}

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import type { ClearResult } from '@/lib/api-types';
+import { resolveClearTarget } from '@/lib/http/clear-target';
+import { withDeadline } from '@/lib/http/deadline';
+import { HttpError } from '@/lib/http/errors';
+import { candidateProductNames } from '@/lib/http/forecasting-access';
+import { adminRoute, methodNotAllowed } from '@/lib/http/guards';
+import { httpLogger } from '@/lib/http/log';
+import { jsonResponse } from '@/lib/http/respond';
+import { getCacheSystem } from '@/lib/redis-cache';
+
+/**
+ * `POST /api/ai/cache/clear` with `{"target": "all"|"models"|"predictions"|"products"|"<exact product name>"}`
+ * (no body = `all`, as the seed's `curl -X POST …/cache/clear`). Removal reaches Redis, every instance's memory
+ * tier (pub/sub) and the fallback store. Guarded: same origin, admin token, JSON, rate limit (see lib/http/guards).
+ */
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+const BodySchema = z
+  .object({
+    target: z
+      .string({ error: 'target must be a string' })
+      .min(1, 'target must not be empty')
+      .max(200, 'target must be at most 200 characters')
+      .default('all'),
+  })
+  .strict();
+
+const IN_FLIGHT = Symbol.for('ai-cache.clear-in-flight');
+type WithFlag = typeof globalThis & { [IN_FLIGHT]?: boolean };
+
+export const POST = adminRoute('/api/ai/cache/clear', 'clear', BodySchema, async ({ body, caller }) => {
+  const needsProducts = !['all', 'models', 'predictions', 'products'].includes(body.target);
+  const products = needsProducts ? await withDeadline(candidateProductNames(body.target), 'product list') : [];
+  const target = resolveClearTarget(body.target, products);
+
+  const holder = globalThis as WithFlag;
+  if (holder[IN_FLIGHT]) throw new HttpError('conflict', 'A clear is already running; retry when it has finished');
+  holder[IN_FLIGHT] = true;
+  try {
+    const { removed } = await getCacheSystem().clear(target);
+    const label = typeof target === 'string' ? target : target.product;
+    httpLogger().info({ action: 'cache.clear', target: label, removed, caller }, 'cache cleared');
+    const result: ClearResult = {
+      target: label,
+      removed,
+      message: `Removed ${removed} cached ${removed === 1 ? 'entry' : 'entries'} for ${typeof target === 'string' ? target : `product "${label}"`}`,
+      timestamp: new Date().toISOString(),
+    };
+    return jsonResponse(result);
+  } finally {
+    holder[IN_FLIGHT] = false;
+  }
+});
+
+export const GET = methodNotAllowed(['POST']);
+export const PUT = GET;
+export const PATCH = GET;
+export const DELETE = GET;

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import type { CacheHistory } from '@/lib/api-types';
+import { withDeadline } from '@/lib/http/deadline';
+import { HttpError } from '@/lib/http/errors';
+import { jsonResponse } from '@/lib/http/respond';
+import { apiRoute } from '@/lib/http/route';
+import { getCacheSystem } from '@/lib/redis-cache';
+
+/**
+ * `GET /api/ai/cache/history?range=15m|1h|6h|24h` (default 1h) — hits, misses per type and memory samples in
+ * time buckets, oldest first, shared by every instance through Redis (the memory tier's own while on fallback).
+ */
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+const QuerySchema = z.object({ range: z.enum(['15m', '1h', '6h', '24h']).default('1h') });
+
+export const GET = apiRoute('/api/ai/cache/history', async (request) => {
+  const params = new URL(request.url).searchParams;
+  const parsed = QuerySchema.safeParse({ range: params.get('range') ?? undefined });
+  if (!parsed.success) throw new HttpError('bad_request', 'range must be one of 15m, 1h, 6h, 24h');
+  const history: CacheHistory = await withDeadline(getCacheSystem().getHistory(parsed.data.range), 'cache history');
+  return jsonResponse(history);
+});

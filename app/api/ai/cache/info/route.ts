@@ -1,0 +1,18 @@
+import type { CacheInfo } from '@/lib/api-types';
+import { withDeadline } from '@/lib/http/deadline';
+import { jsonResponse } from '@/lib/http/respond';
+import { apiRoute } from '@/lib/http/route';
+import { getCacheSystem } from '@/lib/redis-cache';
+
+/**
+ * `GET /api/ai/cache/info` — the seed's cache info (`enabled, hit_rate, used_memory_human, cache_breakdown,
+ * ttl_settings`) and what an operator needs beside it (backend, hits/misses by type, memory, evictions, alerts,
+ * time saved). Key counts come from the cache's own bookkeeping: no keyspace scan per request.
+ */
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+export const GET = apiRoute('/api/ai/cache/info', async () => {
+  const info: CacheInfo = await withDeadline(getCacheSystem().getCacheInfo(), 'cache info');
+  return jsonResponse(info);
+});

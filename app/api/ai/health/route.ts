@@ -1,0 +1,64 @@
+import type { HealthReport } from '@/lib/api-types';
+import { withDeadline } from '@/lib/http/deadline';
+import { databaseStatus } from '@/lib/http/forecasting-access';
+import { httpLogger } from '@/lib/http/log';
+import { jsonResponse } from '@/lib/http/respond';
+import { apiRoute } from '@/lib/http/route';
+import { getCacheSystem } from '@/lib/redis-cache';
+
+/**
+ * `GET /api/ai/health` — `healthy` (Redis answers a real read/write), `degraded` (the in-memory fallback serves:
+ * slower, still correct; HTTP 200 so load balancers keep the instance), `unhealthy` with 503 only when forecasts
+ * can't be served at all (the sales/model database is unusable).
+ */
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+type CacheHealth = HealthReport['cache'];
+
+const UNREACHABLE: CacheHealth = {
+  redis_available: false,
+  read_write_test: false,
+  backend: 'memory',
+  latency_ms: null,
+  stats: { hits: 0, misses: 0, hit_rate: 0, total_keys: 0 },
+};
+
+export const GET = apiRoute('/api/ai/health', async () => {
+  const [cache, database] = await Promise.all([cacheHealth(), databaseStatus()]);
+  const status: HealthReport['status'] = !database.ok
+    ? 'unhealthy'
+    : cache.redis_available && cache.read_write_test
+      ? 'healthy'
+      : 'degraded';
+  const report: HealthReport = {
+    status,
+    service: 'AI Prediction Service',
+    timestamp: new Date().toISOString(),
+    cache,
+    database,
+  };
+  return jsonResponse(report, status === 'unhealthy' ? 503 : 200);
+});
+
+/** A failing health check is a finding, not an error: it becomes `degraded`, never a 5xx. */
+async function cacheHealth(): Promise<CacheHealth> {
+  try {
+    const health = await withDeadline(getCacheSystem().healthCheck(), 'cache health check', 3_000);
+    return {
+      redis_available: health.redis_available,
+      read_write_test: health.read_write_test,
+      backend: health.backend,
+      latency_ms: health.latency_ms,
+      stats: {
+        hits: health.stats.hits,
+        misses: health.stats.misses,
+        hit_rate: health.stats.hit_rate,
+        total_keys: health.stats.total_keys,
+      },
+    };
+  } catch (error) {
+    httpLogger().warn({ err: { message: error instanceof Error ? error.message : String(error) } }, 'health: cache check failed');
+    return UNREACHABLE;
+  }
+}

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import type { RetrainResponse } from '@/lib/api-types';
+import { getForecastingService } from '@/lib/forecasting';
+import { adminRoute, methodNotAllowed } from '@/lib/http/guards';
+import { jsonResponse } from '@/lib/http/respond';
+import { forecastingCall, parseProductName } from '../../../_forecasting/http';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+/** No options yet: an empty body (or `{}`) retrains with the service's model options. */
+const RetrainBody = z.object({}).strict();
+
+/**
+ * Trains a new model version for the product (under the cross-instance training lock) and invalidates its
+ * cached model and forecasts everywhere. Guarded: same origin, admin token when set, rate limited.
+ */
+export const POST = adminRoute<typeof RetrainBody, { params: Promise<{ product: string }> }>(
+  '/api/ai/models/[product]/retrain',
+  'retrain',
+  RetrainBody,
+  async (_call, _request, { params }) => {
+    const product = parseProductName((await params).product);
+    const r = await forecastingCall(() => getForecastingService().retrain(product));
+    const body: RetrainResponse = {
+      product: r.product,
+      model_version: r.version,
+      previous_version: r.previousVersion,
+      training_ms: Math.round(r.trainingMs * 10) / 10,
+      trained_at: r.trainedAt,
+      metrics: { mape: Math.round(r.mape * 100) / 100 },
+    };
+    return jsonResponse(body);
+  },
+);
+
+export const GET = methodNotAllowed(['POST']);
+export const PUT = GET;
+export const DELETE = GET;
+export const PATCH = GET;

@@ -1,0 +1,16 @@
+import type { ModelInfoResponse } from '@/lib/api-types';
+import { getForecastingService } from '@/lib/forecasting';
+import { jsonResponse } from '@/lib/http/respond';
+import { apiRoute } from '@/lib/http/route';
+import { forecastingCall, parseProductName, toModelInfo } from '../../_forecasting/http';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+/** The product's current model (version, training window, fit metrics); `model: null` when never trained. */
+export const GET = apiRoute<{ params: Promise<{ product: string }> }>('/api/ai/models/[product]', async (_request, { params }) => {
+  const product = parseProductName((await params).product);
+  const summary = await forecastingCall(() => getForecastingService().modelInfo(product));
+  const body: ModelInfoResponse = { product, model: summary ? toModelInfo(summary) : null };
+  return jsonResponse(body);
+});

@@ -1,0 +1,27 @@
+import type { PredictionResponse } from '@/lib/api-types';
+import { getForecastingService } from '@/lib/forecasting';
+import { jsonResponse } from '@/lib/http/respond';
+import { apiRoute } from '@/lib/http/route';
+import { cacheHeaders, forecastingCall, parseForecastDays, parseProductName } from '../_forecasting/http';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+/** `?product=…&days=1..365` → the forecast (cached per model version, CACHE_PREDICTION_TTL), `X-Cache: HIT|MISS`. */
+export const GET = apiRoute('/api/ai/predict', async (request) => {
+  const started = performance.now();
+  const query = new URL(request.url).searchParams;
+  const product = parseProductName(query.get('product'));
+  const days = parseForecastDays(query.get('days'));
+  const result = await forecastingCall(() => getForecastingService().predictDemandDetailed(product, days));
+  const p = result.value;
+  const body: PredictionResponse = {
+    product: p.product,
+    days: p.days,
+    model_version: p.modelVersion,
+    generated_at: p.generatedAt,
+    cached: result.cached,
+    forecast: p.forecast,
+  };
+  return jsonResponse(body, 200, cacheHeaders(result, started));
+});

@@ -1,0 +1,20 @@
+import type { SalesHistoryResponse } from '@/lib/api-types';
+import { getForecastingService } from '@/lib/forecasting';
+import { jsonResponse } from '@/lib/http/respond';
+import { apiRoute } from '@/lib/http/route';
+import { forecastingCall, parseIntegerParam, parseProductName } from '../../../_forecasting/http';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+const DEFAULT_DAYS = 60;
+const MAX_DAYS = 730;
+
+/** The last `days` days of sales (default 60, at most 730), oldest first. Not cached: one indexed query. */
+export const GET = apiRoute<{ params: Promise<{ name: string }> }>('/api/ai/products/[name]/history', async (request, { params }) => {
+  const product = parseProductName((await params).name);
+  const days = parseIntegerParam(new URL(request.url).searchParams.get('days'), 'days', 1, MAX_DAYS, DEFAULT_DAYS);
+  const points = await forecastingCall(() => getForecastingService().salesHistory(product, days));
+  const body: SalesHistoryResponse = { product, points };
+  return jsonResponse(body);
+});

@@ -1,0 +1,18 @@
+import { refreshCacheGauges } from '@/lib/http/cache-gauges';
+import { apiRoute } from '@/lib/http/route';
+import { appMetrics } from '@/lib/metrics/registry';
+
+/**
+ * `GET /api/metrics` — Prometheus text exposition. The cache gauges (fallback state, Redis memory, keys by
+ * type) are sampled at scrape time from the cache's bookkeeping; counters and histograms are fed by its events.
+ */
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+export const GET = apiRoute('/api/metrics', async () => {
+  await refreshCacheGauges();
+  const { registry } = appMetrics();
+  return new Response(await registry.metrics(), {
+    headers: { 'Content-Type': registry.contentType, 'Cache-Control': 'no-store' },
+  });
+});

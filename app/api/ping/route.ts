@@ -1,0 +1,10 @@
+/**
+ * `GET /api/ping` — the cheapest JSON answer the server can give: no cache, no database, no metrics. The
+ * benchmark uses it as the floor the cached routes are compared with; load balancers can use it as liveness.
+ */
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+export async function GET(): Promise<Response> {
+  return Response.json({ ok: true }, { headers: { 'Cache-Control': 'no-store' } });
+}

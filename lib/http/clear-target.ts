@@ -1,0 +1,21 @@
+import { HttpError } from './errors';
+
+export type ResolvedClearTarget = 'all' | 'models' | 'predictions' | 'products' | { product: string };
+
+const TYPE_TARGETS = new Set(['all', 'models', 'predictions', 'products']);
+
+/**
+ * Turns a clear request's `target` into what to remove. A type name wins (a product literally called "models"
+ * would have to be cleared through retrain); anything else must be the exact name of a known product — never a
+ * pattern: `*`, `Bolo*` or `../` match only a product of that exact name, so no input can widen a clear.
+ * When no name is equal, a name equal after Unicode NFC normalisation is accepted (the same text typed on a
+ * system that composes accents differently), but only when exactly one product matches.
+ */
+export function resolveClearTarget(target: string, products: readonly string[]): ResolvedClearTarget {
+  if (TYPE_TARGETS.has(target)) return target as 'all' | 'models' | 'predictions' | 'products';
+  if (products.includes(target)) return { product: target };
+  const normalized = target.normalize('NFC');
+  const matches = products.filter((name) => name.normalize('NFC') === normalized);
+  if (matches.length === 1) return { product: matches[0] };
+  throw new HttpError('not_found', `No product named ${JSON.stringify(target)}; targets are all, models, predictions, products or an exact product name`);
+}

@@ -1,0 +1,51 @@
+/**
+ * What the management API needs from the forecasting module, in one place: product names (a clear of an unknown
+ * product is refused), whether the database answers (health), and the calls a warm-up makes. Tests point it at
+ * their own service with `useForecastingServiceForTests`.
+ */
+import { getForecastingService, type ForecastingService } from '@/lib/forecasting';
+import type { WarmableForecasting } from '@/lib/forecasting/warmup';
+
+const OVERRIDE = Symbol.for('ai-cache.http.forecasting-override');
+type WithOverride = typeof globalThis & { [OVERRIDE]?: ForecastingService };
+
+export function forecastingService(): ForecastingService {
+  return (globalThis as WithOverride)[OVERRIDE] ?? getForecastingService();
+}
+
+/** For tests: route handlers use `service` instead of the process-wide one (undefined restores it). */
+export function useForecastingServiceForTests(service: ForecastingService | undefined): void {
+  (globalThis as WithOverride)[OVERRIDE] = service;
+}
+
+/**
+ * The names a clear may target. An exact match is checked in the database (always current); otherwise the
+ * (cached) product list is returned so the caller can look for a normalisation-equivalent spelling.
+ */
+export async function candidateProductNames(target: string): Promise<string[]> {
+  const service = forecastingService();
+  if (service.hasProduct(target)) return [target];
+  return (await service.listProducts()).map((product) => product?.name).filter((name): name is string => typeof name === 'string');
+}
+
+/** Whether the sales/model database answers a real query, and how many products it knows. */
+export async function databaseStatus(): Promise<{ ok: boolean; products: number }> {
+  try {
+    const service = forecastingService();
+    if (service.forecaster.sales.isEmpty()) return { ok: true, products: 0 };
+    return { ok: true, products: (await service.listProducts()).length };
+  } catch {
+    return { ok: false, products: 0 };
+  }
+}
+
+/** The warm-up's view of the forecasting service: the same cached calls the API makes. */
+export function warmableForecasting(): WarmableForecasting {
+  const service = forecastingService();
+  return {
+    listProductNames: async () => (await service.listProducts()).map((product) => product.name),
+    loadModel: (product) => service.loadModel(product),
+    predictDemand: (product, days) => service.predictDemand(product, days),
+    refreshProductList: () => service.listProducts(),
+  };
+}

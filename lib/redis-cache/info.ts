@@ -1,0 +1,97 @@
+/**
+ * The numbers behind `GET /api/ai/cache/info`: Redis INFO parsing, byte formatting and the alerts at the
+ * configured thresholds (DESIGN.md §7).
+ */
+import type { CacheAlert } from '../api-types';
+import type { CacheConfig } from './config';
+import type { RedisClient } from './connection';
+import { isCluster } from './redis-cache';
+
+export interface RedisServerInfo {
+  version: string | null;
+  used_memory: number;
+  maxmemory: number;
+  evicted_keys: number;
+}
+
+export function parseInfo(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split('\r\n')) {
+    const i = line.indexOf(':');
+    if (i > 0 && line[0] !== '#') out[line.slice(0, i)] = line.slice(i + 1);
+  }
+  return out;
+}
+
+/** INFO of the server (summed over masters in Cluster mode). */
+export async function readServerInfo(client: RedisClient): Promise<RedisServerInfo> {
+  const nodes = isCluster(client) ? client.nodes('master') : [client];
+  const infos = await Promise.all(nodes.map(async (n) => parseInfo(await n.info())));
+  return {
+    version: infos[0]?.redis_version ?? null,
+    used_memory: infos.reduce((a, i) => a + Number(i.used_memory ?? 0), 0),
+    maxmemory: infos.reduce((a, i) => a + Number(i.maxmemory ?? 0), 0),
+    evicted_keys: infos.reduce((a, i) => a + Number(i.evicted_keys ?? 0), 0),
+  };
+}
+
+/** Redis-style human bytes: "1.50M", "812.00K", "100B". */
+export function humanBytes(n: number): string {
+  const units = ['B', 'K', 'M', 'G', 'T'];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return u === 0 ? `${n}B` : `${v.toFixed(2)}${units[u]}`;
+}
+
+export interface AlertInput {
+  backend: 'redis' | 'memory';
+  hits: number;
+  misses: number;
+  hitRate: number;
+  usedMemory: number | null;
+  thresholds: CacheConfig['alerts'];
+}
+
+/** The alerts at the configured thresholds; the same list is shown on the dashboard. */
+export function computeAlerts(a: AlertInput): CacheAlert[] {
+  const out: CacheAlert[] = [];
+  const requests = a.hits + a.misses;
+  if (a.backend === 'memory') {
+    out.push({
+      code: 'redis_down',
+      severity: 'critical',
+      title: 'Redis down — fallback active',
+      message: 'Redis is unreachable; values are served from and stored in process memory (not shared between instances).',
+      hint: 'Check that redis-server runs and is reachable (redis-cli -h $REDIS_HOST -p $REDIS_PORT ping); the service returns to Redis by itself.',
+      value: null,
+      threshold: null,
+    });
+  }
+  if (requests >= a.thresholds.hitRateMinRequests && requests > 0 && a.hitRate < a.thresholds.hitRateMinPercent) {
+    out.push({
+      code: 'low_hit_rate',
+      severity: 'warning',
+      title: 'Cache not effective',
+      message: `Hit rate ${a.hitRate.toFixed(1)}% over ${requests} lookups is below ${a.thresholds.hitRateMinPercent}%.`,
+      hint: 'Check that TTLs are not too low, warm up the cache, and look for frequent invalidations or retrains.',
+      value: a.hitRate,
+      threshold: a.thresholds.hitRateMinPercent,
+    });
+  }
+  if (a.usedMemory !== null && a.usedMemory > a.thresholds.memoryMaxBytes) {
+    out.push({
+      code: 'high_memory',
+      severity: 'warning',
+      title: 'Possible leak',
+      message: `Redis uses ${humanBytes(a.usedMemory)}, above ${humanBytes(a.thresholds.memoryMaxBytes)}.`,
+      hint: 'Check `redis-cli info memory` and the key breakdown; make sure every key has a TTL; consider maxmemory with an eviction policy.',
+      value: a.usedMemory,
+      threshold: a.thresholds.memoryMaxBytes,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,131 @@
+/**
+ * Live key counts per type without scanning the keyspace per request.
+ *
+ * Trade-off chosen: a **background, bounded SCAN** (COUNT 1000 per step, yielding between steps) over this
+ * prefix, at most once per `intervalMs` across all instances (a Redis lock elects the scanner; the result is
+ * shared in a hash), instead of per-type index sets maintained on every write.
+ * - Index sets would make counts exact and instant, but cost an extra write per SET, roughly double the memory
+ *   of every key (the index holds each key name again — ~100 MB more at 1 M keys), and drift anyway under
+ *   `maxmemory` evictions and expiry unless trimmed.
+ * - The SCAN costs nothing on the hot path and no memory, sees evictions, expiries and foreign deletes, and
+ *   reads are O(1) (one HGETALL). Its price: counts are up to `intervalMs` old (plus one pass, ~1–3 s at 1 M keys).
+ *   After a clear the counts are marked stale, and readers wait once, up to `maxWaitMs` (default 25 ms), for a fresh
+ *   pass — enough for small keyspaces to be exact, never enough to make `info` slow on a large one.
+ * While Redis is unavailable, the counts are those of the memory tier.
+ */
+import { randomUUID } from 'node:crypto';
+import type { CircuitBreaker } from './circuit-breaker';
+import type { RedisClient } from './connection';
+import { CACHE_TYPES, type CacheType, type KeyScheme } from './keys';
+import type { MemoryTier } from './memory-tier';
+import { scanKeys } from './redis-cache';
+
+export interface KeyCounts {
+  counts: Record<CacheType, number>;
+  /** When the counts were taken (epoch ms); null when never counted. */
+  at: number | null;
+  source: 'redis' | 'memory';
+}
+
+export class KeyCounter {
+  private last: { counts: Record<CacheType, number>; at: number } | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly client: RedisClient,
+    private readonly breaker: CircuitBreaker,
+    private readonly keys: KeyScheme,
+    private readonly memory: MemoryTier,
+    readonly intervalMs = 15_000,
+  ) {}
+
+  private get sharedKey(): string {
+    return this.keys.meta + '{stats}:keys';
+  }
+
+  private get lockKey(): string {
+    return this.keys.meta + '{stats}:keyscan';
+  }
+
+  /** The latest counts known to this instance, without any I/O (for samples). */
+  peek(): Record<CacheType, number> | null {
+    if (!this.breaker.allows()) return this.memory.countByType(Date.now());
+    return this.last?.counts ?? null;
+  }
+
+  /** Current counts: shared ones when fresh, else starts a pass and waits at most `maxWaitMs` for it. */
+  async get(maxWaitMs = 25): Promise<KeyCounts> {
+    if (!this.breaker.allows()) return { counts: this.memory.countByType(Date.now()), at: Date.now(), source: 'memory' };
+    const now = Date.now();
+    if (!this.last || now - this.last.at > this.intervalMs) {
+      await this.readShared();
+      if (!this.last || Date.now() - this.last.at > this.intervalMs) {
+        // Stale counts are answered at once while a pass refreshes them in the background. Only when there is
+        // nothing to show (never counted, or just cleared) does the caller wait — once, and at most maxWaitMs.
+        const alreadyRunning = this.running !== null;
+        const pass = this.refresh();
+        if (!this.last && !alreadyRunning) await Promise.race([pass, new Promise((r) => setTimeout(r, maxWaitMs).unref())]);
+      }
+    }
+    return { counts: this.last?.counts ?? zero(), at: this.last?.at ?? null, source: 'redis' };
+  }
+
+  /** Marks the counts stale everywhere (after a clear). */
+  async invalidate(): Promise<void> {
+    this.last = null;
+    if (!this.breaker.allows()) return;
+    await this.client.hdel(this.sharedKey, 'at').catch(() => undefined);
+  }
+
+  /** Runs one counting pass now (shared with a pass already running). Resolves when done. */
+  refresh(): Promise<void> {
+    this.running ??= this.scan().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async readShared(): Promise<void> {
+    try {
+      const h = await this.client.hgetall(this.sharedKey);
+      if (h.at && (!this.last || Number(h.at) > this.last.at)) {
+        const counts = zero();
+        for (const t of CACHE_TYPES) counts[t] = Number(h[t] ?? 0);
+        this.last = { counts, at: Number(h.at) };
+      }
+    } catch (err) {
+      this.breaker.failure(err);
+    }
+  }
+
+  private async scan(): Promise<void> {
+    if (!this.breaker.allows()) return;
+    const token = randomUUID();
+    try {
+      // One scanner at a time across instances; the lock outlives a slow pass only by its own expiry.
+      const got = await this.client.set(this.lockKey, token, 'PX', 60_000, 'NX');
+      if (got !== 'OK') return;
+      const started = Date.now();
+      const counts = zero();
+      for await (const batch of scanKeys(this.client, this.keys.root + '*')) {
+        for (const k of batch) {
+          const t = this.keys.typeOf(k);
+          if (t) counts[t]++;
+        }
+        await new Promise((r) => setImmediate(r)); // yield: never monopolise the event loop
+      }
+      this.last = { counts, at: started };
+      await this.client.hset(this.sharedKey, { ...counts, at: started });
+    } catch (err) {
+      this.breaker.failure(err);
+    } finally {
+      await this.client
+        .eval(`if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`, 1, this.lockKey, token)
+        .catch(() => undefined);
+    }
+  }
+}
+
+function zero(): Record<CacheType, number> {
+  return { models: 0, predictions: 0, products: 0, other: 0 };
+}

@@ -1,0 +1,141 @@
+/**
+ * The management API's contract tests call the route handlers' exported functions with real `Request` objects,
+ * against a private redis-server and a temporary SQLite database with the demo history. The process-wide cache
+ * system (the one the routes use) points at that Redis; a second, independent cache system plays another
+ * instance of the service.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { createForecastingService, type ForecastingService } from '@/lib/forecasting/service';
+import { openDatabase, type SqliteDatabase } from '@/lib/forecasting/database';
+import { fitModel } from '@/lib/forecasting/prophet-model';
+import { adminRateLimiter } from '@/lib/http/rate-limit';
+import { useForecastingServiceForTests } from '@/lib/http/forecasting-access';
+import { useHttpLoggerForTests } from '@/lib/http/log';
+import { onServerStart } from '@/lib/http/server-start';
+import { createCacheSystem, resetCacheSystemForTests, type CacheSystem } from '@/lib/redis-cache';
+import { startRedisServer, waitFor, type RedisServerHandle } from '../helpers/redis-server';
+
+export const ORIGIN = 'http://localhost:5001';
+export const REDIS_PASSWORD = 'pw-never-in-responses-7f3a';
+const silent = pino({ level: 'silent' });
+
+export interface ApiTestEnv {
+  redis: RedisServerHandle;
+  /** The process-wide cache system: the one the route handlers use. */
+  system: CacheSystem;
+  /** Another instance of the service (same Redis, same prefix). */
+  other: CacheSystem;
+  forecasting: ForecastingService;
+  db: SqliteDatabase;
+  prefix: string;
+  /** Lines the routes logged (parsed JSON). */
+  logs: Record<string, unknown>[];
+  /** Keys under the prefix, the library's own bookkeeping (`_meta`) excluded. */
+  cacheKeys(): Promise<string[]>;
+  /** Runs redis-cli with the password. */
+  cli(...args: string[]): Promise<string>;
+  /** Restarts a stopped Redis (with its password). */
+  restartRedis(): Promise<void>;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+
+export async function startApiTestEnv(extraEnv: Record<string, string> = {}): Promise<ApiTestEnv> {
+  counter += 1;
+  // The password is set after start (the helper's readiness PING has no credentials), so the tests can check it
+  // never leaks into a response or a log.
+  const redis = await startRedisServer();
+  await redis.cli('CONFIG', 'SET', 'requirepass', REDIS_PASSWORD);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'api-test-'));
+  const prefix = `api${process.pid}_${counter}`;
+  const env = {
+    REDIS_URL: `redis://:${REDIS_PASSWORD}@127.0.0.1:${redis.port}`,
+    REDIS_COMMAND_TIMEOUT: '0.3',
+    REDIS_CONNECT_TIMEOUT: '2',
+    CACHE_BREAKER_COOLDOWN: '0.1',
+    CACHE_PREFIX: prefix,
+    CACHE_AUTO_WARMUP: 'false',
+    ...extraEnv,
+  };
+  const system = (await resetCacheSystemForTests({ env, logger: silent }))!;
+  const other = createCacheSystem({ env, logger: silent });
+  // Seeding the demo history blocks the event loop for a while: do it before the cache systems connect, so
+  // their first commands don't time out and open the circuit breaker.
+  const db = openDatabase(path.join(dir, 'sales.db'));
+  const forecasting = createForecastingService({ db, fit: fitModel, seedDemoData: true, demoEndDate: '2026-10-31' });
+  useForecastingServiceForTests(forecasting);
+  await Promise.all([system.connect(), other.connect()]);
+  await waitFor(() => system.backend === 'redis' && other.backend === 'redis', 10_000, 10, 'both cache systems on Redis');
+
+  const logs: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n')) if (line.trim()) logs.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  useHttpLoggerForTests(pino({ level: 'info' }, sink));
+  adminRateLimiter().reset();
+  // As at server start (instrumentation.ts): the cache system feeds the metrics, and with CACHE_AUTO_WARMUP=true
+  // a warm-up starts.
+  onServerStart();
+
+  const cli = (...args: string[]) => redis.cli('-a', REDIS_PASSWORD, '--no-auth-warning', ...args);
+  return {
+    redis,
+    system,
+    other,
+    forecasting,
+    db,
+    prefix,
+    logs,
+    cli,
+    async restartRedis() {
+      await redis.start();
+      await redis.cli('CONFIG', 'SET', 'requirepass', REDIS_PASSWORD);
+    },
+    async cacheKeys() {
+      const out = await cli('--scan', '--pattern', `${prefix}:*`);
+      return out ? out.split('\n').filter((key) => !key.includes(':_meta:')).sort() : [];
+    },
+    async close() {
+      useForecastingServiceForTests(undefined);
+      useHttpLoggerForTests(undefined);
+      await forecasting.close();
+      await other.close();
+      await resetCacheSystemForTests();
+      db.close();
+      await redis.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A request as curl or the dashboard would send it to the service at localhost:5001. */
+export function apiRequest(
+  pathAndQuery: string,
+  init: { method?: string; json?: unknown; body?: BodyInit; headers?: Record<string, string> } = {},
+): Request {
+  const headers: Record<string, string> = { host: 'localhost:5001', 'x-forwarded-for': '127.0.0.1', ...init.headers };
+  let body = init.body;
+  if (init.json !== undefined) {
+    body = JSON.stringify(init.json);
+    headers['content-type'] ??= 'application/json';
+  }
+  return new Request(`${ORIGIN}${pathAndQuery}`, { method: init.method ?? (body === undefined ? 'GET' : 'POST'), headers, body });
+}
+
+/** Reads a response body as JSON, checking the headers every API answer carries. */
+export async function jsonOf<T = Record<string, unknown>>(response: Response): Promise<T> {
+  if (response.headers.get('cache-control') !== 'no-store') throw new Error(`missing Cache-Control: no-store (status ${response.status})`);
+  if (!response.headers.get('content-type')?.startsWith('application/json')) throw new Error(`not JSON: ${response.headers.get('content-type')}`);
+  return (await response.json()) as T;
+}
+
+/** The route handlers of Next.js take a context argument; ours ignore it. */
+export const NO_CONTEXT = undefined as never;

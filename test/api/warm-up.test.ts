@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiError, WarmUpAccepted, WarmUpJob, WarmUpStatus } from '@/lib/api-types';
+import { GET as getMetrics } from '@/app/api/metrics/route';
+import { GET as getStatus, POST as warmUp } from '@/app/api/ai/cache/warm-up/route';
+import { DEMO_PRODUCTS } from '@/lib/forecasting/demo-data';
+import { WARMUP_HORIZONS } from '@/lib/forecasting/warmup';
+import { warmUpRunner } from '@/lib/http/warm-up-job';
+import { register } from '@/instrumentation';
+import { parsePrometheusText } from '../helpers/prometheus-text';
+import { waitFor } from '../helpers/redis-server';
+import { apiRequest, jsonOf, NO_CONTEXT, startApiTestEnv, type ApiTestEnv } from './setup';
+
+/** `POST/GET /api/ai/cache/warm-up` with the real forecasting service (Prophet fits) on real Redis. */
+describe('cache warm-up', () => {
+  let env: ApiTestEnv;
+  const TASKS = DEMO_PRODUCTS.length * (1 + WARMUP_HORIZONS.length) + 1;
+
+  beforeAll(async () => {
+    env = await startApiTestEnv();
+  });
+  afterAll(async () => {
+    await warmUpRunner().idle();
+    await env?.close();
+  });
+
+  const status = async () => (await jsonOf<WarmUpStatus>(await getStatus(apiRequest('/api/ai/cache/warm-up'), NO_CONTEXT))).job;
+
+  it('refuses a cross-site or badly typed POST without starting anything', async () => {
+    const crossSite = await warmUp(apiRequest('/api/ai/cache/warm-up', { method: 'POST', headers: { origin: 'http://evil.example' } }), NO_CONTEXT);
+    expect(crossSite.status).toBe(403);
+    const wrongType = await warmUp(apiRequest('/api/ai/cache/warm-up', { body: 'go', headers: { 'content-type': 'text/plain' } }), NO_CONTEXT);
+    expect(wrongType.status).toBe(415);
+    const unknownField = await warmUp(apiRequest('/api/ai/cache/warm-up', { json: { products: ['*'] } }), NO_CONTEXT);
+    expect(unknownField.status).toBe(400);
+    expect(await status()).toBeNull();
+  });
+
+  it('answers 202 at once, 409 with the running job to a second POST, reports progress, and warms every product', async () => {
+    const accepted = await warmUp(apiRequest('/api/ai/cache/warm-up', { method: 'POST' }), NO_CONTEXT);
+    expect(accepted.status).toBe(202);
+    const body = await jsonOf<WarmUpAccepted>(accepted);
+    expect(body).toMatchObject({ message: expect.any(String), timestamp: expect.any(String), job: { state: 'running', trigger: 'manual', done: 0 } });
+    expect(Number.isNaN(Date.parse(body.timestamp))).toBe(false);
+
+    const second = await warmUp(apiRequest('/api/ai/cache/warm-up', { json: {} }), NO_CONTEXT);
+    expect(second.status).toBe(409);
+    const conflict = await jsonOf<ApiError>(second);
+    expect(conflict.error.code).toBe('conflict');
+    expect((conflict.error.details as { job: WarmUpJob }).job).toMatchObject({ id: body.job.id, state: 'running' });
+
+    // Progress is visible while it runs: the plan is known, and done grows towards total.
+    await waitFor(async () => ((await status())?.total ?? 0) === TASKS, 30_000, 20, 'the plan');
+    const seen = new Set<number>();
+    await waitFor(
+      async () => {
+        const job = (await status())!;
+        seen.add(job.done);
+        expect(job.done).toBeLessThanOrEqual(job.total);
+        return job.state !== 'running';
+      },
+      120_000,
+      20,
+      'the warm-up to finish',
+    );
+    const job = (await status())!;
+    expect(job).toMatchObject({ id: body.job.id, state: 'done', done: TASKS, total: TASKS, errors: [] });
+    expect(job.finished_at).not.toBeNull();
+    expect(seen.size).toBeGreaterThan(1);
+
+    // What it loaded is what requests hit: every model and default horizon, and the product list.
+    for (const product of DEMO_PRODUCTS.map((p) => p.name)) {
+      expect((await env.forecasting.loadModelDetailed(product)).cached, product).toBe(true);
+      for (const days of WARMUP_HORIZONS) expect((await env.forecasting.predictDemandDetailed(product, days)).cached, `${product} ${days}`).toBe(true);
+    }
+    const list = await env.forecasting.listProductsDetailed();
+    expect(list.cached).toBe(true);
+    expect(list.value.every((product) => product.modelVersion !== null)).toBe(true);
+
+    expect(env.logs.some((entry) => entry.action === 'cache.warm-up' && entry.caller === '127.0.0.1')).toBe(true);
+    const families = parsePrometheusText(await (await getMetrics(apiRequest('/api/metrics'), NO_CONTEXT)).text());
+    const warmUps = families.get('ai_cache_warmups_total')!.samples;
+    expect(warmUps.find((s) => s.labels.trigger === 'manual' && s.labels.result === 'done')?.value).toBe(1);
+
+    // Finished: a new POST is accepted again.
+    const again = await warmUp(apiRequest('/api/ai/cache/warm-up', { method: 'POST' }), NO_CONTEXT);
+    expect(again.status).toBe(202);
+    await warmUpRunner().idle();
+  });
+
+  it('starts one background warm-up at server start with CACHE_AUTO_WARMUP=true, without waiting for it', async () => {
+    await env.close();
+    env = await startApiTestEnv({ CACHE_AUTO_WARMUP: 'true' }); // runs the start hook, as instrumentation does
+    const job = await status();
+    expect(job).toMatchObject({ trigger: 'startup', state: 'running' });
+
+    // instrumentation's register() returns while the job still runs, and a second start does not start another.
+    process.env.NEXT_RUNTIME = 'nodejs';
+    try {
+      await register();
+    } finally {
+      delete process.env.NEXT_RUNTIME;
+    }
+    expect(await status()).toMatchObject({ id: job!.id, state: 'running' });
+    const finished = await warmUpRunner().idle();
+    expect(finished).toMatchObject({ id: job!.id, state: 'done' });
+  });
+});

@@ -1,0 +1,33 @@
+/** The process logger: JSON lines to LOG_FILE (directory created), secrets redacted. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, expect, test } from 'vitest';
+import { waitFor } from '@/test/helpers/redis-server';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'logger-test-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+test('writes JSON lines to LOG_FILE in a created directory and redacts secrets', async () => {
+  const file = path.join(dir, 'nested', 'ai_service.log');
+  const before = { LOG_FILE: process.env.LOG_FILE, LOG_LEVEL: process.env.LOG_LEVEL };
+  process.env.LOG_FILE = file;
+  process.env.LOG_LEVEL = 'info';
+  delete (globalThis as { __aiServiceLogger?: unknown }).__aiServiceLogger;
+  try {
+    const { getLogger, logger } = await import('@/lib/logger');
+    expect(getLogger()).toBe(getLogger());
+    logger.info({ component: 'redis', password: 's3cret', config: { password: 'x1', token: 't0k' } }, 'redis main ready');
+    getLogger().flush();
+    await waitFor(() => fs.existsSync(file) && fs.readFileSync(file, 'utf8').includes('redis main ready'), 5000, 20, 'log line');
+    const line = JSON.parse(fs.readFileSync(file, 'utf8').trim().split('\n').pop()!);
+    expect(line).toMatchObject({ level: 30, msg: 'redis main ready', component: 'redis', password: '[redacted]' });
+    expect(JSON.stringify(line)).not.toMatch(/s3cret|x1|t0k/);
+  } finally {
+    delete (globalThis as { __aiServiceLogger?: unknown }).__aiServiceLogger;
+    process.env.LOG_FILE = before.LOG_FILE;
+    process.env.LOG_LEVEL = before.LOG_LEVEL;
+    if (before.LOG_FILE === undefined) delete process.env.LOG_FILE;
+    if (before.LOG_LEVEL === undefined) delete process.env.LOG_LEVEL;
+  }
+});

@@ -1,0 +1,231 @@
+/** getCacheInfo, key counts, shared counters, history and locks against a real Redis. */
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { LockTimeoutError, type CacheSystem, type CacheSystemOptions } from '@/lib/redis-cache';
+import { startRedisServer, waitFor, type RedisServerHandle } from '@/test/helpers/redis-server';
+import { makeSystem } from './setup';
+
+let redis: RedisServerHandle;
+const systems: CacheSystem[] = [];
+const sys = (opts: CacheSystemOptions = {}, url: string | null = redis.url) => {
+  const s = makeSystem(url, opts);
+  systems.push(s);
+  return s;
+};
+beforeAll(async () => {
+  redis = await startRedisServer();
+});
+afterEach(async () => {
+  await Promise.all(systems.splice(0).map((s) => s.close()));
+});
+afterAll(async () => {
+  await redis?.stop();
+});
+
+describe('getCacheInfo', () => {
+  test('reports backend, Redis facts, TTL strings, L1 and the key breakdown', async () => {
+    const s = sys();
+    await s.models.setModel('Bolo', 1);
+    await s.models.setPrediction('Bolo', 7, 1);
+    await s.models.setPrediction('Bolo', 14, 1);
+    await s.models.setProducts(['Bolo']);
+    await redis.cli('SET', 'foreign', 'x');
+    await s.keyCounter.refresh();
+    const info = await s.getCacheInfo();
+    expect(info).toMatchObject({
+      enabled: true,
+      backend: 'redis',
+      redis: { mode: 'standalone', address: `127.0.0.1:${redis.port}/0`, connected: true },
+      cache_breakdown: { models: 1, predictions: 2, products: 1, other: 0 },
+      total_keys: 4,
+      ttl_settings: { models: '21600s (6h)', predictions: '300s (5min)', products: '600s (10min)' },
+      thresholds: { hit_rate_min_percent: 60, hit_rate_min_requests: 100, memory_max_bytes: 104857600 },
+      alerts: [],
+    });
+    expect(info.redis.version).toMatch(/^\d+\.\d+/);
+    expect(info.used_memory).toBeGreaterThan(0);
+    expect(info.used_memory_human).toMatch(/^\d+(\.\d+)?[BKMG]$/);
+    expect(info.l1.entries).toBe(4);
+    expect(info.l1.max_entries).toBe(10_000);
+    expect(JSON.stringify(info)).not.toMatch(/password/i);
+  });
+
+  test('the breakdown follows a clear without a scan on the info path', async () => {
+    const s = sys();
+    for (let i = 0; i < 5; i++) await s.models.setModel(`p${i}`, i);
+    await s.keyCounter.refresh();
+    expect((await s.getCacheInfo()).cache_breakdown.models).toBe(5);
+    await s.clear('models');
+    await waitFor(async () => (await s.getCacheInfo()).cache_breakdown.models === 0, 5000, 20, 'counts after clear');
+  });
+
+  test('hit rates per type and overall; low-hit-rate alert only after the minimum number of requests', async () => {
+    const s = sys({ alerts: { hitRateMinRequests: 10, hitRateMinPercent: 60, memoryMaxBytes: 100 * 1024 * 1024 } });
+    await s.models.setModel('A', 1);
+    await s.models.getModel('A');
+    for (let i = 0; i < 4; i++) await s.models.getModel(`missing${i}`);
+    let info = await s.getCacheInfo();
+    expect(info.hits).toBe(1);
+    expect(info.misses).toBe(4);
+    expect(info.hit_rate).toBe(20);
+    expect(info.by_type.models).toEqual({ hits: 1, misses: 4, hit_rate: 20 });
+    expect(info.by_type.products.hit_rate).toBeNull();
+    expect(info.alerts.map((a) => a.code)).toEqual([]); // 5 < 10 requests: too early to judge
+    for (let i = 0; i < 5; i++) await s.models.getModel(`missing${i}`);
+    info = await s.getCacheInfo();
+    expect(info.alerts.map((a) => a.code)).toEqual(['low_hit_rate']);
+    expect(info.alerts[0]).toMatchObject({ title: 'Cache not effective', value: 10, threshold: 60 });
+  });
+
+  test('memory alert above the threshold, Redis-down alert with the fallback', async () => {
+    const s = sys({ alerts: { hitRateMinRequests: 100, hitRateMinPercent: 60, memoryMaxBytes: 1024 } });
+    const info = await s.getCacheInfo();
+    expect(info.alerts.map((a) => a.code)).toEqual(['high_memory']);
+    expect(info.alerts[0].title).toBe('Possible leak');
+    const down = sys({}, null);
+    await down.models.setModel('x', 1);
+    const di = await down.getCacheInfo();
+    expect(di).toMatchObject({ backend: 'memory', redis: { connected: false }, used_memory: null, cache_breakdown: { models: 1 }, total_keys: 1 });
+    expect(di.alerts.map((a) => a.code)).toEqual(['redis_down']);
+    expect(di.alerts[0].title).toBe('Redis down — fallback active');
+  });
+
+  test('counters are shared: two instances see the sum of their lookups', async () => {
+    const a = sys();
+    const b = sys({ prefix: a.config.prefix });
+    await a.models.setModel('A', 1);
+    await a.models.getModel('A');
+    await b.models.getModel('A');
+    await b.models.getModel('B');
+    await a.flushStats();
+    await b.flushStats();
+    const ia = await a.getCacheInfo();
+    const ib = await b.getCacheInfo();
+    expect([ia.hits, ia.misses]).toEqual([2, 1]);
+    expect([ib.hits, ib.misses]).toEqual([2, 1]);
+    // One pipelined flush, not one command per lookup: the totals hash holds the sums.
+    expect(await redis.cli('HGET', `${a.config.prefix}:_meta:{stats}:totals`, 'h0')).toBe('2');
+  });
+
+  test('time saved accumulates the compute cost avoided by hits', async () => {
+    const s = sys();
+    const { cached } = await import('@/lib/redis-cache');
+    const f = cached(
+      async () => {
+        await new Promise((r) => setTimeout(r, 20));
+        return 1;
+      },
+      { ttl: 60, system: s, key: () => 'slow' },
+    );
+    await f();
+    await f();
+    await f();
+    expect((await s.getCacheInfo()).time_saved_ms).toBeGreaterThan(0);
+  });
+});
+
+describe('getHistory', () => {
+  test('10 s buckets of hits/misses per type, shared via Redis, kept ≥ 24 h', async () => {
+    const a = sys();
+    const b = sys({ prefix: a.config.prefix });
+    await a.models.setPrediction('A', 7, 1);
+    await a.models.getPrediction('A', 7);
+    await b.models.getPrediction('A', 7);
+    await b.models.getProducts();
+    await b.flushStats();
+    const h = await a.getHistory('15m');
+    expect(h.range).toBe('15m');
+    expect(h.bucket_seconds).toBe(10);
+    expect(h.buckets.length).toBe(90);
+    const ts = h.buckets.map((x) => x.t);
+    expect([...ts].sort((x, y) => x - y)).toEqual(ts);
+    const hits = h.buckets.reduce((n, x) => n + x.hits.predictions, 0);
+    const misses = h.buckets.reduce((n, x) => n + x.misses.products, 0);
+    expect(hits).toBe(2);
+    expect(misses).toBe(1);
+    expect(h.buckets.some((x) => x.used_memory !== null && x.used_memory > 0)).toBe(true);
+    const last = h.buckets.filter((x) => x.hits.predictions + x.misses.products > 0);
+    expect(last.every((x) => x.hit_rate !== null)).toBe(true);
+    const hourKeys = (await redis.cli('--scan', '--pattern', `${a.config.prefix}:_meta:{stats}:h:*`)).split('\n');
+    for (const k of hourKeys) expect(Number(await redis.cli('TTL', k))).toBeGreaterThanOrEqual(24 * 3600);
+    for (const r of ['1h', '6h', '24h'] as const) {
+      const hr = await a.getHistory(r);
+      expect(hr.buckets.reduce((n, x) => n + x.hits.predictions, 0)).toBe(2);
+      expect(hr.buckets.length * hr.bucket_seconds * 1000).toBe({ '1h': 3600_000, '6h': 6 * 3600_000, '24h': 24 * 3600_000 }[r]);
+    }
+    await expect(a.getHistory('2d' as never)).rejects.toThrow(TypeError);
+  });
+
+  test('while Redis is down the history comes from this process', async () => {
+    const s = sys({}, null);
+    await s.models.getModel('x');
+    await s.models.setModel('x', 1);
+    await s.models.getModel('x');
+    const h = await s.getHistory('15m');
+    expect(h.buckets.reduce((n, x) => n + x.hits.models + x.misses.models, 0)).toBe(2);
+  });
+});
+
+describe('lock', () => {
+  test('mutual exclusion across two instances; released after the work, also after an error', async () => {
+    const a = sys();
+    const b = sys({ prefix: a.config.prefix });
+    let inside = 0;
+    let maxInside = 0;
+    const work = (s: CacheSystem) =>
+      s.lock('train:Pão de Açúcar', 5000, async () => {
+        inside++;
+        maxInside = Math.max(maxInside, inside);
+        await new Promise((r) => setTimeout(r, 20));
+        inside--;
+        return s.instanceId;
+      });
+    const results = await Promise.all([work(a), work(b), work(a), work(b)]);
+    expect(maxInside).toBe(1);
+    expect(results.length).toBe(4);
+    await expect(a.lock('x', 5000, async () => Promise.reject(new Error('fail')))).rejects.toThrow('fail');
+    expect(await b.lock('x', 5000, async () => 'free again', { waitMs: 0 })).toBe('free again');
+    expect(await redis.cli('--scan', '--pattern', `${a.config.prefix}:_meta:lock:*`)).toBe('');
+  });
+
+  test('waitMs: 0 fails at once with LockTimeoutError while another instance holds it', async () => {
+    const a = sys();
+    const b = sys({ prefix: a.config.prefix });
+    let release!: () => void;
+    const held = a.lock('job', 5000, () => new Promise<void>((r) => (release = r)));
+    await waitFor(async () => (await redis.cli('--scan', '--pattern', `${a.config.prefix}:_meta:lock:*`)) !== '', 2000);
+    const err = await b.lock('job', 5000, async () => 1, { waitMs: 0 }).catch((e) => e);
+    expect(err).toBeInstanceOf(LockTimeoutError);
+    expect(err.code).toBe('LOCK_TIMEOUT');
+    release();
+    await held;
+  });
+
+  test('the lock is kept beyond its ttl while the work runs (watchdog)', async () => {
+    const a = sys();
+    const b = sys({ prefix: a.config.prefix });
+    let release!: () => void;
+    const held = a.lock('long', 200, () => new Promise<void>((r) => (release = r)));
+    await waitFor(async () => (await redis.cli('--scan', '--pattern', `${a.config.prefix}:_meta:lock:*`)) !== '', 2000);
+    await new Promise((r) => setTimeout(r, 600)); // three ttls
+    await expect(b.lock('long', 200, async () => 1, { waitMs: 0 })).rejects.toBeInstanceOf(LockTimeoutError);
+    release();
+    await held;
+  });
+
+  test('in-process exclusion while Redis is down', async () => {
+    const s = sys({}, null);
+    let inside = 0;
+    let maxInside = 0;
+    await Promise.all(
+      Array.from({ length: 5 }, () =>
+        s.lock('j', 1000, async () => {
+          inside++;
+          maxInside = Math.max(maxInside, inside);
+          await new Promise((r) => setTimeout(r, 5));
+          inside--;
+        }),
+      ),
+    );
+    expect(maxInside).toBe(1);
+  });
+});
