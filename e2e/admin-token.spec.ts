@@ -19,8 +19,8 @@ test.afterAll(() => {
 
 test('asks for the admin token once, keeps it for the session, and refuses without it', async ({ page, consoleLog }) => {
   test.setTimeout(90_000);
-  // The browser logs the 401s this test provokes on purpose.
-  consoleLog.allow(/status of 401/);
+  // The browser logs the 401 (no token) and 403 (wrong token) this test provokes on purpose.
+  consoleLog.allow(/status of 40[13] /);
   await page.goto(server.url + '/');
   const prompt = page.getByRole('dialog', { name: 'Admin token required' });
 
