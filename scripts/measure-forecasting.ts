@@ -45,6 +45,7 @@ async function main(): Promise<void> {
     const load: number[] = [];
     const rebuild: number[] = [];
     const predict: number[] = [];
+    const predictYear: number[] = [];
     const list: number[] = [];
     for (let r = 0; r < runs; r++) {
       for (const product of PRODUCTS) {
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
         const artifact = inProcess.models.latestArtifact(product)!;
         rebuild.push((await time(() => rebuildModel(artifact)))[0]);
         predict.push((await time(() => inProcess.predict(model, 30)))[0]);
+        predictYear.push((await time(() => inProcess.predict(model, 365)))[0]);
       }
       list.push((await time(() => inProcess.sales.listProducts()))[0]);
     }
@@ -64,6 +66,7 @@ async function main(): Promise<void> {
       ['load (read artifact + rebuild)', load],
       ['  of which rebuild only', rebuild],
       ['predict 30 days, 1000 paths', predict],
+      ['predict 365 days, 1000 paths', predictYear],
       ['product list (SQLite)', list],
     ];
     console.log(`forecasting costs without cache — median of ${runs} run(s) × ${PRODUCTS.length} products, ${os.cpus().length} CPUs, Node ${process.version}`);

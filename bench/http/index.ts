@@ -29,8 +29,9 @@ interface CannonResult {
 const PRODUCT = 'Pão de Açúcar';
 const DAYS = 30;
 
+/** 50 connections: autocannon. 1 connection: a sequential client with µs resolution. Both pinned to core 1. */
 function cannon(url: string, connections: number, duration: number): CannonResult {
-  const worker = path.join('bench', 'http', 'autocannon-worker.ts');
+  const worker = path.join('bench', 'http', connections === 1 ? 'sequential-worker.ts' : 'autocannon-worker.ts');
   const [cmd, ...args] = [...pinPrefix(1), process.execPath, '--import', 'tsx', worker, JSON.stringify({ url, connections, duration, expectStatus: 200 })];
   const out = execFileSync(cmd, args, { encoding: 'utf8', maxBuffer: 16 << 20 });
   return JSON.parse(out) as CannonResult;
@@ -119,13 +120,25 @@ export const http: BenchPart = {
     const figures = Object.fromEntries(Object.keys(samples).map((k) => [k, fig(k)]));
     const tables: Table[] = [50, 1].map((c) => ({
       title: `${c} connection${c > 1 ? 's' : ''} — ${rounds} rounds × ${c > 1 ? duration : c1Duration} s per target, median (min–max)`,
-      columns: ['target', 'req/s', 'min–max', 'mean', 'p50', 'p99'],
+      columns: ['target', 'req/s', 'min–max', 'mean', ...(c > 1 ? [`${c} ÷ req/s`] : []), 'p50', 'p99'],
       rows: Object.keys(samples)
         .filter((k) => k.endsWith(`@${c}`))
         .map((k) => {
           const f = figures[k];
-          return [k.split('@')[0], fmtInt(f.rps.median), `${fmtInt(f.rps.min)}–${fmtInt(f.rps.max)}`, fmtMs(f.meanMs.median), fmtMs(f.p50Ms.median), fmtMs(f.p99Ms.median)];
+          return [
+            k.split('@')[0],
+            fmtInt(f.rps.median),
+            `${fmtInt(f.rps.min)}–${fmtInt(f.rps.max)}`,
+            fmtMs(f.meanMs.median),
+            ...(c > 1 ? [fmtMs((c / f.rps.median) * 1000)] : []),
+            fmtMs(f.p50Ms.median),
+            fmtMs(f.p99Ms.median),
+          ];
         }),
+      note:
+        c > 1
+          ? `"mean" is autocannon's mean over completed requests (requests still in flight when a run ends are not counted, which favours slow targets); "${c} ÷ req/s" is the mean a closed loop of ${c} connections implies (Little's law).`
+          : undefined,
     }));
     const goals: Goal[] = [];
     for (const c of [1, 50]) {
@@ -149,7 +162,7 @@ export const http: BenchPart = {
       name: 'http',
       title: http.title,
       env,
-      config: { product: PRODUCT, days: DAYS, rounds, durationSec50: duration, durationSec1: c1Duration, tool: 'autocannon 9 (pipelining 1)', cacheDisabledBy: 'CACHE_ENABLED=false', quick },
+      config: { product: PRODUCT, days: DAYS, rounds, durationSec50: duration, durationSec1: c1Duration, tool: '50 connections: autocannon 9 (pipelining 1, latency in whole ms); 1 connection: sequential keep-alive node:http client (µs)', cacheDisabledBy: 'CACHE_ENABLED=false', quick },
       tables,
       goals,
       figures: { ...figures, raw: samples },

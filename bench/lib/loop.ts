@@ -19,6 +19,8 @@ export interface LoopResult {
   /** Values that did not belong to their key (must be 0). */
   mismatches: number;
   errors: number;
+  /** CPU time of this process (user + system) per request, µs — less sensitive to a busy machine than wall time. */
+  cpuUsPerOp: number;
 }
 
 const LAT_CAPACITY = 1 << 23; // 8 M samples (64 MiB), allocated once
@@ -45,6 +47,7 @@ export async function runLoop(get: (key: string) => Promise<BenchForecast>, o: L
   let mismatches = 0;
   let errors = 0;
   let latSum = 0;
+  const cpu0 = process.cpuUsage();
   const start = performance.now();
   const deadline = start + o.durationMs;
 
@@ -77,6 +80,7 @@ export async function runLoop(get: (key: string) => Promise<BenchForecast>, o: L
   };
   await Promise.all(Array.from({ length: o.concurrency }, worker));
   const elapsedMs = performance.now() - start;
+  const cpu = process.cpuUsage(cpu0);
   const ops = Math.min(next, LAT_CAPACITY);
   const [p50Ms, p99Ms] = percentiles(lat, ops, [50, 99]);
   return {
@@ -89,5 +93,6 @@ export async function runLoop(get: (key: string) => Promise<BenchForecast>, o: L
     missRequests,
     mismatches,
     errors,
+    cpuUsPerOp: (cpu.user + cpu.system) / Math.max(1, ops),
   };
 }

@@ -152,6 +152,7 @@ export const peers: BenchPart = {
               p50Ms: spread(cell.runs.map((x) => x.p50Ms)),
               p99Ms: spread(cell.runs.map((x) => x.p99Ms)),
               meanMs: spread(cell.runs.map((x) => x.meanMs)),
+              cpuUsPerOp: spread(cell.runs.map((x) => x.cpuUsPerOp)),
               redisCommandsPerRequest: cell.commands / ops,
               redisCommands: cell.commandsByName,
               missRatio: cell.runs.reduce((s, x) => s + x.missRequests, 0) / ops,
@@ -169,7 +170,7 @@ export const peers: BenchPart = {
 
     const tables: Table[] = CONCURRENCIES.map((conc) => ({
       title: `Concurrency ${conc} — ${rounds} rounds × ${durationMs / 1000} s per contender, median (min–max) of rounds`,
-      columns: ['contender', 'ops/s', 'min–max', 'p50', 'p99', 'Redis cmds/req', 'never-seen', hasOurs ? 'ours ÷ this' : ''].filter(Boolean),
+      columns: ['contender', 'ops/s', 'min–max', 'p50', 'p99', 'Node CPU/req', 'Redis cmds/req', 'never-seen', hasOurs ? 'ours ÷ this' : ''].filter(Boolean),
       rows: figures.map((f) => {
         const x = f.byConcurrency[conc];
         const row = [
@@ -178,6 +179,7 @@ export const peers: BenchPart = {
           `${fmtInt(x.opsPerSec.min)}–${fmtInt(x.opsPerSec.max)}`,
           fmtMs(x.p50Ms.median),
           fmtMs(x.p99Ms.median),
+          `${x.cpuUsPerOp.median.toFixed(1)} µs`,
           x.redisCommandsPerRequest.toFixed(2),
           `${(x.missRatio * 100).toFixed(1)} %`,
         ];

@@ -23,13 +23,58 @@ export function piecewiseLinear(t: number, k: number, m: number, deltas: readonl
   return t * rate + offset;
 }
 
-/** Linear interpolation between order statistics (as numpy's default and augurs' `percentile_of_sorted`). */
-function percentileOfSorted(sorted: Float64Array, pct: number): number {
-  if (sorted.length === 1) return sorted[0]!;
-  const rank = (pct / 100) * (sorted.length - 1);
+/**
+ * Puts the k-th smallest value of `a` at index k, smaller ones before it and larger ones after it (Hoare's
+ * quickselect, median-of-three pivot): O(n) on average, where a full sort per forecast day would be O(n log n).
+ */
+function select(a: Float64Array, k: number, from = 0, to = a.length - 1): void {
+  let lo = from;
+  let hi = to;
+  while (hi > lo) {
+    const mid = (lo + hi) >>> 1;
+    // Median of three as pivot, moved to a[mid].
+    if (a[mid]! < a[lo]!) swap(a, mid, lo);
+    if (a[hi]! < a[lo]!) swap(a, hi, lo);
+    if (a[hi]! < a[mid]!) swap(a, hi, mid);
+    const pivot = a[mid]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        swap(a, i, j);
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return;
+  }
+}
+
+function swap(a: Float64Array, i: number, j: number): void {
+  const t = a[i]!;
+  a[i] = a[j]!;
+  a[j] = t;
+}
+
+/**
+ * The `pct` percentile with linear interpolation between order statistics (numpy's default, and augurs'
+ * `percentile_of_sorted`), without sorting: select the lower order statistic, then the next one is the minimum of
+ * what lies above it. Reorders `a`.
+ */
+export function percentile(a: Float64Array, pct: number): number {
+  if (a.length === 1) return a[0]!;
+  const rank = (pct / 100) * (a.length - 1);
   const lo = Math.floor(rank);
-  if (lo >= sorted.length - 1) return sorted[sorted.length - 1]!;
-  return sorted[lo]! + (sorted[lo + 1]! - sorted[lo]!) * (rank - lo);
+  select(a, lo);
+  const low = a[lo]!;
+  if (lo >= a.length - 1) return low;
+  let next = Number.POSITIVE_INFINITY;
+  for (let i = lo + 1; i < a.length; i++) if (a[i]! < next) next = a[i]!;
+  return low + (next - low) * (rank - lo);
 }
 
 export interface IntervalInput {
@@ -52,6 +97,8 @@ export function simulateIntervals({ point, params, scaling, intervalWidth, sampl
 
   // Trend of the fitted model at each future point (scaled), the base every simulated path starts from.
   const baseTrend = t.map((ti) => piecewiseLinear(ti, params.k, params.m, params.delta, scaling.changepointsT));
+  const multiplier = point.multiplicative.map((m) => scaling.yScale * (1 + m));
+  const noiseScale = params.sigmaObs * scaling.yScale;
   const draws: Float64Array[] = Array.from({ length: n }, () => new Float64Array(samples));
   const newTimes: number[] = [];
   const newDeltas: number[] = [];
@@ -63,12 +110,20 @@ export function simulateIntervals({ point, params, scaling, intervalWidth, sampl
     for (let c = 0; c < changes; c++) newTimes.push(1 + rng.uniform() * (tMax - 1));
     newTimes.sort((a, b) => a - b);
     for (let c = 0; c < changes; c++) newDeltas.push(rng.laplace(lambda));
+    // Future times ascend and the new changepoints are sorted: walk both once, keeping the sums of the active
+    // changepoints' deltas (rate change) and delta × time (offset change).
+    let active = 0;
+    let rateChange = 0;
+    let offsetChange = 0;
     for (let i = 0; i < n; i++) {
-      let trend = baseTrend[i]!;
-      for (let c = 0; c < changes; c++) if (newTimes[c]! <= t[i]!) trend += newDeltas[c]! * (t[i]! - newTimes[c]!);
-      const trendUnits = trend * scaling.yScale;
-      const noise = rng.normal() * params.sigmaObs * scaling.yScale;
-      draws[i]![s] = trendUnits * (1 + point.multiplicative[i]!) + point.additive[i]! + noise;
+      const ti = t[i]!;
+      while (active < changes && newTimes[active]! <= ti) {
+        rateChange += newDeltas[active]!;
+        offsetChange += newDeltas[active]! * newTimes[active]!;
+        active++;
+      }
+      const trend = baseTrend[i]! + rateChange * ti - offsetChange;
+      draws[i]![s] = trend * multiplier[i]! + point.additive[i]! + rng.normal() * noiseScale;
     }
   }
 
@@ -77,9 +132,8 @@ export function simulateIntervals({ point, params, scaling, intervalWidth, sampl
   const lower: number[] = [];
   const upper: number[] = [];
   for (const d of draws) {
-    d.sort();
-    lower.push(percentileOfSorted(d, lowerPct));
-    upper.push(percentileOfSorted(d, upperPct));
+    lower.push(percentile(d, lowerPct));
+    upper.push(percentile(d, upperPct));
   }
   return { lower, upper };
 }

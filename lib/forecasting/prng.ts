@@ -21,7 +21,9 @@ export class Random {
   private b: number;
   private c: number;
   private d: number;
-  private spareNormal: number | null = null;
+  // Monomorphic fields (a number and a flag, never null): this is on the forecast's hot path.
+  private spareNormal = 0;
+  private hasSpare = false;
 
   constructor(seed: number) {
     let s = seed >>> 0;
@@ -58,16 +60,16 @@ export class Random {
 
   /** Standard normal (Box–Muller, the second value kept for the next call). */
   normal(): number {
-    if (this.spareNormal !== null) {
-      const v = this.spareNormal;
-      this.spareNormal = null;
-      return v;
+    if (this.hasSpare) {
+      this.hasSpare = false;
+      return this.spareNormal;
     }
     let u = 0;
     while (u === 0) u = this.uniform();
     const v = this.uniform();
     const r = Math.sqrt(-2 * Math.log(u));
     this.spareNormal = r * Math.sin(2 * Math.PI * v);
+    this.hasSpare = true;
     return r * Math.cos(2 * Math.PI * v);
   }
 

@@ -14,6 +14,11 @@ const STATUS: Record<ApiErrorCode, number> = {
   internal: 500,
 };
 
+/** The HTTP status of an API error code. */
+export function statusOf(code: ApiErrorCode): number {
+  return STATUS[code];
+}
+
 /**
  * The one error shape of the API: `{"error":{"code","message"}}` with the status that matches the code.
  * Messages are written for API users; never pass an exception's text or stack (it can carry secrets).

@@ -4,7 +4,8 @@ import { adminConfig } from './admin-config';
 import { assertAdmin } from './auth';
 import { readJsonBody } from './body';
 import { callerAddress, requestHost } from './caller';
-import { HttpError, errorResponse } from './errors';
+import { HttpError, errorResponse, statusOf } from './errors';
+import { httpLogger } from './log';
 import { assertSameOrigin } from './origin';
 import { adminRateLimiter } from './rate-limit';
 import { apiRoute } from './route';
@@ -56,14 +57,18 @@ export function adminRoute<S extends z.ZodType, Ctx = unknown>(
 ): (request: Request, context: Ctx) => Promise<Response> {
   return apiRoute<Ctx>(pattern, async (request, context) => {
     const call = await guardAdminCall(request, action, schema);
-    let response: Response | undefined;
+    let status = 500;
     try {
-      response = await handler(call, request, context);
+      const response = await handler(call, request, context);
+      status = response.status;
       return response;
+    } catch (error) {
+      if (error instanceof HttpError) status = statusOf(error.code);
+      throw error;
     } finally {
-      if (action === 'retrain') {
-        appMetrics().retrains.inc({ result: response !== undefined && response.ok ? 'success' : 'error' });
-      }
+      // One audit line per accepted management call, whatever its outcome (the handlers add what they did).
+      httpLogger().info({ action, route: pattern, status, caller: call.caller }, 'management call');
+      if (action === 'retrain') appMetrics().retrains.inc({ result: status >= 200 && status < 300 ? 'success' : 'error' });
     }
   });
 }

@@ -27,6 +27,12 @@ const HEX = '0123456789ABCDEF';
 export function encodeSegment(text: string): string {
   if (text === '') return '~';
   if (SAFE.test(text)) return text;
+  // Fast path: the native encoder percent-encodes UTF-8 the same way; it leaves ! ' ( ) * ~ alone, we don't.
+  try {
+    return encodeURIComponent(text).replace(/[!'()*~]/g, (c) => '%' + HEX[c.charCodeAt(0) >> 4] + HEX[c.charCodeAt(0) & 15]);
+  } catch {
+    // Lone surrogate (not valid UTF-16): encode the bytes Node would write.
+  }
   let out = '';
   for (const byte of Buffer.from(text, 'utf8')) {
     const c = String.fromCharCode(byte);

@@ -98,6 +98,7 @@ describe('POST /api/ai/cache/clear', () => {
 
       const line = env.logs.find((entry) => entry.action === 'cache.clear' && entry.target === target);
       expect(line).toMatchObject({ removed, caller: '127.0.0.1' });
+      expect(env.logs.at(-1)).toMatchObject({ action: 'clear', route: '/api/ai/cache/clear', status: 200, caller: '127.0.0.1' });
     });
   }
 

@@ -179,3 +179,43 @@ describe('forecasting service behind the cache', () => {
     expect(JSON.stringify(cacheA.stats.totals())).toBe(stats);
   });
 });
+
+describe('forecasting service with Redis unreachable', () => {
+  it('keeps answering from the memory tier: forecasts, retrain, product list; first loads still train once', async () => {
+    const db = openDatabase(':memory:');
+    const cache = makeSystem(null);
+    const worker = new TrainingWorker();
+    let fits = 0;
+    const service = createForecastingService({
+      db,
+      cache,
+      logger: silentLogger,
+      seedDemoData: true,
+      demoEndDate: '2026-10-31',
+      fit: (input) => {
+        fits++;
+        return worker.fit(input);
+      },
+    });
+    try {
+      const first = await Promise.all([service.predictDemandDetailed('Brigadeiro', 7), service.predictDemandDetailed('Brigadeiro', 7)]);
+      expect(fits).toBe(1);
+      expect(first.map((r) => r.value.modelVersion)).toEqual([1, 1]);
+      const hit = await service.predictDemandDetailed('Brigadeiro', 7);
+      expect(hit.cached).toBe(true);
+      expect(hit.value.forecast).toEqual(first[0]!.value.forecast);
+      expect(cache.backend).toBe('memory');
+
+      const retrained = await service.retrain('Brigadeiro');
+      expect(retrained.version).toBe(2);
+      const after = await service.predictDemandDetailed('Brigadeiro', 7);
+      expect(after).toMatchObject({ cached: false, value: { modelVersion: 2 } });
+      expect((await service.listProducts()).find((p) => p.name === 'Brigadeiro')!.modelVersion).toBe(2);
+    } finally {
+      await service.close();
+      await worker.close();
+      await cache.close();
+      db.close();
+    }
+  });
+});

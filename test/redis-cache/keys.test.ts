@@ -57,4 +57,13 @@ describe('key scheme', () => {
     expect(() => new KeyScheme('ai*')).toThrow();
     expect(() => new KeyScheme('a[b]')).toThrow();
   });
+
+  test('the encoding is the byte-wise percent-encoding of the UTF-8 bytes for every character', () => {
+    const reference = (text: string) =>
+      [...Buffer.from(text, 'utf8')].map((b) => (/[A-Za-z0-9._-]/.test(String.fromCharCode(b)) && b < 128 ? String.fromCharCode(b) : '%' + b.toString(16).toUpperCase().padStart(2, '0'))).join('');
+    const chars = [...Array.from({ length: 256 }, (_, i) => String.fromCharCode(i)), 'ã', 'ç', '€', '日', '😀'];
+    for (const c of chars) expect(encodeSegment(`a${c}b`)).toBe(reference(`a${c}b`));
+    // A lone surrogate can't go through the native encoder; it still gets an encoding without glob characters.
+    expect(encodeSegment('x\ud800')).toMatch(/^[A-Za-z0-9._%-]+$/);
+  });
 });

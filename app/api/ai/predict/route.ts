@@ -1,5 +1,5 @@
 import type { PredictionResponse } from '@/lib/api-types';
-import { getForecastingService } from '@/lib/forecasting';
+import { forecastingService } from '@/lib/http/forecasting-access';
 import { jsonResponse } from '@/lib/http/respond';
 import { apiRoute } from '@/lib/http/route';
 import { cacheHeaders, forecastingCall, parseForecastDays, parseProductName } from '../_forecasting/http';
@@ -13,7 +13,7 @@ export const GET = apiRoute('/api/ai/predict', async (request) => {
   const query = new URL(request.url).searchParams;
   const product = parseProductName(query.get('product'));
   const days = parseForecastDays(query.get('days'));
-  const result = await forecastingCall(() => getForecastingService().predictDemandDetailed(product, days));
+  const result = await forecastingCall(() => forecastingService().predictDemandDetailed(product, days));
   const p = result.value;
   const body: PredictionResponse = {
     product: p.product,

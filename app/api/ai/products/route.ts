@@ -1,5 +1,5 @@
 import type { ProductsResponse } from '@/lib/api-types';
-import { getForecastingService } from '@/lib/forecasting';
+import { forecastingService } from '@/lib/http/forecasting-access';
 import { jsonResponse } from '@/lib/http/respond';
 import { apiRoute } from '@/lib/http/route';
 import { cacheHeaders, forecastingCall, toProductSummary } from '../_forecasting/http';
@@ -10,7 +10,7 @@ export const dynamic = 'force-dynamic';
 /** The product list (cached, CACHE_PRODUCTS_TTL). */
 export const GET = apiRoute('/api/ai/products', async () => {
   const started = performance.now();
-  const result = await forecastingCall(() => getForecastingService().listProductsDetailed());
+  const result = await forecastingCall(() => forecastingService().listProductsDetailed());
   const products = result.value.map(toProductSummary);
   const body: ProductsResponse = { products, count: products.length, cached: result.cached };
   return jsonResponse(body, 200, cacheHeaders(result, started));

@@ -1,5 +1,5 @@
 import type { ModelInfoResponse } from '@/lib/api-types';
-import { getForecastingService } from '@/lib/forecasting';
+import { forecastingService } from '@/lib/http/forecasting-access';
 import { jsonResponse } from '@/lib/http/respond';
 import { apiRoute } from '@/lib/http/route';
 import { forecastingCall, parseProductName, toModelInfo } from '../../_forecasting/http';
@@ -10,7 +10,7 @@ export const dynamic = 'force-dynamic';
 /** The product's current model (version, training window, fit metrics); `model: null` when never trained. */
 export const GET = apiRoute<{ params: Promise<{ product: string }> }>('/api/ai/models/[product]', async (_request, { params }) => {
   const product = parseProductName((await params).product);
-  const summary = await forecastingCall(() => getForecastingService().modelInfo(product));
+  const summary = await forecastingCall(() => forecastingService().modelInfo(product));
   const body: ModelInfoResponse = { product, model: summary ? toModelInfo(summary) : null };
   return jsonResponse(body);
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { RetrainResponse } from '@/lib/api-types';
-import { getForecastingService } from '@/lib/forecasting';
+import { forecastingService } from '@/lib/http/forecasting-access';
 import { adminRoute, methodNotAllowed } from '@/lib/http/guards';
 import { jsonResponse } from '@/lib/http/respond';
 import { forecastingCall, parseProductName } from '../../../_forecasting/http';
@@ -21,7 +21,7 @@ export const POST = adminRoute<typeof RetrainBody, { params: Promise<{ product: 
   RetrainBody,
   async (_call, _request, { params }) => {
     const product = parseProductName((await params).product);
-    const r = await forecastingCall(() => getForecastingService().retrain(product));
+    const r = await forecastingCall(() => forecastingService().retrain(product));
     const body: RetrainResponse = {
       product: r.product,
       model_version: r.version,

@@ -1,5 +1,5 @@
 import type { SalesHistoryResponse } from '@/lib/api-types';
-import { getForecastingService } from '@/lib/forecasting';
+import { forecastingService } from '@/lib/http/forecasting-access';
 import { jsonResponse } from '@/lib/http/respond';
 import { apiRoute } from '@/lib/http/route';
 import { forecastingCall, parseIntegerParam, parseProductName } from '../../../_forecasting/http';
@@ -14,7 +14,7 @@ const MAX_DAYS = 730;
 export const GET = apiRoute<{ params: Promise<{ name: string }> }>('/api/ai/products/[name]/history', async (request, { params }) => {
   const product = parseProductName((await params).name);
   const days = parseIntegerParam(new URL(request.url).searchParams.get('days'), 'days', 1, MAX_DAYS, DEFAULT_DAYS);
-  const points = await forecastingCall(() => getForecastingService().salesHistory(product, days));
+  const points = await forecastingCall(() => forecastingService().salesHistory(product, days));
   const body: SalesHistoryResponse = { product, points };
   return jsonResponse(body);
 });
