@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { register } from '@/instrumentation';
-import { onServerStart } from './server-start';
+import { onServerStart, onServerStartOrExit } from './server-start';
 
 describe('server start', () => {
   const saved = { ...process.env };
@@ -11,6 +11,13 @@ describe('server start', () => {
   it('refuses to start with an invalid guard setting, naming the variable', () => {
     process.env.CACHE_ADMIN_RATE_LIMIT = 'lots';
     expect(() => onServerStart()).toThrow(/CACHE_ADMIN_RATE_LIMIT/);
+  });
+
+  it('exits with status 1 on a configuration error (instead of serving 500s)', () => {
+    process.env.REDIS_PORT = 'abc';
+    const codes: number[] = [];
+    onServerStartOrExit((code) => codes.push(code));
+    expect(codes).toEqual([1]);
   });
 
   it('does nothing outside the Node.js runtime', async () => {

@@ -1,14 +1,14 @@
 import { warmUpPlan } from '@/lib/forecasting/warmup';
 import { bindCacheMetrics } from '@/lib/metrics/cache-events';
-import { getCacheSystem } from '@/lib/redis-cache';
+import { ConfigError, getCacheSystem } from '@/lib/redis-cache';
 import { adminConfig } from './admin-config';
 import { warmableForecasting } from './forecasting-access';
 import { startWarmUp } from './warm-up-job';
 
 /**
  * Server start (called by instrumentation.ts):
- * - validates the configuration — a wrong value (e.g. `CACHE_ADMIN_RATE_LIMIT=abc`, `REDIS_PORT=abc`) throws an
- *   error naming the variable, so the server refuses to start instead of answering 500 to every request;
+ * - validates the configuration — a wrong value (e.g. `CACHE_ADMIN_RATE_LIMIT=abc`, `REDIS_PORT=abc`) throws a
+ *   ConfigError naming the variable;
  * - connects the cache's events to the metrics (so the first requests are counted);
  * - with `CACHE_AUTO_WARMUP=true`, starts one warm-up and returns without waiting for it (it begins on the next
  *   turn of the event loop, after the server is ready).
@@ -20,5 +20,20 @@ export function onServerStart(): void {
   bindCacheMetrics(system.events);
   if (system.config.autoWarmup) {
     startWarmUp('startup', () => warmUpPlan(warmableForecasting()));
+  }
+}
+
+/**
+ * `onServerStart`, and on a configuration error: one line naming the variable on stderr, then exit 1. Next.js
+ * would otherwise keep the process up answering 500 to every request, which a supervisor can't tell from a
+ * healthy start; a process that exits at once is restarted (and its log read) like any failed deployment.
+ */
+export function onServerStartOrExit(exit: (code: number) => void = (code) => process.exit(code)): void {
+  try {
+    onServerStart();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    exit(1);
   }
 }
