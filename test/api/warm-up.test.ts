@@ -128,6 +128,19 @@ describe('cache warm-up', () => {
     expect(JSON.parse(await env.cli('GET', `${env.prefix}:_meta:warm-up:job`))).toMatchObject({ id: job.id, state: 'done', done: TASKS });
   });
 
+  it('accepts and runs a warm-up while Redis hangs (CLIENT PAUSE), answering before the pause ends', async () => {
+    const pauseMs = 4_000;
+    await env.cli('CLIENT', 'PAUSE', String(pauseMs), 'ALL');
+    const pausedAt = Date.now();
+    const accepted = await warmUp(apiRequest('/api/ai/cache/warm-up', { method: 'POST' }), NO_CONTEXT);
+    const progress = await getStatus(apiRequest('/api/ai/cache/warm-up'), NO_CONTEXT);
+    expect(Date.now() - pausedAt < pauseMs).toBe(true);
+    expect(accepted.status).toBe(202);
+    expect(progress.status).toBe(200);
+    expect(await warmUpRunner().idle()).toMatchObject({ state: 'done', done: TASKS });
+    await env.cli('CLIENT', 'UNPAUSE');
+  });
+
   it('starts one background warm-up at server start with CACHE_AUTO_WARMUP=true, without waiting for it', async () => {
     await env.close();
     env = await startApiTestEnv({ CACHE_AUTO_WARMUP: 'true' }); // runs the start hook, as instrumentation does
