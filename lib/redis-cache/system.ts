@@ -143,7 +143,9 @@ export class CacheSystem {
     );
     this.locks = new LockManager(this.client, this.breaker, (name) => this.keys.meta + 'lock:{' + encodeSegment(name) + '}');
     this.events.on('invalidate', (e) => {
-      if (!e.remote) void this.keyCounter.invalidate();
+      // Bulk clears make the counts visibly wrong: recount. Single-key deletes don't (counts may be 15 s old anyway),
+      // and recounting after each would keep a large keyspace under constant SCAN.
+      if (!e.remote && e.kind !== 'keys') void this.keyCounter.invalidate();
     });
   }
 
