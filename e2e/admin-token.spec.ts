@@ -4,17 +4,26 @@ import { runInfo } from './support/run';
 
 const TOKEN = 'e2e-admin-token-7f3a';
 
-// A second server of the same build with CACHE_ADMIN_TOKEN set (own database, Redis db 1).
+// A second server of the same build with CACHE_ADMIN_TOKEN set (own database, Redis db 1), and a memory alert
+// threshold of 1 byte so its "Possible leak" banner shows.
 let server: NextServer;
 
 test.beforeAll(async () => {
   test.setTimeout(90_000);
   const { dir, redis } = runInfo();
-  server = await startNext({ dir, name: 'token', env: appEnv(dir, 'token', redis.port, { CACHE_ADMIN_TOKEN: TOKEN, REDIS_DB: '1' }) });
+  server = await startNext({ dir, name: 'token', env: appEnv(dir, 'token', redis.port, { CACHE_ADMIN_TOKEN: TOKEN, REDIS_DB: '1', CACHE_ALERT_MEMORY_MAX_BYTES: '1' }) });
 });
 
 test.afterAll(() => {
   if (server) stopNext(server);
+});
+
+test('"Possible leak" shows when Redis memory is above the threshold', async ({ page }) => {
+  await page.goto(server.url + '/');
+  const leak = page.getByTestId('alert-high_memory');
+  await expect(leak).toBeVisible();
+  await expect(leak).toContainText('Possible leak');
+  await expect(leak).toContainText('What to do');
 });
 
 test('asks for the admin token once, keeps it for the session, and refuses without it', async ({ page, consoleLog }) => {
