@@ -326,6 +326,8 @@ export class CacheSystem {
       const back = await this.client.get(key);
       await this.client.unlink(key);
       const latency = Math.round((performance.now() - t0) * 100) / 100;
+      // Shared key counts: one HGETALL, never a scan here (a stale count is refreshed in the background).
+      await this.keyCounter.get(0).catch(() => undefined);
       return { redis_available: true, read_write_test: back === token, backend: this.backend, latency_ms: latency, stats: base() };
     } catch (err) {
       this.breaker.failure(err);
