@@ -1,4 +1,5 @@
 import { test, expect } from './fixtures';
+import { expectNoSeriousA11yViolations } from './support/axe';
 import { appEnv, startNext, stopNext, type NextServer } from './support/processes';
 import { runInfo } from './support/run';
 
@@ -36,6 +37,7 @@ test('asks for the admin token once, keeps it for the session, and refuses witho
   // Cancel: nothing is done, and the page says why.
   await page.getByRole('button', { name: 'Warm up' }).click();
   await expect(prompt).toBeVisible();
+  await expectNoSeriousA11yViolations(page, 'admin token prompt', 'dialog');
   await prompt.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByTestId('warm-up-error')).toContainText('admin token');
   expect((await (await page.request.get(server.url + '/api/ai/cache/warm-up')).json()).job).toBeNull();

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
-import AxeBuilder from '@axe-core/playwright';
 import { test, expect, DEMO_PRODUCT, type Api } from './fixtures';
+import { expectNoSeriousA11yViolations } from './support/axe';
 import { expectDrawnPath } from './support/charts';
 import { startRedis, stopRedis } from './support/processes';
 import { runInfo } from './support/run';
@@ -64,6 +64,7 @@ test.describe('overview', () => {
       await expect(banner).toContainText('What to do');
       await expect(page.getByTestId('backend')).toHaveText('in-memory fallback');
       await expect(page.getByTestId('service-status')).toHaveText('degraded');
+      await expectNoSeriousA11yViolations(page, 'alert banners', '[data-testid=alerts]');
     } finally {
       const redisPoll = infoSays('redis');
       await startRedis(redis);
@@ -160,13 +161,7 @@ test.describe('overview', () => {
         expect(overflow, `horizontal overflow at ${viewport.width}px`).toBeLessThanOrEqual(0);
         await page.screenshot({ path: `${SCREENSHOTS}/overview-${name}-${colorScheme}.png`, fullPage: true });
 
-        if (name === 'desktop') {
-          const results = await new AxeBuilder({ page }).analyze();
-          const serious = results.violations
-            .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-            .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
-          expect(serious, `axe, ${colorScheme}`).toEqual([]);
-        }
+        if (name === 'desktop') await expectNoSeriousA11yViolations(page, `overview, ${colorScheme}`);
       }
     }
   });
