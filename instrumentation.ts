@@ -5,6 +5,6 @@
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
-  const { onServerStart } = await import('./lib/http/server-start');
-  onServerStart();
+  const { onServerStartOrExit } = await import('./lib/http/server-start');
+  onServerStartOrExit();
 }

@@ -1,20 +1,21 @@
 import { defineConfig, devices } from '@playwright/test';
 
-// e2e runs against `next start` of the production build (scripts/test.sh builds first).
-const port = Number(process.env.E2E_PORT ?? 5123);
-
+// e2e runs against `next start` of the production build (scripts/test.sh builds first). The global setup starts a
+// private redis-server and the server on free ports (see e2e/global-setup.ts); specs get the URL from it.
 export default defineConfig({
   testDir: 'e2e',
   outputDir: '.test-artifacts/playwright',
+  globalSetup: './e2e/global-setup.ts',
+  // One server, one Redis that some specs stop and restart: run serially.
   fullyParallel: false,
   workers: 1,
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 10_000 },
   use: {
-    baseURL: `http://127.0.0.1:${port}`,
     trace: 'retain-on-failure',
     ...devices['Desktop Chrome'],
+    viewport: { width: 1440, height: 900 },
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: [
@@ -26,12 +27,5 @@ export default defineConfig({
         '--no-first-run',
       ],
     },
-  },
-  webServer: {
-    command: `node_modules/.bin/next start -p ${port} -H 127.0.0.1`,
-    url: `http://127.0.0.1:${port}/`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    env: { NEXT_TELEMETRY_DISABLED: '1' },
   },
 });

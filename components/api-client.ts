@@ -112,7 +112,8 @@ export function forgetAdminToken(): void {
 export type AskToken = (reason: 'required' | 'rejected') => Promise<string | null>;
 
 /**
- * POSTs JSON to an admin endpoint. Sends the stored token if any; on 401 asks the operator once, retries with the
+ * POSTs JSON to an admin endpoint. Sends the stored token if any; when refused (401, or 403 for a wrong token)
+ * asks the operator once, retries with the
  * new token and keeps it for the session only when the server accepts it.
  */
 export async function adminPost<T>(url: string, body: unknown, askToken: AskToken): Promise<T> {
@@ -123,7 +124,10 @@ export async function adminPost<T>(url: string, body: unknown, askToken: AskToke
     if (token) headers.Authorization = `Bearer ${token}`;
     const res = await request(url, { method: 'POST', headers, body: JSON.stringify(body ?? {}) }, POST_TIMEOUT_MS);
     const parsed = await readBody(res);
-    if (res.status === 401 && !asked) {
+    // 401: no token sent; 403 after sending one: the token is wrong (the API's origin check also answers 403,
+    // but the dashboard's own same-origin requests never meet it, so a 403 here means the token).
+    const authFailed = res.status === 401 || (res.status === 403 && token !== null);
+    if (authFailed && !asked) {
       const hadToken = token !== null;
       forgetAdminToken();
       asked = true;
@@ -131,7 +135,7 @@ export async function adminPost<T>(url: string, body: unknown, askToken: AskToke
       if (token === null) throw new ApiRequestError(401, 'unauthorized', 'This action needs the admin token; nothing was done.');
       continue;
     }
-    if (res.status === 401) {
+    if (authFailed) {
       forgetAdminToken();
       throw new ApiRequestError(401, 'unauthorized', 'The admin token was rejected; nothing was done.', parsed);
     }

@@ -2,7 +2,7 @@
 
 import { createContext, use, type ReactNode } from 'react';
 import { SWRConfig } from 'swr';
-import { getJson } from './api-client';
+import { ApiRequestError, getJson } from './api-client';
 import { AdminTokenProvider } from './admin-token';
 
 const PollContext = createContext<number>(5000);
@@ -20,8 +20,13 @@ export function Providers({ pollMs, children }: { pollMs: number; children: Reac
           fetcher: getJson,
           // One request per key at a time: components sharing a key share the answer.
           dedupingInterval: Math.min(2000, Math.floor(pollMs / 2)),
-          // Polling already retries; SWR's own error retries would add requests while the server struggles.
-          shouldRetryOnError: false,
+          // SWR stops interval polling while a key is in error: recovery comes from these retries. One at a
+          // time, backing off to 4 polling intervals against a failing server; a 4xx is an answer, not retried.
+          shouldRetryOnError: true,
+          onErrorRetry: (error: unknown, _key, _config, revalidate, { retryCount }) => {
+            if (error instanceof ApiRequestError && error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429) return;
+            setTimeout(() => void revalidate({ retryCount }), pollMs * Math.min(retryCount, 4));
+          },
           focusThrottleInterval: pollMs,
           refreshWhenHidden: false,
           refreshWhenOffline: false,

@@ -122,14 +122,14 @@ export function ForecastPanel({ product }: { product: string }) {
               }
             />
             <Area dataKey="band" name="80 % interval" stroke="none" fill="#0284c7" fillOpacity={0.2} isAnimationActive={false} connectNulls={false} />
-            <Line dataKey="actual" name="sold" stroke="#475569" strokeWidth={1.5} dot={false} isAnimationActive={false} connectNulls={false} />
+            <Line dataKey="actual" name="sold" stroke="#64748b" strokeWidth={1.5} dot={false} isAnimationActive={false} connectNulls={false} />
             <Line dataKey="yhat" name="forecast" stroke="#0284c7" strokeWidth={2} dot={false} isAnimationActive={false} connectNulls={false} />
           </ComposedChart>
         </div>
         {loading ? <p className="pointer-events-none absolute inset-x-0 top-1/2 text-center text-sm">Computing forecast…</p> : null}
       </figure>
       <ul className="mt-2 flex flex-wrap gap-x-4 text-xs text-slate-600 dark:text-slate-300" aria-label="Legend">
-        <li className="flex items-center gap-1.5"><span aria-hidden="true" className="inline-block h-0.5 w-4 bg-slate-600" />sold</li>
+        <li className="flex items-center gap-1.5"><span aria-hidden="true" className="inline-block h-0.5 w-4 bg-slate-500" />sold</li>
         <li className="flex items-center gap-1.5"><span aria-hidden="true" className="inline-block h-0.5 w-4 bg-sky-600" />forecast</li>
         <li className="flex items-center gap-1.5"><span aria-hidden="true" className="inline-block size-2.5 bg-sky-600/30" />80 % interval</li>
       </ul>

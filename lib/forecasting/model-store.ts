@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from './database';
 import { parseModelArtifact, type FitResult, type ModelArtifact } from './model-artifact';
 
@@ -15,12 +16,24 @@ export interface ModelSummary {
  * predictions carry this number, so it must never come from a cache that can lose or replay writes.
  */
 export class ModelStore {
+  /** Prepared once, reused: preparing costs more than running these indexed queries. */
+  private readonly statements = new Map<string, Statement>();
+
   constructor(private readonly db: SqliteDatabase) {}
+
+  private sql(text: string): Statement {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
 
   /** Latest version of the product's model, null when it was never trained (or the product is unknown). */
   latestVersion(product: string): number | null {
-    const v = this.db
-      .prepare(
+    const v = this
+      .sql(
         `SELECT max(m.version) FROM model_artifacts m JOIN products p ON p.id = m.product_id WHERE p.name = ?`,
       )
       .pluck()
@@ -29,8 +42,8 @@ export class ModelStore {
   }
 
   latestSummary(product: string): ModelSummary | null {
-    const row = this.db
-      .prepare(
+    const row = this
+      .sql(
         `SELECT m.version, m.trained_at, m.training_ms, m.window_start, m.window_end, m.window_days, m.mape
            FROM model_artifacts m JOIN products p ON p.id = m.product_id
           WHERE p.name = ? ORDER BY m.version DESC LIMIT 1`,
@@ -51,8 +64,8 @@ export class ModelStore {
 
   /** The latest artifact, parsed and validated; null when never trained. */
   latestArtifact(product: string): ModelArtifact | null {
-    const text = this.db
-      .prepare(
+    const text = this
+      .sql(
         `SELECT m.artifact FROM model_artifacts m JOIN products p ON p.id = m.product_id
           WHERE p.name = ? ORDER BY m.version DESC LIMIT 1`,
       )
@@ -63,9 +76,9 @@ export class ModelStore {
 
   /** Stores a fit as the product's next version (max + 1, in one write transaction) and returns the artifact. */
   saveVersion(product: string, fit: FitResult, window: ModelArtifact['window'], trainedAt: Date = new Date()): ModelArtifact {
-    const productId = this.db.prepare('SELECT id FROM products WHERE name = ?').pluck();
-    const nextVersion = this.db.prepare('SELECT coalesce(max(version), 0) + 1 FROM model_artifacts WHERE product_id = ?').pluck();
-    const insert = this.db.prepare(
+    const productId = this.sql('SELECT id FROM products WHERE name = ?').pluck();
+    const nextVersion = this.sql('SELECT coalesce(max(version), 0) + 1 FROM model_artifacts WHERE product_id = ?').pluck();
+    const insert = this.sql(
       `INSERT INTO model_artifacts (product_id, version, trained_at, training_ms, window_start, window_end, window_days, mape, artifact)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );

@@ -131,6 +131,23 @@ describe('Prophet models', () => {
 });
 
 describe('training worker', () => {
+  it('abandons a fit that exceeds its time limit (terminating the worker); fits with a sane limit succeed', async () => {
+    const { input } = trainingInputFor('Bolo', historyOf(DEMO_PRODUCTS.find((p) => p.name === 'Bolo')!, END, 400));
+    const impatient = new TrainingWorker(1);
+    try {
+      await expect(impatient.fit(input)).rejects.toThrow(/did not finish within 1 ms/);
+    } finally {
+      await impatient.close();
+    }
+    const patient = new TrainingWorker();
+    try {
+      const fit = await patient.fit(input);
+      expect(fit.series.y.length).toBe(400);
+    } finally {
+      await patient.close();
+    }
+  });
+
   it('fits off the main thread and returns the same kind of artifact, which rebuilds in the main thread', async () => {
     const worker = new TrainingWorker();
     try {

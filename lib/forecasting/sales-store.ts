@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from './database';
 import type { DailySale } from './demo-data';
 
@@ -14,14 +15,26 @@ export interface ProductRecord {
 
 /** Products and their daily sales. Synchronous (better-sqlite3): each method is one statement or one transaction. */
 export class SalesStore {
+  /** Prepared once, reused: preparing costs more than running these indexed queries. */
+  private readonly statements = new Map<string, Statement>();
+
   constructor(private readonly db: SqliteDatabase) {}
 
+  private sql(text: string): Statement {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
+
   isEmpty(): boolean {
-    return this.db.prepare('SELECT 1 FROM products LIMIT 1').get() === undefined;
+    return this.sql('SELECT 1 FROM products LIMIT 1').get() === undefined;
   }
 
   productExists(name: string): boolean {
-    return this.db.prepare('SELECT 1 FROM products WHERE name = ?').get(name) !== undefined;
+    return this.sql('SELECT 1 FROM products WHERE name = ?').get(name) !== undefined;
   }
 
   /**
@@ -29,9 +42,9 @@ export class SalesStore {
    * overwritten, so importing a corrected file again is idempotent.
    */
   upsertSales(rows: readonly DailySale[], now: Date = new Date()): { inserted: number; products: number } {
-    const ensureProduct = this.db.prepare('INSERT OR IGNORE INTO products (name, created_at) VALUES (?, ?)');
-    const productId = this.db.prepare('SELECT id FROM products WHERE name = ?').pluck();
-    const upsert = this.db.prepare(
+    const ensureProduct = this.sql('INSERT OR IGNORE INTO products (name, created_at) VALUES (?, ?)');
+    const productId = this.sql('SELECT id FROM products WHERE name = ?').pluck();
+    const upsert = this.sql(
       'INSERT INTO daily_sales (product_id, date, quantity) VALUES (?, ?, ?) ON CONFLICT (product_id, date) DO UPDATE SET quantity = excluded.quantity',
     );
     const run = this.db.transaction((batch: readonly DailySale[]) => {
@@ -51,8 +64,8 @@ export class SalesStore {
   }
 
   listProducts(): ProductRecord[] {
-    const rows = this.db
-      .prepare(
+    const rows = this
+      .sql(
         `SELECT p.name AS name,
                 (SELECT min(date) FROM daily_sales s WHERE s.product_id = p.id) AS firstSaleDate,
                 (SELECT max(date) FROM daily_sales s WHERE s.product_id = p.id) AS lastSaleDate,
@@ -71,15 +84,15 @@ export class SalesStore {
   /** Daily sales of a product, oldest first; with `lastDays`, only the tail of that many rows. */
   history(name: string, lastDays?: number): { date: string; quantity: number }[] {
     if (lastDays === undefined) {
-      return this.db
-        .prepare(
+      return this
+        .sql(
           `SELECT s.date, s.quantity FROM daily_sales s JOIN products p ON p.id = s.product_id
             WHERE p.name = ? ORDER BY s.date`,
         )
         .all(name) as { date: string; quantity: number }[];
     }
-    const tail = this.db
-      .prepare(
+    const tail = this
+      .sql(
         `SELECT s.date, s.quantity FROM daily_sales s JOIN products p ON p.id = s.product_id
           WHERE p.name = ? ORDER BY s.date DESC LIMIT ?`,
       )

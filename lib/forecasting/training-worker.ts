@@ -16,11 +16,33 @@ export class TrainingWorker {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (r: FitResult) => void; reject: (e: Error) => void }>();
 
+  /**
+   * @param timeoutMs A fit (including its wait behind earlier fits) that takes longer is abandoned: the worker is
+   *   terminated (a stuck WASM call cannot be interrupted otherwise) and every pending fit fails, so a request or
+   *   a training lock never waits forever. Fits take well under a second; the default leaves a wide margin.
+   */
+  constructor(private readonly timeoutMs = 120_000) {}
+
   fit(input: TrainingInput): Promise<FitResult> {
     const worker = this.ensureWorker();
     const id = this.nextId++;
     return new Promise<FitResult>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      const timer = setTimeout(() => {
+        if (!this.pending.has(id)) return;
+        this.fail(worker, new Error(`training did not finish within ${this.timeoutMs} ms`));
+        void worker.terminate();
+      }, this.timeoutMs);
+      timer.unref();
+      this.pending.set(id, {
+        resolve: (r) => {
+          clearTimeout(timer);
+          resolve(r);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      });
       worker.ref();
       worker.postMessage({ id, input });
     });

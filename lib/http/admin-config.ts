@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConfigError } from '@/lib/redis-cache';
 
 /**
  * Settings of the management API's guards (clear, warm-up, retrain), read from the environment.
@@ -20,7 +21,7 @@ export interface AdminConfig {
   trustProxyHops: number;
 }
 
-const intFrom = (name: string, min: number, max: number, fallback: number) =>
+const intFrom = (min: number, max: number, fallback: number) =>
   z
     .string()
     .trim()
@@ -29,7 +30,7 @@ const intFrom = (name: string, min: number, max: number, fallback: number) =>
       if (raw === undefined || raw === '') return fallback;
       const n = Number(raw);
       if (!Number.isInteger(n) || n < min || n > max) {
-        ctx.addIssue({ code: 'custom', message: `${name} must be an integer between ${min} and ${max} (got "${raw}")` });
+        ctx.addIssue({ code: 'custom', message: `must be an integer between ${min} and ${max} (got "${raw}")` });
         return z.NEVER;
       }
       return n;
@@ -41,16 +42,16 @@ const schema = z.object({
     .string()
     .optional()
     .transform((raw) => (raw === undefined || raw.trim() === '' ? null : raw)),
-  CACHE_ADMIN_RATE_LIMIT: intFrom('CACHE_ADMIN_RATE_LIMIT', 1, 100_000, 20),
-  CACHE_ADMIN_MAX_BODY_BYTES: intFrom('CACHE_ADMIN_MAX_BODY_BYTES', 64, 1_048_576, 4096),
-  TRUST_PROXY_HOPS: intFrom('TRUST_PROXY_HOPS', 0, 10, 0),
+  CACHE_ADMIN_RATE_LIMIT: intFrom(1, 100_000, 20),
+  CACHE_ADMIN_MAX_BODY_BYTES: intFrom(64, 1_048_576, 4096),
+  TRUST_PROXY_HOPS: intFrom(0, 10, 0),
 });
 
-/** Parses the guard settings from an environment; throws an Error naming each bad variable. */
+/** Parses the guard settings from an environment; throws a ConfigError naming each bad variable. */
 export function parseAdminConfig(env: Record<string, string | undefined>): AdminConfig {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
-    throw new Error(`Invalid configuration: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`);
+    throw new ConfigError(parsed.error.issues.map((issue) => ({ variable: String(issue.path[0]), message: issue.message })));
   }
   return {
     adminToken: parsed.data.CACHE_ADMIN_TOKEN,

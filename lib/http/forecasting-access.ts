@@ -5,6 +5,7 @@
  */
 import { getForecastingService, type ForecastingService } from '@/lib/forecasting';
 import type { WarmableForecasting } from '@/lib/forecasting/warmup';
+import { HttpError } from './errors';
 
 const OVERRIDE = Symbol.for('ai-cache.http.forecasting-override');
 type WithOverride = typeof globalThis & { [OVERRIDE]?: ForecastingService };
@@ -23,9 +24,14 @@ export function useForecastingServiceForTests(service: ForecastingService | unde
  * (cached) product list is returned so the caller can look for a normalisation-equivalent spelling.
  */
 export async function candidateProductNames(target: string): Promise<string[]> {
-  const service = forecastingService();
-  if (service.hasProduct(target)) return [target];
-  return (await service.listProducts()).map((product) => product?.name).filter((name): name is string => typeof name === 'string');
+  try {
+    const service = forecastingService();
+    if (service.hasProduct(target)) return [target];
+    return (await service.listProducts()).map((product) => product?.name).filter((name): name is string => typeof name === 'string');
+  } catch {
+    // Without the product list no product name can be checked, so none is cleared; type targets still work.
+    throw new HttpError('unavailable', 'The product list is unavailable (database error); clear by type (all, models, predictions, products) meanwhile');
+  }
 }
 
 /** Whether the sales/model database answers a real query, and how many products it knows. */

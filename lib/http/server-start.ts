@@ -1,23 +1,39 @@
 import { warmUpPlan } from '@/lib/forecasting/warmup';
 import { bindCacheMetrics } from '@/lib/metrics/cache-events';
-import { getCacheSystem } from '@/lib/redis-cache';
+import { ConfigError, getCacheSystem } from '@/lib/redis-cache';
+import { adminConfig } from './admin-config';
 import { warmableForecasting } from './forecasting-access';
-import { httpLogger } from './log';
 import { startWarmUp } from './warm-up-job';
 
 /**
- * Server start: connect the cache's events to the metrics (so the first requests are counted), and with
- * `CACHE_AUTO_WARMUP=true` start one warm-up without waiting for it. Never throws: a bad start-up step is logged
- * and the server still serves.
+ * Server start (called by instrumentation.ts):
+ * - validates the configuration — a wrong value (e.g. `CACHE_ADMIN_RATE_LIMIT=abc`, `REDIS_PORT=abc`) throws a
+ *   ConfigError naming the variable;
+ * - connects the cache's events to the metrics (so the first requests are counted);
+ * - with `CACHE_AUTO_WARMUP=true`, starts one warm-up and returns without waiting for it (it begins on the next
+ *   turn of the event loop, after the server is ready).
+ * Connecting to Redis is not part of it: the cache connects on first use, and falls back to memory if it can't.
  */
 export function onServerStart(): void {
+  adminConfig();
+  const system = getCacheSystem();
+  bindCacheMetrics(system.events);
+  if (system.config.autoWarmup) {
+    startWarmUp('startup', () => warmUpPlan(warmableForecasting()));
+  }
+}
+
+/**
+ * `onServerStart`, and on a configuration error: one line naming the variable on stderr, then exit 1. Next.js
+ * would otherwise keep the process up answering 500 to every request, which a supervisor can't tell from a
+ * healthy start; a process that exits at once is restarted (and its log read) like any failed deployment.
+ */
+export function onServerStartOrExit(exit: (code: number) => void = (code) => process.exit(code)): void {
   try {
-    const system = getCacheSystem();
-    bindCacheMetrics(system.events);
-    if (system.config.autoWarmup) {
-      startWarmUp('startup', () => warmUpPlan(warmableForecasting()));
-    }
+    onServerStart();
   } catch (error) {
-    httpLogger().error({ err: { message: error instanceof Error ? error.message : String(error) } }, 'server start hook failed');
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    exit(1);
   }
 }

@@ -27,6 +27,8 @@ export class CircuitBreaker {
   private timer: NodeJS.Timeout | null = null;
   private closedFor = false;
   failures = 0;
+  /** Error replies seen (Redis reachable but refusing a command). */
+  replyErrors = 0;
   lastError: string | null = null;
   openedAt: number | null = null;
 
@@ -40,8 +42,17 @@ export class CircuitBreaker {
     return this.state === 'closed';
   }
 
-  /** Records a failed Redis call: opens the circuit (once) and schedules a probe. */
+  /**
+   * Records a failed Redis call: opens the circuit (once) and schedules a probe. An error *reply* (Redis answered,
+   * e.g. OOM under `maxmemory` with `noeviction`, WRONGTYPE) says Redis is reachable: it is counted, not tripped on —
+   * otherwise an OOM server would flap the whole service between tiers every cooldown.
+   */
   failure(err: unknown): void {
+    if (err instanceof Error && err.name === 'ReplyError') {
+      this.replyErrors++;
+      this.lastError = err.message;
+      return;
+    }
     this.failures++;
     this.lastError = err instanceof Error ? err.message : String(err);
     if (this.state === 'closed') {

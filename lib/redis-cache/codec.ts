@@ -44,8 +44,40 @@ const TYPED: Record<string, TypedArrayCtor> = {
   BigUint64Array,
 };
 
+/**
+ * True when `v` is plain JSON data that `JSON.stringify` renders exactly: then the native serialiser runs without
+ * a replacer (a replacer costs one JS call per node — about half the encode time of a forecast). Cycles and
+ * very deep values return false and take the tagged path, which reports them.
+ */
+function isPlainJson(v: unknown, depth: number): boolean {
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+    case 'undefined':
+      return true;
+    case 'number':
+      return Number.isFinite(v) && !Object.is(v, -0);
+    case 'object': {
+      if (v === null) return true;
+      if (depth > 64) return false;
+      if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) if (!isPlainJson(v[i], depth + 1)) return false;
+        return true;
+      }
+      const proto = Object.getPrototypeOf(v);
+      if (proto !== Object.prototype && proto !== null) return false; // Date, typed arrays, Map, Set, classes
+      if (Object.prototype.hasOwnProperty.call(v, TAG) || Object.prototype.hasOwnProperty.call(v, 'toJSON')) return false;
+      for (const k in v) if (!isPlainJson((v as Record<string, unknown>)[k], depth + 1)) return false;
+      return true;
+    }
+    default:
+      return false; // bigint, function, symbol
+  }
+}
+
 /** Encodes a value to the string stored in Redis. Throws `TypeError` for values that cannot be cached. */
 export function encode(value: unknown): string {
+  if (value !== undefined && isPlainJson(value, 0)) return JSON.stringify(value);
   let tagged = false;
   const json = JSON.stringify(value, function (this: Record<string, unknown>, key: string, v: unknown) {
     const raw = this[key]; // before toJSON (a Date arrives here as a string in `v`)

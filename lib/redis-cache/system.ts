@@ -167,16 +167,24 @@ export class CacheSystem {
     return this.starting ? this.started : null;
   }
 
-  /** Connects now and resolves when the first attempt settled (either way). For start-up code and tests. */
+  /**
+   * Connects now and resolves when the first attempt settled (either way) and, when Redis is up, the invalidation
+   * channel is subscribed (bounded by the connect timeout). For start-up code and tests.
+   */
   async connect(): Promise<void> {
     await (this.startup() ?? Promise.resolve());
+    if (this.breaker.allows()) await withTimeout(this.subscribed, this.config.redis.connectTimeoutMs, 'subscribe timeout').catch(() => undefined);
   }
 
   private async connectFirst(): Promise<void> {
     this.startSubscriber();
     this.recorder.start();
+    const deadline = Date.now() + this.config.redis.connectTimeoutMs;
     try {
       await withTimeout(this.client.connect(), this.config.redis.connectTimeoutMs, 'redis connect timeout');
+      // Serve from Redis only once this instance hears invalidations: an L1 copy taken while deaf could be stale.
+      // (If the subscription is late, copies taken meanwhile are dropped when it becomes active.)
+      await withTimeout(this.subscribed, Math.max(1, deadline - Date.now()), 'subscribe timeout').catch(() => undefined);
       this.breaker.markHealthy('connected');
     } catch (err) {
       this.breaker.markDown(err);
@@ -236,11 +244,7 @@ export class CacheSystem {
     this.subscriber = sub;
     logConnectionState(sub, this.config.redis, 'subscriber', this.log);
     sub.on('ready', () => {
-      if (this.subscriberWasReady) {
-        // We were deaf for a while: any L1 copy of a Redis value may have been invalidated meanwhile.
-        const n = this.memory.deleteWhere((_k, e) => e.origin === 'l2');
-        this.log.info({ component: 'cache', dropped: n }, 'invalidation channel reconnected — L1 copies dropped');
-      }
+      if (this.subscriberWasReady) this.dropL2Copies('invalidation channel reconnected');
       this.subscriberWasReady = true;
     });
     sub.on('message', (channel: string, message: string) => {
@@ -254,14 +258,29 @@ export class CacheSystem {
         this.log.warn({ component: 'cache' }, 'malformed invalidation message ignored');
       }
     });
+    const subscribed = () => {
+      // Copies read into L1 before the subscription was active could have missed an invalidation: drop them.
+      this.dropL2Copies('invalidation channel subscribed');
+      this.subscribedResolve();
+    };
     sub
       .connect()
       .then(() => sub.subscribe(this.channel))
+      .then(subscribed)
       .catch(() => {
         // Retried by the client's own reconnection; subscriptions are restored on reconnect (autoResubscribe).
-        if (!this.closed && sub.status !== 'end') sub.once('ready', () => void sub.subscribe(this.channel).catch(() => undefined));
+        if (!this.closed && sub.status !== 'end') sub.once('ready', () => void sub.subscribe(this.channel).then(subscribed).catch(() => undefined));
       });
   }
+
+  private dropL2Copies(why: string): void {
+    const n = this.memory.deleteWhere((_k, e) => e.origin === 'l2');
+    if (n) this.log.info({ component: 'cache', dropped: n }, `${why} — L1 copies of Redis values dropped`);
+  }
+
+  private subscribedResolve!: () => void;
+  /** Resolves once the invalidation channel is subscribed (this instance hears other instances from then on). */
+  readonly subscribed: Promise<void> = new Promise<void>((r) => (this.subscribedResolve = r));
 
   private publish(target: InvalidationTarget): void {
     if (this.breaker.state !== 'closed') return;

@@ -138,13 +138,17 @@ function wrap<A extends unknown[], R>(
   function run(args: A): Promise<Detailed<R>> | Detailed<R> {
     const sys = plan.system ?? getCacheSystem();
     if (!sys.enabled) return uncached(args);
-    const start = performance.now();
     let k: string | Promise<string>;
     try {
       k = keyOf(sys, args);
     } catch (err) {
       return keyFailed(sys, args, err);
     }
+    return withKey(sys, k, args);
+  }
+
+  function withKey(sys: CacheSystem, k: string | Promise<string>, args: A): Promise<Detailed<R>> | Detailed<R> {
+    const start = performance.now();
     if (typeof k !== 'string') {
       return k.then(
         (key) => lookupThenSlow(sys, key, args, start),
@@ -193,7 +197,7 @@ function wrap<A extends unknown[], R>(
       }
       return slow(sys, k, args, sys.events.listening.lookup ? performance.now() : 0).then(valueOf);
     }
-    return Promise.resolve(run(args)).then(valueOf);
+    return Promise.resolve(withKey(sys, k, args)).then(valueOf);
   } as CachedFunction<A, R>;
 
   wrapped.detailed = (...args: A) => Promise.resolve(run(args));

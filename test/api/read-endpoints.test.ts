@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CacheHistory, CacheInfo, HealthReport } from '@/lib/api-types';
 import { DEMO_PRODUCTS } from '@/lib/forecasting/demo-data';
+import { POST as clear } from '@/app/api/ai/cache/clear/route';
 import { GET as getInfo } from '@/app/api/ai/cache/info/route';
 import { GET as getHistory } from '@/app/api/ai/cache/history/route';
 import { GET as getWarmUp } from '@/app/api/ai/cache/warm-up/route';
@@ -188,14 +189,16 @@ describe('monitoring endpoints', () => {
     expect((await info()).backend).toBe('redis');
   });
 
-  it('is unhealthy (503) only when the forecasting database is unusable', async () => {
-    env.db.close();
-    try {
-      const response = await getHealth(apiRequest('/api/ai/health'), NO_CONTEXT);
-      expect(response.status).toBe(503);
-      expect(await jsonOf<HealthReport>(response)).toMatchObject({ status: 'unhealthy', database: { ok: false } });
-    } finally {
-      // The remaining cleanup closes the database again; better-sqlite3 allows that.
-    }
+  it('is unhealthy (503) only when the forecasting database is unusable; clears by type still work, by name answer 503', async () => {
+    env.db.close(); // the cleanup closes it again; better-sqlite3 allows that
+    const response = await getHealth(apiRequest('/api/ai/health'), NO_CONTEXT);
+    expect(response.status).toBe(503);
+    expect(await jsonOf<HealthReport>(response)).toMatchObject({ status: 'unhealthy', database: { ok: false } });
+
+    const byName = await clear(apiRequest('/api/ai/cache/clear', { json: { target: 'Bolo' } }), NO_CONTEXT);
+    expect(byName.status).toBe(503);
+    expect(await jsonOf(byName)).toMatchObject({ error: { code: 'unavailable' } });
+    const byType = await clear(apiRequest('/api/ai/cache/clear', { json: { target: 'predictions' } }), NO_CONTEXT);
+    expect(byType.status).toBe(200);
   });
 });

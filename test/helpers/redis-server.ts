@@ -46,6 +46,7 @@ export interface RedisServerOptions {
 }
 
 const live = new Set<ChildProcess>();
+const tempDirs = new Set<string>();
 let exitHookInstalled = false;
 function installExitHook(): void {
   if (exitHookInstalled) return;
@@ -58,6 +59,7 @@ function installExitHook(): void {
         /* already gone */
       }
     }
+    for (const d of tempDirs) fs.rmSync(d, { recursive: true, force: true });
   };
   process.once('exit', killAll);
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
@@ -117,6 +119,7 @@ export async function startRedisServer(opts: RedisServerOptions = {}): Promise<R
   let port = opts.port ?? (await freePort());
   if (port === 6379) throw new Error('refusing to use 6379 (the shared Redis)');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-test-'));
+  tempDirs.add(dir); // removed when the test process exits (stop() keeps it: start() may reuse it)
   let proc: ChildProcess | null = null;
   let exited: Promise<void> = Promise.resolve();
 
@@ -259,6 +262,7 @@ export async function startRedisSentinel(master: RedisServerHandle, name = 'myma
   const host = '127.0.0.1';
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-sentinel-'));
+  tempDirs.add(dir);
   const conf = path.join(dir, 'sentinel.conf');
   fs.writeFileSync(
     conf,

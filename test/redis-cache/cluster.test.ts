@@ -66,9 +66,9 @@ describe('Redis Cluster mode', () => {
   test('info, health, history, locks and cross-instance invalidation work in Cluster mode', async () => {
     const a = sys();
     const b = sys(a.config.prefix);
+    await b.connect(); // subscribed
     await a.models.setModel('Bolo', 1);
     expect(await b.models.getModel('Bolo')).toBe(1);
-    await b.connect();
     await a.models.invalidateModel('Bolo');
     await waitFor(() => b.memory.get(b.keys.model('Bolo'), Date.now()) === undefined, 5000, 10, 'invalidation across instances');
     const h = await a.healthCheck();

@@ -65,3 +65,18 @@ describe('codec', () => {
     expect(() => decode('~{"$t":"Nope","v":1}')).toThrow(/unknown codec tag/);
   });
 });
+
+describe('codec fast path', () => {
+  test('plain data, class instances and null-prototype objects encode as JSON.stringify does', () => {
+    class Point {
+      constructor(readonly x: number) {}
+    }
+    const bare = Object.assign(Object.create(null) as Record<string, unknown>, { a: 1 });
+    for (const v of [{ a: [1, 'x', null, { b: true }] }, new Point(2), bare, [undefined, 1], { u: undefined, n: 0 }]) {
+      expect(encode(v)).toBe(JSON.stringify(v));
+    }
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(() => encode(cyclic)).toThrow(TypeError);
+  });
+});

@@ -83,6 +83,20 @@ describe('fallback to memory', () => {
     expect(sent.count).toBe(before);
     await waitFor(() => s.backend === 'redis', 20_000, 20, 'return after pause');
   });
+
+  test('a Redis that refuses writes (OOM, noeviction) stays the backend; values are served from L1', async () => {
+    const redis = await startRedisServer({ args: ['--maxmemory', '2mb', '--maxmemory-policy', 'noeviction'] });
+    servers.push(redis);
+    const s = track(makeSystem(redis.url));
+    await s.models.setModel('small', 1);
+    const big = 'x'.repeat(4 * 1024 * 1024);
+    expect(await s.cache.set(s.keys.other('big'), big, 60)).toBe(false); // refused by Redis…
+    expect(s.backend).toBe('redis'); // …which is still reachable
+    expect(s.breaker.replyErrors).toBeGreaterThan(0);
+    expect(await s.cache.get(s.keys.other('big'))).toBe(big); // kept in L1
+    s.memory.clear();
+    expect(await s.models.getModel('small')).toBe(1); // reads still come from Redis
+  });
 });
 
 /** Counts the commands the system's client sends (a spy on the real client, not a mock). */

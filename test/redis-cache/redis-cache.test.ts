@@ -57,6 +57,7 @@ describe('RedisCache over a real Redis', () => {
     const a = sys();
     const b = makeSystem(redis.url, { prefix: a.config.prefix });
     systems.push(b);
+    await b.connect();
     await a.cache.set(a.keys.other('soon'), 1, 2);
     expect(await b.cache.get(b.keys.other('soon'))).toBe(1); // read from Redis into b's L1
     const e = b.memory.get(b.keys.other('soon'), Date.now());
@@ -156,10 +157,10 @@ describe('RedisCache over a real Redis', () => {
     const a = sys();
     const b = makeSystem(redis.url, { prefix: a.config.prefix });
     systems.push(b);
+    await b.connect(); // subscribed: from now on b hears a
     await a.models.setModel('Bolo', { v: 1 });
     expect(await b.models.getModel('Bolo')).toEqual({ v: 1 }); // now in b's L1
-    await b.connect();
-    await waitFor(() => b.memory.get(b.keys.model('Bolo'), Date.now()) !== undefined, 2000);
+    expect(b.memory.get(b.keys.model('Bolo'), Date.now())).toBeDefined();
     await a.models.invalidateModel('Bolo');
     await waitFor(() => b.memory.get(b.keys.model('Bolo'), Date.now()) === undefined, 5000, 10, 'remote invalidation');
     expect(await b.models.getModel('Bolo')).toBeUndefined();
@@ -220,6 +221,7 @@ describe('lifecycle', () => {
 
   test('after a gap in the invalidation channel, L1 copies of Redis values are dropped (messages may be lost)', async () => {
     const s = sys();
+    await s.connect();
     await s.models.setModel('Bolo', 1);
     await s.models.setPrediction('Bolo', 1, 1);
     s.memory.clear();
@@ -228,5 +230,16 @@ describe('lifecycle', () => {
     await redis.cli('CLIENT', 'KILL', 'TYPE', 'pubsub');
     await waitFor(() => s.memory.get(s.keys.model('Bolo'), Date.now()) === undefined, 10_000, 20, 'L1 dropped on resubscribe');
     expect(await s.models.getModel('Bolo')).toBe(1); // still in Redis
+  });
+
+  test('the first operation waits for the invalidation channel: an invalidation right after it is heard', async () => {
+    const a = sys();
+    await a.models.setModel('Bolo', 1);
+    const b = makeSystem(redis.url, { prefix: a.config.prefix });
+    systems.push(b);
+    expect(await b.models.getModel('Bolo')).toBe(1); // first operation: connects and subscribes
+    expect(b.memory.get(b.keys.model('Bolo'), Date.now())).toBeDefined();
+    await a.models.invalidateModel('Bolo');
+    await waitFor(() => b.memory.get(b.keys.model('Bolo'), Date.now()) === undefined, 5000, 10, 'invalidation heard');
   });
 });

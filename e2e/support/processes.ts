@@ -1,0 +1,158 @@
+/**
+ * The e2e run's private services: a `redis-server` (daemonized with a pidfile, so any Playwright worker can stop
+ * and restart it) and `next start` of the production build, each on a free port, with every path pointing into a
+ * temporary directory. Nothing here touches the shared Redis on 6379 or the repository's data/ and logs/.
+ */
+import { execFile, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/** A port that was free a moment ago (the OS picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Polls `check` until it returns true or the deadline passes. */
+export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+// ---------------------------------------------------------------- redis
+
+export interface RedisControl {
+  port: number;
+  dir: string;
+}
+
+function redisPidFile(r: RedisControl): string {
+  return path.join(r.dir, `redis-${r.port}.pid`);
+}
+
+async function redisAnswers(port: number): Promise<boolean> {
+  const { stdout } = await run('redis-cli', ['-h', '127.0.0.1', '-p', String(port), 'PING'], { timeout: 2000 });
+  return stdout.trim() === 'PONG';
+}
+
+export async function startRedis(r: RedisControl): Promise<void> {
+  await run('redis-server', [
+    '--port', String(r.port),
+    '--bind', '127.0.0.1',
+    '--save', '',
+    '--appendonly', 'no',
+    '--daemonize', 'yes',
+    '--pidfile', redisPidFile(r),
+    '--logfile', path.join(r.dir, `redis-${r.port}.log`),
+    '--dir', r.dir,
+  ]);
+  await waitFor(`redis-server on ${r.port}`, () => redisAnswers(r.port), 10_000);
+}
+
+/** Stops Redis the way an outage would look to the app: the port stops answering. */
+export async function stopRedis(r: RedisControl): Promise<void> {
+  const pidFile = redisPidFile(r);
+  const pid = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8').trim()) : NaN;
+  if (Number.isInteger(pid) && pid > 0) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  await waitFor(`redis-server on ${r.port} to stop`, async () => !(await redisAnswers(r.port).catch(() => false)), 10_000);
+  fs.rmSync(pidFile, { force: true });
+}
+
+export async function redisCli(r: RedisControl, ...args: string[]): Promise<string> {
+  const { stdout } = await run('redis-cli', ['-h', '127.0.0.1', '-p', String(r.port), ...args], { timeout: 5000 });
+  return stdout.trim();
+}
+
+// ---------------------------------------------------------------- next start
+
+export interface NextServer {
+  port: number;
+  url: string;
+  pid: number;
+  logFile: string;
+}
+
+/**
+ * Starts `next start` of the existing production build in its own process group, and waits until the
+ * overview page answers. `env` is layered on the current environment with the app's variables cleared first,
+ * so a developer's .env or shell never leaks into the run.
+ */
+export async function startNext(opts: { dir: string; name: string; env: Record<string, string> }): Promise<NextServer> {
+  const port = await freePort();
+  const logFile = path.join(opts.dir, `next-${opts.name}.log`);
+  const out = fs.openSync(logFile, 'a');
+  const env: Record<string, string | undefined> = { ...process.env };
+  for (const key of Object.keys(env)) {
+    if (/^(REDIS_|CACHE_|DATABASE_|LOG_|DASHBOARD_|NEXT_PUBLIC_POLL)/.test(key)) delete env[key];
+  }
+  Object.assign(env, { NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production', PORT: String(port) }, opts.env);
+  const child = spawn(path.join(process.cwd(), 'node_modules/.bin/next'), ['start', '-p', String(port), '-H', '127.0.0.1'], {
+    cwd: process.cwd(),
+    env: env as NodeJS.ProcessEnv,
+    detached: true,
+    stdio: ['ignore', out, out],
+  });
+  child.unref();
+  fs.closeSync(out);
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitFor(`next start (${opts.name}) on ${port}`, async () => {
+      if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}; see ${logFile}`);
+      const res = await fetch(`${url}/api/ai/health`, { signal: AbortSignal.timeout(5000) });
+      return res.status === 200 || res.status === 503;
+    }, 60_000);
+  } catch (error) {
+    stopNext({ port, url, pid: child.pid ?? 0, logFile });
+    throw new Error(`${(error as Error).message}\n--- ${logFile} ---\n${fs.readFileSync(logFile, 'utf8').slice(-3000)}`);
+  }
+  return { port, url, pid: child.pid ?? 0, logFile };
+}
+
+/** Kills the server's whole process group (next start forks next-server). */
+export function stopNext(server: NextServer): void {
+  if (!server.pid) return;
+  try {
+    process.kill(-server.pid, 'SIGTERM');
+  } catch {
+    // already gone
+  }
+}
+
+/** The app's environment for an e2e server: private Redis, database, logs; fast polling; no start-up warm-up. */
+export function appEnv(dir: string, name: string, redisPort: number, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    REDIS_HOST: '127.0.0.1',
+    REDIS_PORT: String(redisPort),
+    DATABASE_PATH: path.join(dir, `sales-${name}.db`),
+    LOG_FILE: path.join(dir, `ai_service-${name}.log`),
+    LOG_LEVEL: 'warn',
+    CACHE_AUTO_WARMUP: 'false',
+    CACHE_ALERT_MIN_REQUESTS: '20',
+    CACHE_ADMIN_RATE_LIMIT: '10000',
+    CACHE_BREAKER_COOLDOWN: '1',
+    DASHBOARD_POLL_MS: '1000',
+    ...extra,
+  };
+}
