@@ -9,10 +9,21 @@ export const DEFAULT_POLL_MS = 5000;
 
 const pollMs = z.coerce.number().int().min(500).max(60_000);
 
-export function readPollMs(env: Record<string, string | undefined> = process.env): number {
-  const raw = env.DASHBOARD_POLL_MS ?? env.NEXT_PUBLIC_POLL_MS;
-  if (raw === undefined || raw === '') return DEFAULT_POLL_MS;
+let warned = false;
+
+export function readPollMs(
+  env: Record<string, string | undefined> = process.env,
+  warn: (message: string) => void = (message) => console.warn(message),
+): number {
+  const name = env.DASHBOARD_POLL_MS !== undefined ? 'DASHBOARD_POLL_MS' : 'NEXT_PUBLIC_POLL_MS';
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return DEFAULT_POLL_MS;
   const parsed = pollMs.safeParse(raw);
-  // A bad value must not take the dashboard down: fall back to the default (the server logs config errors elsewhere).
-  return parsed.success ? parsed.data : DEFAULT_POLL_MS;
+  if (parsed.success) return parsed.data;
+  // A bad value must not take every page down: say so once, naming the variable, and use the default.
+  if (!warned) {
+    warned = true;
+    warn(`${name} must be an integer from 500 to 60000 (milliseconds), got "${raw}"; polling every ${DEFAULT_POLL_MS} ms`);
+  }
+  return DEFAULT_POLL_MS;
 }

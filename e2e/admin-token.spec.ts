@@ -1,20 +1,30 @@
 import { test, expect } from './fixtures';
+import { expectNoSeriousA11yViolations } from './support/axe';
 import { appEnv, startNext, stopNext, type NextServer } from './support/processes';
 import { runInfo } from './support/run';
 
 const TOKEN = 'e2e-admin-token-7f3a';
 
-// A second server of the same build with CACHE_ADMIN_TOKEN set (own database, Redis db 1).
+// A second server of the same build with CACHE_ADMIN_TOKEN set (own database, Redis db 1), and a memory alert
+// threshold of 1 byte so its "Possible leak" banner shows.
 let server: NextServer;
 
 test.beforeAll(async () => {
   test.setTimeout(90_000);
   const { dir, redis } = runInfo();
-  server = await startNext({ dir, name: 'token', env: appEnv(dir, 'token', redis.port, { CACHE_ADMIN_TOKEN: TOKEN, REDIS_DB: '1' }) });
+  server = await startNext({ dir, name: 'token', env: appEnv(dir, 'token', redis.port, { CACHE_ADMIN_TOKEN: TOKEN, REDIS_DB: '1', CACHE_ALERT_MEMORY_MAX_BYTES: '1' }) });
 });
 
 test.afterAll(() => {
   if (server) stopNext(server);
+});
+
+test('"Possible leak" shows when Redis memory is above the threshold', async ({ page }) => {
+  await page.goto(server.url + '/');
+  const leak = page.getByTestId('alert-high_memory');
+  await expect(leak).toBeVisible();
+  await expect(leak).toContainText('Possible leak');
+  await expect(leak).toContainText('What to do');
 });
 
 test('asks for the admin token once, keeps it for the session, and refuses without it', async ({ page, consoleLog }) => {
@@ -27,6 +37,7 @@ test('asks for the admin token once, keeps it for the session, and refuses witho
   // Cancel: nothing is done, and the page says why.
   await page.getByRole('button', { name: 'Warm up' }).click();
   await expect(prompt).toBeVisible();
+  await expectNoSeriousA11yViolations(page, 'admin token prompt', 'dialog');
   await prompt.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByTestId('warm-up-error')).toContainText('admin token');
   expect((await (await page.request.get(server.url + '/api/ai/cache/warm-up')).json()).job).toBeNull();

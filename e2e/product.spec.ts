@@ -1,5 +1,5 @@
-import AxeBuilder from '@axe-core/playwright';
 import { test, expect, DEMO_PRODUCT } from './fixtures';
+import { expectNoSeriousA11yViolations } from './support/axe';
 import { expectDrawnPath } from './support/charts';
 
 const productPath = `/products/${encodeURIComponent(DEMO_PRODUCT)}`;
@@ -25,9 +25,7 @@ test.describe('product page', () => {
     await expect(page.getByTestId('forecast-total')).toContainText('/ 7 d');
     await expect(page.getByTestId('cache-status')).toHaveText('HIT');
 
-    const results = await new AxeBuilder({ page }).analyze();
-    const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`);
-    expect(serious).toEqual([]);
+    await expectNoSeriousA11yViolations(page, 'product page');
   });
 
   test('Retrain asks first, then bumps the model version and the next forecast is computed anew', async ({ page, api }) => {
@@ -40,6 +38,7 @@ test.describe('product page', () => {
     await page.getByRole('button', { name: 'Retrain' }).click();
     const dialog = page.getByRole('dialog', { name: `Retrain “${DEMO_PRODUCT}”?` });
     await expect(dialog).toBeVisible();
+    await expectNoSeriousA11yViolations(page, 'retrain confirmation', 'dialog');
     await dialog.getByRole('button', { name: 'Yes, retrain' }).click();
     await expect(page.getByTestId('retrain-result')).toBeVisible({ timeout: 30_000 });
     await expect(version).toHaveText(`v${before + 1}`);

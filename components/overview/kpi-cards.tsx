@@ -27,7 +27,7 @@ function Kpi({ label, value, testId, children }: { label: string; value: string;
 function memoryDetail(info: CacheInfo): string {
   if (info.backend === 'memory') return 'Redis unreachable; values live in process memory';
   if (info.maxmemory && info.used_memory !== null) {
-    return `of ${info.maxmemory_human ?? formatBytes(info.maxmemory)} maxmemory (${formatPercent((info.used_memory / info.maxmemory) * 100)})`;
+    return `of ${formatBytes(info.maxmemory)} maxmemory (${formatPercent((info.used_memory / info.maxmemory) * 100)})`;
   }
   return 'no maxmemory set';
 }
@@ -59,7 +59,7 @@ export function KpiCards() {
           'loading…'
         )}
       </Kpi>
-      <Kpi label="Redis memory" value={info ? (info.backend === 'memory' ? 'n/a' : info.used_memory_human) : '—'} testId="kpi-memory">
+      <Kpi label="Redis memory" value={info ? (info.backend === 'memory' || info.used_memory === null ? 'n/a' : formatBytes(info.used_memory)) : '—'} testId="kpi-memory">
         {info ? (
           <>
             {memoryDetail(info)}

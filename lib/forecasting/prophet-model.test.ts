@@ -133,7 +133,7 @@ describe('Prophet models', () => {
 describe('training worker', () => {
   it('abandons a fit that exceeds its time limit (terminating the worker); fits with a sane limit succeed', async () => {
     const { input } = trainingInputFor('Bolo', historyOf(DEMO_PRODUCTS.find((p) => p.name === 'Bolo')!, END, 400));
-    const impatient = new TrainingWorker(1);
+    const impatient = new TrainingWorker({ timeoutMs: 1 });
     try {
       await expect(impatient.fit(input)).rejects.toThrow(/did not finish within 1 ms/);
     } finally {

@@ -65,7 +65,13 @@ export class ForecastingService {
 
   constructor(db: SqliteDatabase, options: Omit<ForecastingServiceOptions, 'db'> = {}) {
     this.log = (options.logger ?? getLogger()).child({ component: 'forecasting' });
-    this.worker = options.fit ? null : new TrainingWorker();
+    this.worker = options.fit
+      ? null
+      : new TrainingWorker({
+          onOutput: (stream, text) => {
+            if (text.trim()) this.log.debug({ stream, text: text.trim().slice(0, 500) }, 'training worker output');
+          },
+        });
     const worker = this.worker;
     this.forecaster = new Forecaster({ db, fit: options.fit ?? ((input) => worker!.fit(input)), modelOptions: options.modelOptions });
     if (options.seedDemoData ?? readForecastingConfig().seedDemoData) {

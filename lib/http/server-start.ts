@@ -3,6 +3,7 @@ import { bindCacheMetrics } from '@/lib/metrics/cache-events';
 import { ConfigError, getCacheSystem } from '@/lib/redis-cache';
 import { adminConfig } from './admin-config';
 import { warmableForecasting } from './forecasting-access';
+import { httpLogger } from './log';
 import { startWarmUp } from './warm-up-job';
 
 /**
@@ -19,7 +20,13 @@ export function onServerStart(): void {
   const system = getCacheSystem();
   bindCacheMetrics(system.events);
   if (system.config.autoWarmup) {
-    startWarmUp('startup', () => warmUpPlan(warmableForecasting()));
+    // Not awaited: deciding who warms up takes a Redis round trip, and the server must be ready at once.
+    void startWarmUp('startup', () => warmUpPlan(warmableForecasting())).then(
+      ({ started, job }) => {
+        if (!started) httpLogger().info({ job: job?.id ?? null }, 'start-up warm-up skipped: one is already running');
+      },
+      (error: unknown) => httpLogger().error({ err: { message: error instanceof Error ? error.message : String(error) } }, 'start-up warm-up failed to start'),
+    );
   }
 }
 

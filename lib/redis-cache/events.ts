@@ -13,7 +13,7 @@ export interface CacheEvents {
   /** Where values live now. */
   backend: { backend: 'redis' | 'memory'; reason: string };
   /** Keys were invalidated (here, or on another instance when `remote`). */
-  invalidate: { target: string; removed: number; remote: boolean };
+  invalidate: { target: string; kind: 'keys' | 'product' | 'type' | 'all'; removed: number; remote: boolean };
 }
 
 export type CacheEventName = keyof CacheEvents;

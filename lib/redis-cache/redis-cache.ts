@@ -292,14 +292,14 @@ export class RedisCache {
       this.remember(target);
     }
     this.d.log.info({ component: 'cache', target: describeTarget(target), removed }, 'cache invalidated');
-    if (this.d.events.listening.invalidate) this.d.events.emit('invalidate', { target: describeTarget(target), removed, remote: false });
+    if (this.d.events.listening.invalidate) this.d.events.emit('invalidate', { target: describeTarget(target), kind: target.kind, removed, remote: false });
     return removed;
   }
 
   /** Applies an invalidation received from another instance to this instance's L1. */
   applyRemote(target: InvalidationTarget): void {
     const n = this.dropLocal(target);
-    if (this.d.events.listening.invalidate) this.d.events.emit('invalidate', { target: describeTarget(target), removed: n, remote: true });
+    if (this.d.events.listening.invalidate) this.d.events.emit('invalidate', { target: describeTarget(target), kind: target.kind, removed: n, remote: true });
   }
 
   /** Called when Redis is reachable again: replays invalidations made during the outage. */

@@ -143,7 +143,9 @@ export class CacheSystem {
     );
     this.locks = new LockManager(this.client, this.breaker, (name) => this.keys.meta + 'lock:{' + encodeSegment(name) + '}');
     this.events.on('invalidate', (e) => {
-      if (!e.remote) void this.keyCounter.invalidate();
+      // Bulk clears make the counts visibly wrong: recount. Single-key deletes don't (counts may be 15 s old anyway),
+      // and recounting after each would keep a large keyspace under constant SCAN.
+      if (!e.remote && e.kind !== 'keys') void this.keyCounter.invalidate();
     });
   }
 
@@ -324,6 +326,8 @@ export class CacheSystem {
       const back = await this.client.get(key);
       await this.client.unlink(key);
       const latency = Math.round((performance.now() - t0) * 100) / 100;
+      // Shared key counts: one HGETALL, never a scan here (a stale count is refreshed in the background).
+      await this.keyCounter.get(0).catch(() => undefined);
       return { redis_available: true, read_write_test: back === token, backend: this.backend, latency_ms: latency, stats: base() };
     } catch (err) {
       this.breaker.failure(err);

@@ -87,9 +87,64 @@ describe('cache warm-up', () => {
     await warmUpRunner().idle();
   });
 
+  it('runs one warm-up across instances: 409 with the other instance\'s job while it holds the lock, whose progress GET reports', async () => {
+    // Another instance is warming up: it holds the shared lock and has published its job.
+    const elsewhere: WarmUpJob = {
+      id: 'other-instance-job',
+      state: 'running',
+      trigger: 'manual',
+      started_at: new Date().toISOString(),
+      finished_at: null,
+      done: 3,
+      total: 40,
+      errors: [],
+    };
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const holder = env.other.lock('cache-warm-up', 30_000, async () => {
+      await env.cli('SET', `${env.prefix}:_meta:warm-up:job`, JSON.stringify(elsewhere), 'EX', '600');
+      locked();
+      await held;
+    });
+    await isLocked;
+    try {
+      const refused = await warmUp(apiRequest('/api/ai/cache/warm-up', { method: 'POST' }), NO_CONTEXT);
+      expect(refused.status).toBe(409);
+      expect(((await jsonOf<ApiError>(refused)).error.details as { job: WarmUpJob }).job).toEqual(elsewhere);
+      expect(await status()).toEqual(elsewhere);
+    } finally {
+      release();
+      await holder;
+    }
+    // Lock released: this instance may warm up again.
+    const accepted = await warmUp(apiRequest('/api/ai/cache/warm-up', { method: 'POST' }), NO_CONTEXT);
+    expect(accepted.status).toBe(202);
+    const job = (await jsonOf<WarmUpAccepted>(accepted)).job;
+    await warmUpRunner().idle();
+    // …and its job is what every instance now reads from Redis.
+    await waitFor(async () => JSON.parse(await env.cli('GET', `${env.prefix}:_meta:warm-up:job`)).state === 'done', 10_000, 20, 'the published job');
+    expect(JSON.parse(await env.cli('GET', `${env.prefix}:_meta:warm-up:job`))).toMatchObject({ id: job.id, state: 'done', done: TASKS });
+  });
+
+  it('accepts and runs a warm-up while Redis hangs (CLIENT PAUSE), answering before the pause ends', async () => {
+    const pauseMs = 4_000;
+    await env.cli('CLIENT', 'PAUSE', String(pauseMs), 'ALL');
+    const pausedAt = Date.now();
+    const accepted = await warmUp(apiRequest('/api/ai/cache/warm-up', { method: 'POST' }), NO_CONTEXT);
+    const progress = await getStatus(apiRequest('/api/ai/cache/warm-up'), NO_CONTEXT);
+    expect(Date.now() - pausedAt < pauseMs).toBe(true);
+    expect(accepted.status).toBe(202);
+    expect(progress.status).toBe(200);
+    expect(await warmUpRunner().idle()).toMatchObject({ state: 'done', done: TASKS });
+    await env.cli('CLIENT', 'UNPAUSE');
+  });
+
   it('starts one background warm-up at server start with CACHE_AUTO_WARMUP=true, without waiting for it', async () => {
     await env.close();
     env = await startApiTestEnv({ CACHE_AUTO_WARMUP: 'true' }); // runs the start hook, as instrumentation does
+    await waitFor(async () => (await status())?.trigger === 'startup', 10_000, 10, 'the start-up warm-up');
     const job = await status();
     expect(job).toMatchObject({ trigger: 'startup', state: 'running' });
 

@@ -195,8 +195,10 @@ describe('clear and health', () => {
 
   test('healthCheck does a real read/write round trip', async () => {
     const s = sys();
+    await s.models.setModel('Bolo', 1);
+    await s.keyCounter.refresh();
     const h = await s.healthCheck();
-    expect(h).toMatchObject({ redis_available: true, read_write_test: true, backend: 'redis' });
+    expect(h).toMatchObject({ redis_available: true, read_write_test: true, backend: 'redis', stats: { total_keys: 1 } });
     expect(h.latency_ms).toBeGreaterThanOrEqual(0);
     expect(await redis.cli('--scan', '--pattern', `${s.config.prefix}:_meta:health*`)).toBe('');
     const down = makeSystem(null);
