@@ -1,3 +1,4 @@
+import { ForecastingConfigError, readForecastingConfig } from '@/lib/forecasting/config';
 import { warmUpPlan } from '@/lib/forecasting/warmup';
 import { bindCacheMetrics } from '@/lib/metrics/cache-events';
 import { ConfigError, getCacheSystem } from '@/lib/redis-cache';
@@ -17,6 +18,7 @@ import { startWarmUp } from './warm-up-job';
  */
 export function onServerStart(): void {
   adminConfig();
+  checkForecastingConfig();
   const system = getCacheSystem();
   bindCacheMetrics(system.events);
   if (system.config.autoWarmup) {
@@ -27,6 +29,19 @@ export function onServerStart(): void {
       },
       (error: unknown) => httpLogger().error({ err: { message: error instanceof Error ? error.message : String(error) } }, 'start-up warm-up failed to start'),
     );
+  }
+}
+
+/**
+ * The forecasting module reads its variables (`DATABASE_PATH`, `SEED_DEMO_DATA`) lazily, on the first request that
+ * needs the database: checked here too, so a wrong value stops the start instead of answering 500 to every forecast.
+ */
+function checkForecastingConfig(): void {
+  try {
+    readForecastingConfig();
+  } catch (error) {
+    if (error instanceof ForecastingConfigError) throw new ConfigError([{ variable: error.variable, message: error.problem }]);
+    throw error;
   }
 }
 
