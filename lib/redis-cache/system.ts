@@ -331,7 +331,9 @@ export class CacheSystem {
       return { redis_available: true, read_write_test: back === token, backend: this.backend, latency_ms: latency, stats: base() };
     } catch (err) {
       this.breaker.failure(err);
-      return { redis_available: false, read_write_test: false, backend: this.backend, latency_ms: null, stats: base() };
+      // An error *reply* (e.g. OOM under noeviction) means Redis answered: reachable, but the round trip failed.
+      const answered = err instanceof Error && err.name === 'ReplyError';
+      return { redis_available: answered, read_write_test: false, backend: this.backend, latency_ms: null, stats: base() };
     }
   }
 

@@ -96,6 +96,10 @@ describe('fallback to memory', () => {
     expect(await s.cache.get(s.keys.other('big'))).toBe(big); // kept in L1
     s.memory.clear();
     expect(await s.models.getModel('small')).toBe(1); // reads still come from Redis
+    // Health: Redis answers (available) but can't store (the write test fails) — not "unreachable".
+    await s.client.config('SET', 'maxmemory', '1');
+    const health = await s.healthCheck();
+    expect(health).toMatchObject({ redis_available: true, read_write_test: false, backend: 'redis' });
   });
 });
 
