@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ForecastingConfigError, readForecastingConfig } from './config';
+import { ForecastingConfigError, readForecastingConfig as readConfig } from './config';
+
+const readForecastingConfig = (env: Record<string, string>) => readConfig(env as NodeJS.ProcessEnv);
 
 describe('forecasting configuration', () => {
   it('reads SEED_DEMO_DATA like the cache reads its booleans: case-insensitive, empty = default', () => {

@@ -62,3 +62,9 @@ export async function handleErrors(fn: () => Promise<Response>, onUnexpected?: (
     return errorResponse('internal', 'Internal error');
   }
 }
+
+/** For the methods a path doesn't serve: 405 in the API's error shape, with `Allow`. */
+export function methodNotAllowed(allowed: string[]): () => Promise<Response> {
+  return async () =>
+    errorResponse('method_not_allowed', `Use ${allowed.join(' or ')} for this endpoint`, { headers: { Allow: allowed.join(', ') } });
+}

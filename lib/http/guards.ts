@@ -4,7 +4,7 @@ import { adminConfig } from './admin-config';
 import { assertAdmin } from './auth';
 import { readJsonBody } from './body';
 import { callerAddress, requestHost } from './caller';
-import { HttpError, errorResponse, statusOf } from './errors';
+import { HttpError, statusOf } from './errors';
 import { httpLogger } from './log';
 import { assertSameOrigin } from './origin';
 import { adminRateLimiter } from './rate-limit';
@@ -73,8 +73,4 @@ export function adminRoute<S extends z.ZodType, Ctx = unknown>(
   });
 }
 
-/** For the other methods of a POST-only path: 405 in the API's error shape, with `Allow`. */
-export function methodNotAllowed(allowed: string[]): () => Promise<Response> {
-  return async () =>
-    errorResponse('method_not_allowed', `Use ${allowed.join(' or ')} for this endpoint`, { headers: { Allow: allowed.join(', ') } });
-}
+export { methodNotAllowed } from './errors';

@@ -1,6 +1,7 @@
 import { refreshCacheGauges } from '@/lib/http/cache-gauges';
 import { apiRoute } from '@/lib/http/route';
 import { appMetrics } from '@/lib/metrics/registry';
+import { methodNotAllowed } from '@/lib/http/errors';
 
 /**
  * `GET /api/metrics` — Prometheus text exposition. The cache gauges (fallback state, Redis memory, keys by
@@ -16,3 +17,9 @@ export const GET = apiRoute('/api/metrics', async () => {
     headers: { 'Content-Type': registry.contentType, 'Cache-Control': 'no-store' },
   });
 });
+
+// Other methods: 405 in the API's JSON error shape, with Allow (Next.js alone answers an empty 405).
+export const POST = methodNotAllowed(['GET']);
+export const PUT = POST;
+export const PATCH = POST;
+export const DELETE = POST;

@@ -1,3 +1,5 @@
+import { methodNotAllowed } from '@/lib/http/errors';
+
 /**
  * `GET /api/ping` — the cheapest JSON answer the server can give: no cache, no database, no metrics. The
  * benchmark uses it as the floor the cached routes are compared with; load balancers can use it as liveness.
@@ -8,3 +10,9 @@ export const dynamic = 'force-dynamic';
 export async function GET(): Promise<Response> {
   return Response.json({ ok: true }, { headers: { 'Cache-Control': 'no-store' } });
 }
+
+// Other methods: 405 in the API's JSON error shape, with Allow (Next.js alone answers an empty 405).
+export const POST = methodNotAllowed(['GET']);
+export const PUT = POST;
+export const PATCH = POST;
+export const DELETE = POST;

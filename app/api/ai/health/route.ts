@@ -5,6 +5,7 @@ import { httpLogger } from '@/lib/http/log';
 import { jsonResponse } from '@/lib/http/respond';
 import { apiRoute } from '@/lib/http/route';
 import { getCacheSystem } from '@/lib/redis-cache';
+import { methodNotAllowed } from '@/lib/http/errors';
 
 /**
  * `GET /api/ai/health` — `healthy` (Redis answers a real read/write), `degraded` (the in-memory fallback serves:
@@ -62,3 +63,9 @@ async function cacheHealth(): Promise<CacheHealth> {
     return UNREACHABLE;
   }
 }
+
+// Other methods: 405 in the API's JSON error shape, with Allow (Next.js alone answers an empty 405).
+export const POST = methodNotAllowed(['GET']);
+export const PUT = POST;
+export const PATCH = POST;
+export const DELETE = POST;

@@ -5,6 +5,7 @@ import { HttpError } from '@/lib/http/errors';
 import { jsonResponse } from '@/lib/http/respond';
 import { apiRoute } from '@/lib/http/route';
 import { getCacheSystem } from '@/lib/redis-cache';
+import { methodNotAllowed } from '@/lib/http/errors';
 
 /**
  * `GET /api/ai/cache/history?range=15m|1h|6h|24h` (default 1h) — hits, misses per type and memory samples in
@@ -22,3 +23,9 @@ export const GET = apiRoute('/api/ai/cache/history', async (request) => {
   const history: CacheHistory = await withDeadline(getCacheSystem().getHistory(parsed.data.range), 'cache history');
   return jsonResponse(history);
 });
+
+// Other methods: 405 in the API's JSON error shape, with Allow (Next.js alone answers an empty 405).
+export const POST = methodNotAllowed(['GET']);
+export const PUT = POST;
+export const PATCH = POST;
+export const DELETE = POST;

@@ -3,6 +3,7 @@ import { withDeadline } from '@/lib/http/deadline';
 import { jsonResponse } from '@/lib/http/respond';
 import { apiRoute } from '@/lib/http/route';
 import { getCacheSystem } from '@/lib/redis-cache';
+import { methodNotAllowed } from '@/lib/http/errors';
 
 /**
  * `GET /api/ai/cache/info` — the seed's cache info (`enabled, hit_rate, used_memory_human, cache_breakdown,
@@ -16,3 +17,9 @@ export const GET = apiRoute('/api/ai/cache/info', async () => {
   const info: CacheInfo = await withDeadline(getCacheSystem().getCacheInfo(), 'cache info');
   return jsonResponse(info);
 });
+
+// Other methods: 405 in the API's JSON error shape, with Allow (Next.js alone answers an empty 405).
+export const POST = methodNotAllowed(['GET']);
+export const PUT = POST;
+export const PATCH = POST;
+export const DELETE = POST;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { WarmUpAccepted, WarmUpStatus } from '@/lib/api-types';
 import { warmUpPlan } from '@/lib/forecasting/warmup';
-import { HttpError } from '@/lib/http/errors';
+import { HttpError, methodNotAllowed } from '@/lib/http/errors';
 import { warmableForecasting } from '@/lib/http/forecasting-access';
 import { adminRoute } from '@/lib/http/guards';
 import { httpLogger } from '@/lib/http/log';
@@ -31,3 +31,8 @@ export const GET = apiRoute('/api/ai/cache/warm-up', async () => {
   const body: WarmUpStatus = { job: await currentWarmUp() };
   return jsonResponse(body);
 });
+
+// Other methods: 405 in the API's JSON error shape, with Allow (Next.js alone answers an empty 405).
+export const PUT = methodNotAllowed(['GET', 'POST']);
+export const PATCH = PUT;
+export const DELETE = PUT;

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { RetrainResponse } from '@/lib/api-types';
 import { forecastingService } from '@/lib/http/forecasting-access';
-import { adminRoute, methodNotAllowed } from '@/lib/http/guards';
+import { methodNotAllowed } from '@/lib/http/errors';
+import { adminRoute } from '@/lib/http/guards';
 import { jsonResponse } from '@/lib/http/respond';
 import { forecastingCall, parseProductName } from '../../../_forecasting/http';
 

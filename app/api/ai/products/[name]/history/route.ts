@@ -3,6 +3,7 @@ import { forecastingService } from '@/lib/http/forecasting-access';
 import { jsonResponse } from '@/lib/http/respond';
 import { apiRoute } from '@/lib/http/route';
 import { forecastingCall, parseIntegerParam, parseProductName } from '../../../_forecasting/http';
+import { methodNotAllowed } from '@/lib/http/errors';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -18,3 +19,9 @@ export const GET = apiRoute<{ params: Promise<{ name: string }> }>('/api/ai/prod
   const body: SalesHistoryResponse = { product, points };
   return jsonResponse(body);
 });
+
+// Other methods: 405 in the API's JSON error shape, with Allow (Next.js alone answers an empty 405).
+export const POST = methodNotAllowed(['GET']);
+export const PUT = POST;
+export const PATCH = POST;
+export const DELETE = POST;
