@@ -42,7 +42,7 @@ export function renderBenchmarksMd(): string {
   for (const name of ORDER) {
     const r = readResult(name);
     if (!r) continue;
-    for (const g of r.goals) summary.push(`| ${name} | ${g.name} | ${g.target} | ${g.actual} | **${goalMark(g.pass)}** |`);
+    for (const g of r.goals) summary.push(`| ${name} | ${g.name} | ${g.target} | ${g.actual} | **${goalMark(g.pass, g.target)}** |`);
   }
   if (summary.length) {
     out.push('## Goals at a glance', '', '| part | goal | target | measured | result |', '| --- | --- | ---: | ---: | :---: |', ...summary, '');

@@ -94,8 +94,9 @@ export function readResult(name: string, dir = RESULTS_DIR): BenchResult | null 
   return JSON.parse(fs.readFileSync(file, 'utf8')) as BenchResult;
 }
 
-export function goalMark(pass: boolean | null): string {
-  return pass === null ? 'n/a' : pass ? 'PASS' : 'MISS';
+export function goalMark(pass: boolean | null, target?: string): string {
+  if (pass === null) return target === 'report' ? 'reported' : 'n/a';
+  return pass ? 'PASS' : 'MISS';
 }
 
 /** The goals of a part as a table (target next to the figure). */
@@ -103,7 +104,7 @@ export function goalsTable(goals: Goal[]): Table {
   return {
     title: 'Goals',
     columns: ['goal', 'target', 'measured', 'result'],
-    rows: goals.map((g) => [g.name, g.target, g.actual, goalMark(g.pass)]),
+    rows: goals.map((g) => [g.name, g.target, g.actual, goalMark(g.pass, g.target)]),
   };
 }
 
@@ -124,7 +125,9 @@ export function printTables(tables: Table[]): void {
 export function renderMarkdownTable(t: Table): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|');
   const head = `| ${t.columns.map(esc).join(' | ')} |`;
-  const sep = `| ${t.columns.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`;
+  // Figures right-aligned, text left-aligned.
+  const numeric = (i: number) => t.rows.every((r) => /^([\d≥≤<>~–—-]|n\/a|$)/.test(r[i] ?? ''));
+  const sep = `| ${t.columns.map((_, i) => (i > 0 && numeric(i) ? '---:' : '---')).join(' | ')} |`;
   const rows = t.rows.map((r) => `| ${r.map(esc).join(' | ')} |`);
   return [head, sep, ...rows].join('\n') + (t.note ? `\n\n${t.note}` : '');
 }

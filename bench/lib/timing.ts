@@ -16,3 +16,18 @@ export async function timeCalls(n: number, fn: (i: number) => unknown): Promise<
 export async function medianCall(n: number, fn: (i: number) => unknown): Promise<number> {
   return median(await timeCalls(n, fn));
 }
+
+/**
+ * Sequential calls until `maxCalls` were made or `budgetMs` has passed (at least `minCalls`): fast operations get
+ * thousands of samples, slow ones (a model rebuild) a few dozen, and the whole suite stays within its time budget.
+ */
+export async function timeCallsBudget(maxCalls: number, budgetMs: number, minCalls: number, fn: (i: number) => unknown): Promise<number[]> {
+  const out: number[] = [];
+  const end = performance.now() + budgetMs;
+  for (let i = 0; i < maxCalls && (i < minCalls || performance.now() < end); i++) {
+    const t0 = performance.now();
+    await fn(i);
+    out.push(performance.now() - t0);
+  }
+  return out;
+}

@@ -58,8 +58,8 @@ export const peers: BenchPart = {
   title: 'Peers: our cache vs BentoCache, cache-manager and raw ioredis',
   async run({ quick, command }) {
     const t0 = Date.now();
-    const rounds = quick ? 2 : 5;
-    const durationMs = quick ? 300 : 1500;
+    const rounds = quick ? 2 : 4;
+    const durationMs = quick ? 300 : 1200;
     const warmupMs = quick ? 100 : 500;
     const workload = makeWorkload({ keySpace: 10_000, s: 1, hitShare: 0.9, length: 1 << 21, seed: 42 });
     // Each contender has its own key names (they share one Redis); the rank sequence is the same for all.

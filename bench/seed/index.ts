@@ -14,7 +14,7 @@ import { collectGarbage, type BenchPart } from '../lib/part';
 import { startPrivateRedis } from '../lib/redis-server';
 import { captureEnvironment, goalsTable, printTables, type Goal, type Table } from '../lib/results';
 import { fmtMs, fmtRatio, median, spread, type Spread } from '../lib/stats';
-import { timeCalls } from '../lib/timing';
+import { timeCallsBudget } from '../lib/timing';
 import { cachedModes, type SeedMode } from './modes';
 
 const PRODUCT = 'Pão de Açúcar';
@@ -56,6 +56,8 @@ export const seed: BenchPart = {
     const modes: SeedMode[] = [noCacheMode(forecaster)];
     const perCall: Record<string, Record<Op, number[]>> = {};
     const training: number[] = [];
+    const callsMade: Record<string, Record<Op, number[]>> = {};
+    const budgetMs = quick ? 300 : 1500;
     let checks = 0;
     try {
       // Training: fits on never-trained products (what a miss on a new product costs), in the calling thread.
@@ -83,14 +85,15 @@ export const seed: BenchPart = {
         }
       }
       // Warm-up (JIT; cached modes are already warm from the checks above).
-      for (const m of modes) for (const { op } of OPS) await timeCalls(Math.min(50, calls(m.id, op)), () => m[op]());
+      for (const m of modes) for (const { op } of OPS) await timeCallsBudget(Math.min(50, calls(m.id, op)), 300, 3, () => m[op]());
 
       for (let r = 0; r < rounds; r++) {
         for (const { op } of OPS) {
           for (const m of modes) {
             collectGarbage();
-            const t = await timeCalls(calls(m.id, op), () => m[op]());
+            const t = await timeCallsBudget(calls(m.id, op), budgetMs, 10, () => m[op]());
             ((perCall[m.id] ??= { model: [], prediction: [], products: [] })[op]).push(median(t));
+            ((callsMade[m.id] ??= { model: [], prediction: [], products: [] })[op]).push(t.length);
           }
         }
         console.log(`  round ${r + 1}/${rounds} done`);
@@ -120,7 +123,10 @@ export const seed: BenchPart = {
       title: 'Training (a miss on a never-trained product): Prophet fit + store, in the calling thread',
       columns: ['fits', 'median', 'min', 'max'],
       rows: [[String(training.length), fmtMs(trainingSpread.median), fmtMs(trainingSpread.min), fmtMs(trainingSpread.max)]],
-      note: `Calls per round: no cache ${calls('none', 'model')} (model, prediction), ${calls('none', 'products')} (products); cached modes ${calls('full', 'model')} each.`,
+      note:
+        `Calls per round and mode: up to ${calls('none', 'model')} (no cache: model, prediction), ${calls('none', 'products')} (no cache: products) and ` +
+        `${calls('full', 'model')} (cached modes), or as many as fit in ${budgetMs / 1000} s (at least 10). Calls made: ` +
+        modes.map((m) => `${m.label} ${OPS.map(({ op }) => callsMade[m.id][op].reduce((a, b) => a + b, 0)).join(' / ')}`).join('; ') + ' (model / prediction / products, all rounds).',
     };
     const goals: Goal[] = [];
     if (fig.full)
@@ -134,7 +140,7 @@ export const seed: BenchPart = {
       name: 'seed',
       title: seed.title,
       env,
-      config: { product: PRODUCT, days: DAYS, uncertaintySamples: 1000, demoHistoryEnd: END_DATE, rounds, calls: Object.fromEntries(modes.map((m) => [m.id, Object.fromEntries(OPS.map(({ op }) => [op, calls(m.id, op)]))])), equalityChecks: checks, quick },
+      config: { product: PRODUCT, days: DAYS, uncertaintySamples: 1000, demoHistoryEnd: END_DATE, rounds, budgetMsPerMeasurement: budgetMs, callsMade, calls: Object.fromEntries(modes.map((m) => [m.id, Object.fromEntries(OPS.map(({ op }) => [op, calls(m.id, op)]))])), equalityChecks: checks, quick },
       tables,
       goals,
       figures: { perCallMs: fig, trainingMs: trainingSpread, modes: modes.map((m) => ({ id: m.id, label: m.label, config: m.config ?? '' })) },
