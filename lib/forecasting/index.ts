@@ -7,7 +7,7 @@ export { importSalesCsv, parseSalesCsv, type CsvRowError, type ImportResult } fr
 export { openDatabase, type SqliteDatabase } from './database';
 export { DEMO_HISTORY_DAYS, DEMO_PRODUCTS, generateDemoHistory, type DailySale } from './demo-data';
 export { seedDemoHistoryIfEmpty } from './demo-seed';
-export { ForecastingError, type ForecastingErrorCode } from './errors';
+export { ForecastingError, isForecastingError, type ForecastingErrorCode } from './errors';
 export { assertForecastDays, Forecaster, type FitRunner, type Prediction } from './forecaster';
 export type { ModelArtifact, ModelOptions } from './model-artifact';
 export type { ModelSummary } from './model-store';

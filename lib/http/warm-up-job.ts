@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { WarmUpJob } from '@/lib/api-types';
 import { appMetrics } from '@/lib/metrics/registry';
-import { getCacheSystem, LockTimeoutError, type CacheSystem } from '@/lib/redis-cache';
+import { getCacheSystem, isLockTimeoutError, type CacheSystem } from '@/lib/redis-cache';
 import { WarmUpRunner, type WarmUpSnapshot, type WarmUpTask } from '@/lib/redis-cache/warmup';
 import { httpLogger } from './log';
 
@@ -69,7 +69,7 @@ export async function startWarmUp(trigger: WarmUpTrigger, plan: WarmUpPlan): Pro
         await finished;
       }, { waitMs: 0 })
       .catch((error: unknown) => {
-        if (error instanceof LockTimeoutError) return resolve('elsewhere');
+        if (isLockTimeoutError(error)) return resolve('elsewhere');
         // A lock that can't be taken for another reason must not block warm-ups: run without it.
         httpLogger().warn({ err: { message: error instanceof Error ? error.message : String(error) } }, 'warm-up lock unavailable');
         resolve('unavailable');

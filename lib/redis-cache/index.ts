@@ -21,6 +21,6 @@ export { KeyScheme, encodeSegment, decodeSegment, CACHE_TYPES, type CacheType } 
 export { encode, decode } from './codec';
 export { CacheEventEmitter, type CacheEvents, type CacheEventName } from './events';
 export type { BreakerState } from './circuit-breaker';
-export { LockTimeoutError, type LockOptions } from './lock';
+export { LockTimeoutError, isLockTimeoutError, type LockOptions } from './lock';
 export { humanBytes, computeAlerts } from './info';
 export type { KeyCounts } from './key-counter';

@@ -18,6 +18,14 @@ export class LockTimeoutError extends Error {
   }
 }
 
+/**
+ * True for a LockTimeoutError from any copy of this module (server bundles can each carry one while the cache
+ * system on globalThis is shared, so `instanceof` alone can miss it).
+ */
+export function isLockTimeoutError(error: unknown): error is LockTimeoutError {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'LOCK_TIMEOUT';
+}
+
 export interface LockOptions {
   /** How long to wait for the lock (ms). Default: the lock's ttl. 0 = try once. */
   waitMs?: number;

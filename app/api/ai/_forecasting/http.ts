@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { ModelInfo, ProductSummary } from '@/lib/api-types';
-import { ForecastingError, MAX_FORECAST_DAYS, MAX_PRODUCT_NAME_LENGTH, MIN_FORECAST_DAYS } from '@/lib/forecasting';
+import { isForecastingError, MAX_FORECAST_DAYS, MAX_PRODUCT_NAME_LENGTH, MIN_FORECAST_DAYS } from '@/lib/forecasting';
 import type { ModelSummary, ProductRecord } from '@/lib/forecasting';
 import { HttpError } from '@/lib/http/errors';
+import { isLockTimeoutError } from '@/lib/redis-cache';
 
 /**
  * The HTTP side of the forecasting routes: parsing names and numbers from URLs, mapping the module's errors to
@@ -46,7 +47,7 @@ export function parseForecastDays(raw: string | null): number {
 
 /** Maps the forecasting module's errors (and the training lock's timeout) to API errors; rethrows the rest. */
 export function toHttpError(error: unknown): unknown {
-  if (error instanceof ForecastingError) {
+  if (isForecastingError(error)) {
     switch (error.code) {
       case 'unknown_product':
         return new HttpError('not_found', error.message);
@@ -58,7 +59,7 @@ export function toHttpError(error: unknown): unknown {
         return new HttpError('unavailable', error.message);
     }
   }
-  if (error instanceof Error && (error as { code?: unknown }).code === 'LOCK_TIMEOUT') {
+  if (isLockTimeoutError(error)) {
     return new HttpError('conflict', 'A training of this product is already running elsewhere; try again later');
   }
   return error;
