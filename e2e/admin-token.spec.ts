@@ -5,14 +5,21 @@ import { runInfo } from './support/run';
 
 const TOKEN = 'e2e-admin-token-7f3a';
 
-// A second server of the same build with CACHE_ADMIN_TOKEN set (own database, Redis db 1), and a memory alert
+// A second server of the same build with CACHE_ADMIN_TOKEN set (own database; Redis db 1 and its own key prefix,
+// so its pub/sub invalidations never reach the main server), and a memory alert
 // threshold of 1 byte so its "Possible leak" banner shows.
 let server: NextServer;
 
 test.beforeAll(async () => {
   test.setTimeout(90_000);
   const { dir, redis } = runInfo();
-  server = await startNext({ dir, name: 'token', env: appEnv(dir, 'token', redis.port, { CACHE_ADMIN_TOKEN: TOKEN, REDIS_DB: '1', CACHE_ALERT_MEMORY_MAX_BYTES: '1' }) });
+  const env = appEnv(dir, 'token', redis.port, {
+    CACHE_ADMIN_TOKEN: TOKEN,
+    REDIS_DB: '1',
+    CACHE_PREFIX: 'ai_module_token_e2e',
+    CACHE_ALERT_MEMORY_MAX_BYTES: '1',
+  });
+  server = await startNext({ dir, name: 'token', env });
 });
 
 test.afterAll(() => {

@@ -47,4 +47,13 @@ test.describe('product page', () => {
     const { body } = await api.predict(DEMO_PRODUCT, 30);
     expect(body.model_version).toBe(before + 1);
   });
+
+  test('an unknown product answers 404 with a way back', async ({ page, consoleLog }) => {
+    consoleLog.allow(/status of 404/);
+    const response = await page.goto(`/products/${encodeURIComponent('No Such Bread*')}`);
+    expect(response?.status()).toBe(404);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Unknown product');
+    await page.getByRole('link', { name: /Back to the cache overview/ }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('AI Prediction Service');
+  });
 });

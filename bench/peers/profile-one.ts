@@ -1,6 +1,10 @@
-// Profiling aid (not part of the suite): one contender, one concurrency, for a while.
+// Profiling aid (not part of the suite): one contender at one concurrency for a while, with a CPU profile of the
+// timed part only. `npx tsx bench/peers/profile-one.ts <raw|ours|ours-redis> <concurrency> <seconds>`;
+// BENCH_HIT=1 prefills every key (hits only). The profile lands in the OS temp dir.
 import inspector from 'node:inspector';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { makeForecast, makeWorkload } from '../lib/workload';
 import { runLoop } from '../lib/loop';
 import { startPrivateRedis } from '../lib/redis-server';
@@ -17,12 +21,15 @@ async function main() {
   await runLoop(c.get, { workload, hotKeyNames: names, concurrency: +concStr, durationMs: 1000, missPrefix: 'w.miss.' });
   const session = new inspector.Session();
   session.connect();
-  const post = (m: string, params?: object) => new Promise<any>((res, rej) => session.post(m, params ?? {}, (e, r) => (e ? rej(e) : res(r))));
+  const post = (m: string, params?: object) =>
+    new Promise<{ profile?: object }>((res, rej) => session.post(m, params ?? {}, (e, r) => (e ? rej(e) : res(r as { profile?: object }))));
   await post('Profiler.enable');
   await post('Profiler.start');
   const r = await runLoop(c.get, { workload, hotKeyNames: names, concurrency: +concStr, durationMs: +secStr * 1000, missPrefix: 't.miss.' });
   const { profile } = await post('Profiler.stop');
-  fs.writeFileSync(`/tmp/prof/${which}-${concStr}.cpuprofile`, JSON.stringify(profile));
+  const file = path.join(os.tmpdir(), `bench-${which}-c${concStr}.cpuprofile`);
+  fs.writeFileSync(file, JSON.stringify(profile));
+  console.error(`profile: ${file}`);
   console.log(which, concStr, Math.round(r.opsPerSec), 'ops/s', r.cpuUsPerOp.toFixed(1), 'µs CPU/op');
   await c.close();
   await redis.stop();

@@ -56,7 +56,7 @@ export function toPoints(history: CacheHistory | undefined): Point[] {
 const tickTime = (t: number) => formatClock(t).slice(0, 5);
 const labelTime = (t: unknown) => (typeof t === 'number' ? formatClock(t) : String(t));
 
-function ChartFrame({ title, testId, empty, children }: { title: string; testId: string; empty: string | null; children: ReactNode }) {
+function ChartFrame({ title, testId, empty, children, footer }: { title: string; testId: string; empty: string | null; children: ReactNode; footer?: ReactNode }) {
   return (
     <figure data-testid={testId} className="relative min-w-0">
       <figcaption className="mb-1 text-sm font-medium">{title}</figcaption>
@@ -65,6 +65,7 @@ function ChartFrame({ title, testId, empty, children }: { title: string; testId:
       {empty ? (
         <p className="pointer-events-none absolute inset-x-0 top-1/2 text-center text-sm text-slate-600 dark:text-slate-300">{empty}</p>
       ) : null}
+      {footer}
     </figure>
   );
 }
@@ -95,6 +96,16 @@ export function HistoryCharts() {
   const noLookups = points.every((p) => p.lookups === 0) ? 'No cache lookups in this range yet' : null;
   const noMemory = points.every((p) => p.memoryMb === null) ? (info?.backend === 'memory' ? 'Redis is down: no memory samples' : 'No memory samples yet') : null;
   const noKeys = points.every((p) => p.models === null) ? 'No key samples yet' : null;
+  const keysLegend = (
+    <ul className="mt-2 flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-600 dark:text-slate-300" aria-label="Legend of the keys chart">
+      {(['models', 'predictions', 'products', 'other'] as const).map((type) => (
+        <li key={type} className="flex items-center gap-1.5">
+          <span aria-hidden="true" className="inline-block size-2.5 rounded-sm" style={{ backgroundColor: SERIES_COLORS[type] }} />
+          {type}
+        </li>
+      ))}
+    </ul>
+  );
   const maxMb = Math.max(memoryLineMb * 1.1, ...points.map((p) => p.memoryMb ?? 0));
 
   return (
@@ -131,7 +142,7 @@ export function HistoryCharts() {
             <Area type="monotone" dataKey="memoryMb" name="used memory" stroke={SERIES_COLORS.memory} fill={SERIES_COLORS.memory} fillOpacity={0.2} connectNulls isAnimationActive={false} />
           </AreaChart>
         </ChartFrame>
-        <ChartFrame title="Keys by type" testId="chart-keys" empty={loading ?? noKeys}>
+        <ChartFrame title="Keys by type" testId="chart-keys" empty={loading ?? noKeys} footer={keysLegend}>
           <AreaChart responsive style={chartStyle} data={points} margin={margin}>
             <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
             <XAxis {...xAxisProps} />
@@ -154,14 +165,6 @@ export function HistoryCharts() {
           </AreaChart>
         </ChartFrame>
       </div>
-      <ul className="mt-3 flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-600 dark:text-slate-300" aria-label="Legend of the keys chart">
-        {(['models', 'predictions', 'products', 'other'] as const).map((type) => (
-          <li key={type} className="flex items-center gap-1.5">
-            <span aria-hidden="true" className="inline-block size-2.5 rounded-sm" style={{ backgroundColor: SERIES_COLORS[type] }} />
-            {type}
-          </li>
-        ))}
-      </ul>
     </section>
   );
 }

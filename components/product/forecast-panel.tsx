@@ -1,6 +1,6 @@
 'use client';
 
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import useSWR from 'swr';
 import { Area, CartesianGrid, ComposedChart, Line, Tooltip, XAxis, YAxis } from 'recharts';
 import type { PredictionResponse, SalesHistoryResponse } from '@/lib/api-types';
@@ -8,6 +8,7 @@ import { getJsonWithHeaders, type ApiRequestError, type JsonWithHeaders } from '
 import { ChoiceGroup } from '../ui/choice-group';
 import { formatDuration, formatInt } from '../format';
 import { parseServerTiming, serverDurationMs } from './server-timing';
+import { useModelInfo } from '../use-api';
 
 export const HORIZONS = [
   { value: 7, label: '7 d' },
@@ -52,6 +53,20 @@ export function ForecastPanel({ product }: { product: string }) {
   });
   const historyDays = Math.max(28, Math.min(120, days * 2));
   const history = useSWR<SalesHistoryResponse, ApiRequestError>(historyKey(product, historyDays), { revalidateOnFocus: false, keepPreviousData: true });
+
+  // A forecast of an untrained product trains it: when the answer names another model version than the model
+  // panel shows, refresh the panel.
+  const model = useModelInfo(product);
+  const answeredVersion = prediction.data?.body.model_version;
+  const shownVersion = model.data?.model?.version;
+  const refreshModel = model.mutate;
+  const refreshedFor = useRef<number | null>(null);
+  useEffect(() => {
+    // Once per answered version: a lagging model endpoint must not turn this into a request loop.
+    if (answeredVersion === undefined || !model.data || answeredVersion === shownVersion || refreshedFor.current === answeredVersion) return;
+    refreshedFor.current = answeredVersion;
+    void refreshModel();
+  }, [answeredVersion, shownVersion, model.data, refreshModel]);
 
   const rows = useMemo(() => mergeSeries(history.data, prediction.data?.body), [history.data, prediction.data]);
   const xCache = prediction.data?.headers.get('x-cache')?.toUpperCase() ?? null;

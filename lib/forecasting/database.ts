@@ -54,3 +54,19 @@ export function openDatabase(file: string): SqliteDatabase {
   db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)`).run(String(SCHEMA_VERSION));
   return db;
 }
+
+/**
+ * A statement cache over one database: each SQL text is prepared once and reused, since preparing costs more
+ * than running the stores' indexed queries.
+ */
+export function preparedStatements(db: SqliteDatabase): (text: string) => Database.Statement {
+  const statements = new Map<string, Database.Statement>();
+  return (text) => {
+    let statement = statements.get(text);
+    if (!statement) {
+      statement = db.prepare(text);
+      statements.set(text, statement);
+    }
+    return statement;
+  };
+}

@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { SqliteDatabase } from './database';
+import { preparedStatements, type SqliteDatabase } from './database';
 import { parseModelArtifact, type FitResult, type ModelArtifact } from './model-artifact';
 
 export interface ModelSummary {
@@ -16,18 +16,10 @@ export interface ModelSummary {
  * predictions carry this number, so it must never come from a cache that can lose or replay writes.
  */
 export class ModelStore {
-  /** Prepared once, reused: preparing costs more than running these indexed queries. */
-  private readonly statements = new Map<string, Statement>();
+  private readonly sql: (text: string) => Statement;
 
-  constructor(private readonly db: SqliteDatabase) {}
-
-  private sql(text: string): Statement {
-    let statement = this.statements.get(text);
-    if (!statement) {
-      statement = this.db.prepare(text);
-      this.statements.set(text, statement);
-    }
-    return statement;
+  constructor(private readonly db: SqliteDatabase) {
+    this.sql = preparedStatements(db);
   }
 
   /** Latest version of the product's model, null when it was never trained (or the product is unknown). */

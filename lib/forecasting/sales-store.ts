@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { SqliteDatabase } from './database';
+import { preparedStatements, type SqliteDatabase } from './database';
 import type { DailySale } from './demo-data';
 
 export interface ProductRecord {
@@ -15,18 +15,10 @@ export interface ProductRecord {
 
 /** Products and their daily sales. Synchronous (better-sqlite3): each method is one statement or one transaction. */
 export class SalesStore {
-  /** Prepared once, reused: preparing costs more than running these indexed queries. */
-  private readonly statements = new Map<string, Statement>();
+  private readonly sql: (text: string) => Statement;
 
-  constructor(private readonly db: SqliteDatabase) {}
-
-  private sql(text: string): Statement {
-    let statement = this.statements.get(text);
-    if (!statement) {
-      statement = this.db.prepare(text);
-      this.statements.set(text, statement);
-    }
-    return statement;
+  constructor(private readonly db: SqliteDatabase) {
+    this.sql = preparedStatements(db);
   }
 
   isEmpty(): boolean {

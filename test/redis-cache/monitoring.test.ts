@@ -1,25 +1,11 @@
 /** getCacheInfo, key counts, shared counters, history and locks against a real Redis. */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { LockTimeoutError, type CacheSystem, type CacheSystemOptions } from '@/lib/redis-cache';
-import { startRedisServer, waitFor, type RedisServerHandle } from '@/test/helpers/redis-server';
-import { makeSystem } from './setup';
+import { waitFor } from '@/test/helpers/redis-server';
+import { usePrivateRedis } from './setup';
 
-let redis: RedisServerHandle;
-const systems: CacheSystem[] = [];
-const sys = (opts: CacheSystemOptions = {}, url: string | null = redis.url) => {
-  const s = makeSystem(url, opts);
-  systems.push(s);
-  return s;
-};
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterEach(async () => {
-  await Promise.all(systems.splice(0).map((s) => s.close()));
-});
-afterAll(async () => {
-  await redis?.stop();
-});
+const fixture = usePrivateRedis();
+const sys = (opts: CacheSystemOptions = {}, url?: string | null) => fixture.system(opts, url);
 
 describe('getCacheInfo', () => {
   test('reports backend, Redis facts, TTL strings, L1 and the key breakdown', async () => {
@@ -28,13 +14,13 @@ describe('getCacheInfo', () => {
     await s.models.setPrediction('Bolo', 7, 1);
     await s.models.setPrediction('Bolo', 14, 1);
     await s.models.setProducts(['Bolo']);
-    await redis.cli('SET', 'foreign', 'x');
+    await fixture.redis().cli('SET', 'foreign', 'x');
     await s.keyCounter.refresh();
     const info = await s.getCacheInfo();
     expect(info).toMatchObject({
       enabled: true,
       backend: 'redis',
-      redis: { mode: 'standalone', address: `127.0.0.1:${redis.port}/0`, connected: true },
+      redis: { mode: 'standalone', address: `127.0.0.1:${fixture.redis().port}/0`, connected: true },
       cache_breakdown: { models: 1, predictions: 2, products: 1, other: 0 },
       total_keys: 4,
       ttl_settings: { models: '21600s (6h)', predictions: '300s (5min)', products: '600s (10min)' },
@@ -103,7 +89,7 @@ describe('getCacheInfo', () => {
     expect([ia.hits, ia.misses]).toEqual([2, 1]);
     expect([ib.hits, ib.misses]).toEqual([2, 1]);
     // One pipelined flush, not one command per lookup: the totals hash holds the sums.
-    expect(await redis.cli('HGET', `${a.config.prefix}:_meta:{stats}:totals`, 'h0')).toBe('2');
+    expect(await fixture.redis().cli('HGET', `${a.config.prefix}:_meta:{stats}:totals`, 'h0')).toBe('2');
   });
 
   test('time saved accumulates the compute cost avoided by hits', async () => {
@@ -145,8 +131,8 @@ describe('getHistory', () => {
     expect(h.buckets.some((x) => x.used_memory !== null && x.used_memory > 0)).toBe(true);
     const last = h.buckets.filter((x) => x.hits.predictions + x.misses.products > 0);
     expect(last.every((x) => x.hit_rate !== null)).toBe(true);
-    const hourKeys = (await redis.cli('--scan', '--pattern', `${a.config.prefix}:_meta:{stats}:h:*`)).split('\n');
-    for (const k of hourKeys) expect(Number(await redis.cli('TTL', k))).toBeGreaterThanOrEqual(24 * 3600);
+    const hourKeys = (await fixture.redis().cli('--scan', '--pattern', `${a.config.prefix}:_meta:{stats}:h:*`)).split('\n');
+    for (const k of hourKeys) expect(Number(await fixture.redis().cli('TTL', k))).toBeGreaterThanOrEqual(24 * 3600);
     for (const r of ['1h', '6h', '24h'] as const) {
       const hr = await a.getHistory(r);
       expect(hr.buckets.reduce((n, x) => n + x.hits.predictions, 0)).toBe(2);
@@ -184,7 +170,7 @@ describe('lock', () => {
     expect(results.length).toBe(4);
     await expect(a.lock('x', 5000, async () => Promise.reject(new Error('fail')))).rejects.toThrow('fail');
     expect(await b.lock('x', 5000, async () => 'free again', { waitMs: 0 })).toBe('free again');
-    expect(await redis.cli('--scan', '--pattern', `${a.config.prefix}:_meta:lock:*`)).toBe('');
+    expect(await fixture.redis().cli('--scan', '--pattern', `${a.config.prefix}:_meta:lock:*`)).toBe('');
   });
 
   test('waitMs: 0 fails at once with LockTimeoutError while another instance holds it', async () => {
@@ -192,7 +178,7 @@ describe('lock', () => {
     const b = sys({ prefix: a.config.prefix });
     let release!: () => void;
     const held = a.lock('job', 5000, () => new Promise<void>((r) => (release = r)));
-    await waitFor(async () => (await redis.cli('--scan', '--pattern', `${a.config.prefix}:_meta:lock:*`)) !== '', 2000);
+    await waitFor(async () => (await fixture.redis().cli('--scan', '--pattern', `${a.config.prefix}:_meta:lock:*`)) !== '', 2000);
     const err = await b.lock('job', 5000, async () => 1, { waitMs: 0 }).catch((e) => e);
     expect(err).toBeInstanceOf(LockTimeoutError);
     expect(err.code).toBe('LOCK_TIMEOUT');
@@ -205,7 +191,7 @@ describe('lock', () => {
     const b = sys({ prefix: a.config.prefix });
     let release!: () => void;
     const held = a.lock('long', 200, () => new Promise<void>((r) => (release = r)));
-    await waitFor(async () => (await redis.cli('--scan', '--pattern', `${a.config.prefix}:_meta:lock:*`)) !== '', 2000);
+    await waitFor(async () => (await fixture.redis().cli('--scan', '--pattern', `${a.config.prefix}:_meta:lock:*`)) !== '', 2000);
     await new Promise((r) => setTimeout(r, 600)); // three ttls
     await expect(b.lock('long', 200, async () => 1, { waitMs: 0 })).rejects.toBeInstanceOf(LockTimeoutError);
     release();

@@ -1,26 +1,10 @@
 /** RedisCache + ModelCache against a real, private redis-server. */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import type { CacheSystem } from '@/lib/redis-cache';
-import { startRedisServer, waitFor, type RedisServerHandle } from '@/test/helpers/redis-server';
-import { makeSystem } from './setup';
+import { describe, expect, test } from 'vitest';
+import { waitFor } from '@/test/helpers/redis-server';
+import { usePrivateRedis } from './setup';
 
-let redis: RedisServerHandle;
-const systems: CacheSystem[] = [];
-const sys = () => {
-  const s = makeSystem(redis.url);
-  systems.push(s);
-  return s;
-};
-
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterEach(async () => {
-  await Promise.all(systems.splice(0).map((s) => s.close()));
-});
-afterAll(async () => {
-  await redis?.stop();
-});
+const fixture = usePrivateRedis();
+const sys = () => fixture.system();
 
 describe('RedisCache over a real Redis', () => {
   test('set/get per type lands in Redis under the documented keys, with the TTL', async () => {
@@ -30,11 +14,11 @@ describe('RedisCache over a real Redis', () => {
     await s.models.setProducts(['Bolo']);
     await s.cache.set(s.keys.other('misc'), 'x', 50);
     const p = s.config.prefix;
-    const keys = (await redis.cli('--scan', '--pattern', `${p}:*`)).split('\n').filter((k) => !k.startsWith(`${p}:_meta:`)).sort();
+    const keys = (await fixture.redis().cli('--scan', '--pattern', `${p}:*`)).split('\n').filter((k) => !k.startsWith(`${p}:_meta:`)).sort();
     expect(keys).toEqual([`${p}:misc`, `${p}:model:{Bolo}`, `${p}:prediction:{Bolo}:7:default`, `${p}:products_list`].sort());
-    expect(Number(await redis.cli('TTL', `${p}:model:{Bolo}`))).toBeGreaterThan(21500);
-    expect(Number(await redis.cli('TTL', `${p}:prediction:{Bolo}:7:default`))).toBeLessThanOrEqual(300);
-    expect(Number(await redis.cli('TTL', `${p}:products_list`))).toBeGreaterThan(500);
+    expect(Number(await fixture.redis().cli('TTL', `${p}:model:{Bolo}`))).toBeGreaterThan(21500);
+    expect(Number(await fixture.redis().cli('TTL', `${p}:prediction:{Bolo}:7:default`))).toBeLessThanOrEqual(300);
+    expect(Number(await fixture.redis().cli('TTL', `${p}:products_list`))).toBeGreaterThan(500);
     s.memory.clear(); // force L2 reads
     expect(await s.models.getModel('Bolo')).toEqual({ k: 1 });
     expect(await s.models.getPrediction('Bolo', 7)).toEqual([{ yhat: 1 }]);
@@ -49,14 +33,13 @@ describe('RedisCache over a real Redis', () => {
     expect(await s.cache.get(s.keys.other('short'))).toEqual({ v: 1 });
     expect(await s.cache.ttl(s.keys.other('short'))).toBe(1);
     await waitFor(async () => (await s.cache.get(s.keys.other('short'))) === undefined, 5000, 50, 'expiry');
-    expect(await redis.cli('EXISTS', `${s.config.prefix}:short`)).toBe('0');
+    expect(await fixture.redis().cli('EXISTS', `${s.config.prefix}:short`)).toBe('0');
     expect(await s.cache.ttl(s.keys.other('short'))).toBe(-2);
   });
 
   test("an L1 copy of a Redis value never outlives the value's TTL", async () => {
     const a = sys();
-    const b = makeSystem(redis.url, { prefix: a.config.prefix });
-    systems.push(b);
+    const b = fixture.system({ prefix: a.config.prefix });
     await b.connect();
     await a.cache.set(a.keys.other('soon'), 1, 2);
     expect(await b.cache.get(b.keys.other('soon'))).toBe(1); // read from Redis into b's L1
@@ -71,7 +54,7 @@ describe('RedisCache over a real Redis', () => {
     await s.models.setModel('Bolo', 1);
     for (const d of [1, 7, 30]) await s.models.setPrediction('Bolo', d, d, undefined, { version: 2 });
     await s.models.setProducts(['Bolo']);
-    const scans = async () => Number(/cmdstat_scan:calls=(\d+)/.exec(await redis.cli('INFO', 'commandstats'))?.[1] ?? 0);
+    const scans = async () => Number(/cmdstat_scan:calls=(\d+)/.exec(await fixture.redis().cli('INFO', 'commandstats'))?.[1] ?? 0);
     const before = await scans();
     expect(await s.clear({ product: 'Bolo' })).toEqual({ removed: 4 });
     expect(await s.clear('products')).toEqual({ removed: 1 });
@@ -116,7 +99,7 @@ describe('RedisCache over a real Redis', () => {
       await s.models.setPrediction(n, 30, [n], { p: 1 }, { version: 2 });
     }
     await s.models.setProducts(names);
-    const dataKeys = async () => (await redis.cli('--scan', '--pattern', `${s.config.prefix}:*`)).split('\n').filter((k) => k && !k.includes(':_meta:')).length;
+    const dataKeys = async () => (await fixture.redis().cli('--scan', '--pattern', `${s.config.prefix}:*`)).split('\n').filter((k) => k && !k.includes(':_meta:')).length;
     const before = await dataKeys();
     for (const victim of ['Bolo*', '*', '?', '[', 'a:b', 'Pão de Açúcar']) {
       const removed = await s.models.invalidateModel(victim);
@@ -124,7 +107,7 @@ describe('RedisCache over a real Redis', () => {
     }
     expect(await dataKeys()).toBe(before - 18);
     // Each cleared product's index set went with it; the others' remain.
-    expect(await redis.cli('EXISTS', s.keys.productIndex('Bolo*'), s.keys.productIndex('Bolo'))).toBe('1');
+    expect(await fixture.redis().cli('EXISTS', s.keys.productIndex('Bolo*'), s.keys.productIndex('Bolo'))).toBe('1');
     for (const n of names) {
       const gone = ['Bolo*', '*', '?', '[', 'a:b', 'Pão de Açúcar'].includes(n);
       expect(await s.models.getModel(n)).toEqual(gone ? undefined : { n });
@@ -136,27 +119,26 @@ describe('RedisCache over a real Redis', () => {
 
   test('invalidateAll removes only keys with our prefix (no FLUSHDB)', async () => {
     const s = sys();
-    await redis.cli('SET', 'foreign:key', '1');
-    await redis.cli('SET', `${s.config.prefix}x:lookalike`, '1');
-    await redis.cli('SET', `${s.config.prefix}`, '1');
+    await fixture.redis().cli('SET', 'foreign:key', '1');
+    await fixture.redis().cli('SET', `${s.config.prefix}x:lookalike`, '1');
+    await fixture.redis().cli('SET', `${s.config.prefix}`, '1');
     for (let i = 0; i < 1200; i++) await s.cache.set(s.keys.other(`k${i}`), i, 60);
     await s.models.setModel('Bolo', 1);
     expect(await s.models.invalidateAll()).toBe(1201);
-    expect(await redis.cli('EXISTS', 'foreign:key', `${s.config.prefix}x:lookalike`, s.config.prefix)).toBe('3');
+    expect(await fixture.redis().cli('EXISTS', 'foreign:key', `${s.config.prefix}x:lookalike`, s.config.prefix)).toBe('3');
     expect(await s.models.getModel('Bolo')).toBeUndefined();
     expect(s.memory.size).toBe(0);
   });
 
   test('a corrupt value in Redis is a miss, not an exception', async () => {
     const s = sys();
-    await redis.cli('SET', s.keys.model('X'), '{broken');
+    await fixture.redis().cli('SET', s.keys.model('X'), '{broken');
     expect(await s.models.getModel('X')).toBeUndefined();
   });
 
   test('two instances: one invalidates, the other stops serving the value from its L1', async () => {
     const a = sys();
-    const b = makeSystem(redis.url, { prefix: a.config.prefix });
-    systems.push(b);
+    const b = fixture.system({ prefix: a.config.prefix });
     await b.connect(); // subscribed: from now on b hears a
     await a.models.setModel('Bolo', { v: 1 });
     expect(await b.models.getModel('Bolo')).toEqual({ v: 1 }); // now in b's L1
@@ -200,16 +182,15 @@ describe('clear and health', () => {
     const h = await s.healthCheck();
     expect(h).toMatchObject({ redis_available: true, read_write_test: true, backend: 'redis', stats: { total_keys: 1 } });
     expect(h.latency_ms).toBeGreaterThanOrEqual(0);
-    expect(await redis.cli('--scan', '--pattern', `${s.config.prefix}:_meta:health*`)).toBe('');
-    const down = makeSystem(null);
-    systems.push(down);
+    expect(await fixture.redis().cli('--scan', '--pattern', `${s.config.prefix}:_meta:health*`)).toBe('');
+    const down = fixture.system({}, null);
     expect(await down.healthCheck()).toMatchObject({ redis_available: false, read_write_test: false, backend: 'memory', latency_ms: null });
   });
 });
 
 describe('lifecycle', () => {
   test('nothing connects at import or construction; the first operation connects', async () => {
-    const clients = async () => (await redis.cli('CLIENT', 'LIST')).split('\n').filter((l) => l.includes('name=ai_cache:')).length;
+    const clients = async () => (await fixture.redis().cli('CLIENT', 'LIST')).split('\n').filter((l) => l.includes('name=ai_cache:')).length;
     const before = await clients();
     await import('@/lib/redis-cache');
     const s = sys();
@@ -229,7 +210,7 @@ describe('lifecycle', () => {
     s.memory.clear();
     await s.models.getModel('Bolo'); // an L1 copy of a Redis value
     expect(s.memory.get(s.keys.model('Bolo'), Date.now())?.origin).toBe('l2');
-    await redis.cli('CLIENT', 'KILL', 'TYPE', 'pubsub');
+    await fixture.redis().cli('CLIENT', 'KILL', 'TYPE', 'pubsub');
     await waitFor(() => s.memory.get(s.keys.model('Bolo'), Date.now()) === undefined, 10_000, 20, 'L1 dropped on resubscribe');
     expect(await s.models.getModel('Bolo')).toBe(1); // still in Redis
   });
@@ -237,8 +218,7 @@ describe('lifecycle', () => {
   test('the first operation waits for the invalidation channel: an invalidation right after it is heard', async () => {
     const a = sys();
     await a.models.setModel('Bolo', 1);
-    const b = makeSystem(redis.url, { prefix: a.config.prefix });
-    systems.push(b);
+    const b = fixture.system({ prefix: a.config.prefix });
     expect(await b.models.getModel('Bolo')).toBe(1); // first operation: connects and subscribes
     expect(b.memory.get(b.keys.model('Bolo'), Date.now())).toBeDefined();
     await a.models.invalidateModel('Bolo');

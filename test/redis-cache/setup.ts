@@ -1,6 +1,8 @@
 /** Shared pieces of the cache library's integration tests. */
 import pino from 'pino';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { createCacheSystem, type CacheSystem, type CacheSystemOptions } from '@/lib/redis-cache';
+import { startRedisServer, type RedisServerHandle } from '@/test/helpers/redis-server';
 
 export const silentLogger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
@@ -20,4 +22,35 @@ export function makeSystem(url: string | null, opts: CacheSystemOptions = {}): C
     logger: silentLogger,
     ...opts,
   });
+}
+
+/**
+ * One private redis-server for a test file, and cache systems on it that are closed after each test.
+ * Registers the vitest hooks: call it at the top level of a test file.
+ */
+export function usePrivateRedis() {
+  let server: RedisServerHandle | undefined;
+  const systems: CacheSystem[] = [];
+  beforeAll(async () => {
+    server = await startRedisServer();
+  });
+  afterEach(async () => {
+    await Promise.all(systems.splice(0).map((s) => s.close()));
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  const redis = (): RedisServerHandle => {
+    if (!server) throw new Error('the private redis-server is not started yet (use it inside a test)');
+    return server;
+  };
+  return {
+    redis,
+    /** A cache system on the private Redis, or on `url` (null: no Redis at all); closed after the test. */
+    system(opts: CacheSystemOptions = {}, url: string | null = redis().url): CacheSystem {
+      const s = makeSystem(url, opts);
+      systems.push(s);
+      return s;
+    },
+  };
 }

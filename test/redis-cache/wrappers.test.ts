@@ -1,25 +1,11 @@
 /** cachedModel / cachedPrediction / cached against a real Redis. */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { cached, cachedModel, cachedPrediction, type CacheSystem } from '@/lib/redis-cache';
-import { startRedisServer, waitFor, type RedisServerHandle } from '@/test/helpers/redis-server';
-import { makeSystem } from './setup';
+import { describe, expect, test } from 'vitest';
+import { cached, cachedModel, cachedPrediction } from '@/lib/redis-cache';
+import { waitFor } from '@/test/helpers/redis-server';
+import { usePrivateRedis } from './setup';
 
-let redis: RedisServerHandle;
-const systems: CacheSystem[] = [];
-const sys = (url: string | null = redis.url, prefix?: string) => {
-  const s = makeSystem(url, prefix ? { prefix } : {});
-  systems.push(s);
-  return s;
-};
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterEach(async () => {
-  await Promise.all(systems.splice(0).map((s) => s.close()));
-});
-afterAll(async () => {
-  await redis?.stop();
-});
+const fixture = usePrivateRedis();
+const sys = (url?: string | null, prefix?: string) => fixture.system(prefix ? { prefix } : {}, url);
 
 const tick = () => new Promise((r) => setTimeout(r, 5));
 
@@ -55,7 +41,7 @@ describe('wrappers', () => {
     expect(calls).toBe(1);
     expect(new Set(results.map((r) => r.x))).toEqual(new Set(['a']));
     expect(system.stats.byType().other).toMatchObject({ hits: 0, misses: 50 });
-    expect(await redis.cli('EXISTS', `${system.config.prefix}:slow%3Aa`)).toBe('1');
+    expect(await fixture.redis().cli('EXISTS', `${system.config.prefix}:slow%3Aa`)).toBe('1');
   });
 
   test('an error of the function reaches every joined caller and is not cached', async () => {
@@ -98,7 +84,7 @@ describe('wrappers', () => {
     version = 2;
     expect(await predict('Pão de Açúcar', 7)).toBe('Pão de Açúcar:7:v2');
     expect(calls).toBe(2);
-    expect(await redis.cli('--scan', '--pattern', `${system.config.prefix}:prediction:*`)).toContain(':7:v2');
+    expect(await fixture.redis().cli('--scan', '--pattern', `${system.config.prefix}:prediction:*`)).toContain(':7:v2');
   });
 
   test('cachedModel with a codec: L1 keeps the live object, Redis its artifact, another instance rebuilds it', async () => {
@@ -110,7 +96,7 @@ describe('wrappers', () => {
     }
     const codec = { toCache: (m: Live) => ({ params: m.params }), fromCache: (s: unknown) => new Live((s as { params: Float64Array }).params) };
     const a = sys();
-    const b = sys(redis.url, a.config.prefix);
+    const b = sys(fixture.redis().url, a.config.prefix);
     let trained = 0;
     const train = async (_product: string) => (trained++, new Live(new Float64Array([21, 0.5])));
     const loadA = cachedModel(train, { codec, system: a });
@@ -131,7 +117,7 @@ describe('wrappers', () => {
     const load = cachedModel(async (p: string) => ({ p, n: ++n, fn: () => 1 }), { l1Only: true, system });
     const m = await load('Bolo');
     expect(await load('Bolo')).toBe(m);
-    expect(await redis.cli('EXISTS', system.keys.model('Bolo'))).toBe('0');
+    expect(await fixture.redis().cli('EXISTS', system.keys.model('Bolo'))).toBe('0');
   });
 
   test('cached with type products uses the product-list key; invalidation reaches the wrapper', async () => {
@@ -139,7 +125,7 @@ describe('wrappers', () => {
     let calls = 0;
     const list = cached(async () => (calls++, ['Bolo']), { ttl: 600, type: 'products', system });
     await list();
-    expect(await redis.cli('EXISTS', `${system.config.prefix}:products_list`)).toBe('1');
+    expect(await fixture.redis().cli('EXISTS', `${system.config.prefix}:products_list`)).toBe('1');
     await system.models.invalidateAll();
     await list();
     expect(calls).toBe(2);
@@ -167,7 +153,7 @@ describe('wrappers', () => {
 
   test('cachedModel lockTtlMs: concurrent misses on two instances train once', async () => {
     const a = sys();
-    const b = sys(redis.url, a.config.prefix);
+    const b = sys(fixture.redis().url, a.config.prefix);
     let trained = 0;
     const train = async (product: string) => {
       trained++;
@@ -186,7 +172,7 @@ describe('wrappers', () => {
     const system = sys();
     const f = cached(async () => 1, { system, key: () => 'dflt' });
     await f();
-    expect(Number(await redis.cli('TTL', `${system.config.prefix}:dflt`))).toBeGreaterThan(290);
+    expect(Number(await fixture.redis().cli('TTL', `${system.config.prefix}:dflt`))).toBeGreaterThan(290);
   });
 
   test('a key that cannot be computed (throwing version lookup) calls through instead of failing', async () => {

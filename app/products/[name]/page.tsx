@@ -1,5 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { getForecastingService } from '@/lib/forecasting';
 import { ForecastPanel } from '@/components/product/forecast-panel';
 import { ModelPanel } from '@/components/product/model-panel';
 
@@ -19,9 +21,19 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
   return { title: `${product} — forecast · AI Prediction Service` };
 }
 
+/** Whether the database knows the product; undefined when it cannot say (the page then renders and shows the API's errors). */
+function productKnown(product: string): boolean | undefined {
+  try {
+    return getForecastingService().hasProduct(product);
+  } catch {
+    return undefined;
+  }
+}
+
 /** One product: its forecast (from the cache or computed) and its model, with Retrain. */
 export default async function ProductPage({ params }: { params: Params }) {
   const product = productName((await params).name);
+  if (productKnown(product) === false) notFound();
   return (
     <main className="mx-auto max-w-screen-2xl space-y-4 px-4 py-6 sm:px-6">
       <nav aria-label="Breadcrumb" className="text-sm">
