@@ -6,12 +6,34 @@
 import { getForecastingService, type ForecastingService } from '@/lib/forecasting';
 import type { WarmableForecasting } from '@/lib/forecasting/warmup';
 import { HttpError } from './errors';
+import { httpLogger } from './log';
 
 const OVERRIDE = Symbol.for('ai-cache.http.forecasting-override');
 type WithOverride = typeof globalThis & { [OVERRIDE]?: ForecastingService };
 
+/**
+ * The forecasting service; 503 `unavailable` when its database can't be opened (a wrong DATABASE_PATH, an
+ * unreadable or corrupt file) — the same condition health reports as `unhealthy`. Opening is retried on the next
+ * call, so fixing the file needs no restart.
+ */
 export function forecastingService(): ForecastingService {
-  return (globalThis as WithOverride)[OVERRIDE] ?? getForecastingService();
+  const override = (globalThis as WithOverride)[OVERRIDE];
+  if (override) return override;
+  try {
+    return getForecastingService();
+  } catch (error) {
+    httpLogger().error({ err: { message: error instanceof Error ? error.message : String(error) } }, 'sales/model database unavailable');
+    throw new HttpError('unavailable', DATABASE_UNAVAILABLE);
+  }
+}
+
+export const DATABASE_UNAVAILABLE = 'The sales/model database is unavailable; forecasts cannot be served (see the server log)';
+
+/** An error of the SQLite driver (any copy of it): the database failed, not the request. */
+export function isDatabaseError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { name, code } = error as { name?: unknown; code?: unknown };
+  return name === 'SqliteError' || (typeof code === 'string' && code.startsWith('SQLITE_'));
 }
 
 /** For tests: route handlers use `service` instead of the process-wide one (undefined restores it). */

@@ -3,6 +3,8 @@ import type { ModelInfo, ProductSummary } from '@/lib/api-types';
 import { isForecastingError, MAX_FORECAST_DAYS, MAX_PRODUCT_NAME_LENGTH, MIN_FORECAST_DAYS } from '@/lib/forecasting';
 import type { ModelSummary, ProductRecord } from '@/lib/forecasting';
 import { HttpError } from '@/lib/http/errors';
+import { DATABASE_UNAVAILABLE, isDatabaseError } from '@/lib/http/forecasting-access';
+import { httpLogger } from '@/lib/http/log';
 import { isLockTimeoutError } from '@/lib/redis-cache';
 
 /**
@@ -58,6 +60,10 @@ export function toHttpError(error: unknown): unknown {
       case 'training_failed':
         return new HttpError('unavailable', error.message);
     }
+  }
+  if (isDatabaseError(error)) {
+    httpLogger().error({ err: { message: (error as Error).message } }, 'sales/model database error');
+    return new HttpError('unavailable', DATABASE_UNAVAILABLE);
   }
   if (isLockTimeoutError(error)) {
     return new HttpError('conflict', 'A training of this product is already running elsewhere; try again later');
