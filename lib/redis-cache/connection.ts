@@ -81,7 +81,7 @@ export function logConnectionState(client: RedisClient, cfg: CacheConfig['redis'
   const note = (state: string, level: 'info' | 'warn', extra?: Record<string, unknown>) => {
     if (state === last) return;
     last = state;
-    log[level]({ component: 'redis', role, mode: cfg.mode, address, state, ...extra }, `redis ${role} ${state}`);
+    log[level]({ role, mode: cfg.mode, address, state, ...extra }, `redis ${role} ${state}`);
   };
   client.on('ready', () => {
     lastError = '';
@@ -97,6 +97,6 @@ export function logConnectionState(client: RedisClient, cfg: CacheConfig['redis'
     const msg = err.message.replace(/\s+/g, ' ').slice(0, 200);
     if (msg === lastError) return;
     lastError = msg;
-    log.warn({ component: 'redis', role, mode: cfg.mode, address, err: msg }, `redis ${role} error`);
+    log.warn({ role, mode: cfg.mode, address, err: msg }, `redis ${role} error`);
   });
 }

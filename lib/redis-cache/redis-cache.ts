@@ -165,7 +165,7 @@ export class RedisCache {
       value = opts?.fromL2 ? opts.fromL2(stored) : (stored as T);
     } catch (err) {
       // A corrupt or foreign value is a miss, never an exception; it will be overwritten by the next set.
-      this.d.log.warn({ component: 'cache', key, err: (err as Error).message }, 'cache value could not be decoded; treated as a miss');
+      this.d.log.warn({ key, err: (err as Error).message }, 'cache value could not be decoded; treated as a miss');
       return undefined;
     }
     if (!l1) return value; // L1 off: nothing to share, nothing to freeze
@@ -291,7 +291,7 @@ export class RedisCache {
     } else {
       this.remember(target);
     }
-    this.d.log.info({ component: 'cache', target: describeTarget(target), removed }, 'cache invalidated');
+    this.d.log.info({ target: describeTarget(target), removed }, 'cache invalidated');
     if (this.d.events.listening.invalidate) this.d.events.emit('invalidate', { target: describeTarget(target), kind: target.kind, removed, remote: false });
     return removed;
   }
@@ -316,7 +316,7 @@ export class RedisCache {
         return;
       }
     }
-    if (todo.length) this.d.log.info({ component: 'cache', replayed: todo.length }, 'cache invalidations made while redis was down replayed');
+    if (todo.length) this.d.log.info({ replayed: todo.length }, 'cache invalidations made while redis was down replayed');
   }
 
   /** Invalidations waiting for Redis (for tests and diagnostics). */

@@ -66,6 +66,7 @@ export class CacheSystem {
   readonly enabled: boolean;
   readonly instanceId: string;
   readonly log: Logger;
+  private readonly redisLog: Logger;
   readonly keys: KeyScheme;
   readonly memory: MemoryTier;
   readonly stats = new CacheStats();
@@ -101,11 +102,14 @@ export class CacheSystem {
     this.enabled = this.config.enabled;
     this.instanceId = instanceId ?? randomUUID();
     this.log = (logger ?? getLogger()).child({ component: 'cache' });
+    // Connection and fallback lines carry component "redis" (the runbook greps for it) — their own child, so no
+    // line has two "component" keys.
+    this.redisLog = (logger ?? getLogger()).child({ component: 'redis' });
     this.keys = new KeyScheme(this.config.prefix);
     this.channel = this.keys.meta + 'invalidate';
     this.memory = new MemoryTier(this.config.l1.maxEntries, this.config.l1.maxBytes);
     this.client = createRedisClient(this.config.redis, 'main');
-    logConnectionState(this.client, this.config.redis, 'main', this.log);
+    logConnectionState(this.client, this.config.redis, 'main', this.redisLog);
     this.breaker = new CircuitBreaker(
       {
         cooldownMs: this.config.breaker.cooldownMs,
@@ -190,7 +194,7 @@ export class CacheSystem {
       this.breaker.markHealthy('connected');
     } catch (err) {
       this.breaker.markDown(err);
-      this.log.warn({ component: 'redis', err: (err as Error).message }, 'redis unavailable at start — in-memory fallback active');
+      this.redisLog.warn({ err: (err as Error).message }, 'redis unavailable at start — in-memory fallback active');
       if (this.backendListenersWant()) this.events.emit('backend', { backend: 'memory', reason: (err as Error).message });
     }
   }
@@ -216,7 +220,7 @@ export class CacheSystem {
       // vanished without a reset can keep a socket "open" for minutes) and is re-established.
       const openedAt = this.breaker.openedAt;
       if (c.status === 'ready' && openedAt !== null && Date.now() - openedAt >= this.config.redis.socketTimeoutMs) {
-        this.log.warn({ component: 'redis' }, 'redis connection unresponsive — reconnecting');
+        this.redisLog.warn({}, 'redis connection unresponsive — reconnecting');
         c.disconnect(true);
       }
       throw err;
@@ -226,10 +230,10 @@ export class CacheSystem {
   private onBreakerChange(state: BreakerState, reason: string): void {
     if (this.closed) return;
     if (state === 'open') {
-      this.log.warn({ component: 'redis', reason }, 'redis unavailable — in-memory fallback active');
+      this.redisLog.warn({ reason }, 'redis unavailable — in-memory fallback active');
       if (this.events.listening.backend) this.events.emit('backend', { backend: 'memory', reason });
     } else if (state === 'closed') {
-      this.log.info({ component: 'redis', reason }, 'redis available — back to redis');
+      this.redisLog.info({ reason }, 'redis available — back to redis');
       // Values written to memory during the outage are still served, but no longer than an L1 copy would be.
       const cap = Date.now() + this.config.l1.ttl * 1000;
       this.memory.deleteWhere((_k, e) => {
@@ -244,7 +248,7 @@ export class CacheSystem {
   private startSubscriber(): void {
     const sub = createRedisClient(this.config.redis, 'subscriber');
     this.subscriber = sub;
-    logConnectionState(sub, this.config.redis, 'subscriber', this.log);
+    logConnectionState(sub, this.config.redis, 'subscriber', this.redisLog);
     sub.on('ready', () => {
       if (this.subscriberWasReady) this.dropL2Copies('invalidation channel reconnected');
       this.subscriberWasReady = true;
@@ -257,7 +261,7 @@ export class CacheSystem {
       try {
         this.cache.applyRemote(parseTarget(message.slice(nl + 1)));
       } catch {
-        this.log.warn({ component: 'cache' }, 'malformed invalidation message ignored');
+        this.log.warn({}, 'malformed invalidation message ignored');
       }
     });
     const subscribed = () => {
@@ -277,7 +281,7 @@ export class CacheSystem {
 
   private dropL2Copies(why: string): void {
     const n = this.memory.deleteWhere((_k, e) => e.origin === 'l2');
-    if (n) this.log.info({ component: 'cache', dropped: n }, `${why} — L1 copies of Redis values dropped`);
+    if (n) this.log.info({ dropped: n }, `${why} — L1 copies of Redis values dropped`);
   }
 
   private subscribedResolve!: () => void;
@@ -287,7 +291,7 @@ export class CacheSystem {
   private publish(target: InvalidationTarget): void {
     if (this.breaker.state !== 'closed') return;
     this.client.publish(this.channel, this.instanceId + '\n' + JSON.stringify(target)).catch((err: Error) => {
-      this.log.debug({ component: 'cache', target: describeTarget(target), err: err.message }, 'invalidation broadcast failed');
+      this.log.debug({ target: describeTarget(target), err: err.message }, 'invalidation broadcast failed');
     });
   }
 

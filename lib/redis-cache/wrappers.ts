@@ -120,9 +120,9 @@ function wrap<A extends unknown[], R>(
               costMs,
               ...(plan.codec ? { l2Value: plan.codec.toCache(value) } : {}),
             })
-            .catch((err: Error) => sys.log.warn({ component: 'cache', key, err: err.message }, 'value could not be cached'));
+            .catch((err: Error) => sys.log.warn({ key, err: err.message }, 'value could not be cached'));
         } catch (err) {
-          sys.log.warn({ component: 'cache', key, err: (err as Error).message }, 'value could not be cached');
+          sys.log.warn({ key, err: (err as Error).message }, 'value could not be cached');
         }
       }
       return value;
@@ -164,7 +164,7 @@ function wrap<A extends unknown[], R>(
 
   /** The key could not be computed (a throwing `key`/`version` function): answer uncached, never fail on it. */
   function keyFailed(sys: CacheSystem, args: A, err: unknown): Promise<Detailed<R>> {
-    sys.log.warn({ component: 'cache', type: plan.type, err: err instanceof Error ? err.message : String(err) }, 'cache key could not be computed; calling through');
+    sys.log.warn({ type: plan.type, err: err instanceof Error ? err.message : String(err) }, 'cache key could not be computed; calling through');
     return uncached(args);
   }
 

@@ -31,3 +31,27 @@ test('writes JSON lines to LOG_FILE in a created directory and redacts secrets',
     if (before.LOG_LEVEL === undefined) delete process.env.LOG_LEVEL;
   }
 });
+
+test('cache and connection lines carry one "component" key each (no duplicate JSON keys)', async () => {
+  const { Writable } = await import('node:stream');
+  const pino = (await import('pino')).default;
+  const { makeSystem } = await import('./setup');
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(...String(chunk).split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const system = makeSystem(null, { logger: pino({ level: 'info' }, sink) });
+  try {
+    await system.models.getModel('Bolo'); // Redis absent: the fallback line
+    await system.models.invalidateModel('Bolo'); // a cache line
+    await waitFor(() => lines.some((l) => l.includes('fallback active')) && lines.some((l) => l.includes('cache invalidated')), 5000, 20, 'log lines');
+  } finally {
+    await system.close();
+  }
+  for (const line of lines) expect(line.match(/"component":/g), line).toHaveLength(1);
+  expect(JSON.parse(lines.find((l) => l.includes('fallback active'))!)).toMatchObject({ component: 'redis' });
+  expect(JSON.parse(lines.find((l) => l.includes('cache invalidated'))!)).toMatchObject({ component: 'cache' });
+});
