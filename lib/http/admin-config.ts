@@ -38,10 +38,22 @@ const intFrom = (min: number, max: number, fallback: number) =>
 
 const schema = z.object({
   // Empty means "not set" (a blank line in .env must not lock everyone out with an unguessable empty token).
+  // Trimmed: a secret mounted from a file or a .env line often ends with a newline, which no `Authorization`
+  // header can carry — the token could never match and every call would be refused. A token that can't be sent
+  // as a Bearer credential (inner spaces, control or non-ASCII characters) is refused at start; the message
+  // never shows the value.
   CACHE_ADMIN_TOKEN: z
     .string()
     .optional()
-    .transform((raw) => (raw === undefined || raw.trim() === '' ? null : raw)),
+    .transform((raw, ctx) => {
+      const token = raw?.trim() ?? '';
+      if (token === '') return null;
+      if (!/^[\x21-\x7e]+$/.test(token)) {
+        ctx.addIssue({ code: 'custom', message: 'must be printable ASCII without spaces (it is sent as "Authorization: Bearer <token>")' });
+        return z.NEVER;
+      }
+      return token;
+    }),
   CACHE_ADMIN_RATE_LIMIT: intFrom(1, 100_000, 20),
   CACHE_ADMIN_MAX_BODY_BYTES: intFrom(64, 1_048_576, 4096),
   TRUST_PROXY_HOPS: intFrom(0, 10, 0),

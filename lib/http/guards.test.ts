@@ -197,6 +197,19 @@ describe('parseAdminConfig', () => {
     expect(() => parseAdminConfig({ CACHE_ADMIN_MAX_BODY_BYTES: '-1' })).toThrow(/CACHE_ADMIN_MAX_BODY_BYTES/);
     expect(() => parseAdminConfig({ TRUST_PROXY_HOPS: '1.5' })).toThrow(/TRUST_PROXY_HOPS/);
   });
+  it('trims the admin token (a secret file ending in a newline) so the Bearer credential can match it', async () => {
+    expect(parseAdminConfig({ CACHE_ADMIN_TOKEN: 'tok-123\n' }).adminToken).toBe('tok-123');
+  });
+  it('refuses a token no Authorization header can carry, without printing it', () => {
+    for (const token of ['two words', 'tök', 'a\u0000b']) {
+      expect(() => parseAdminConfig({ CACHE_ADMIN_TOKEN: token })).toThrow(/CACHE_ADMIN_TOKEN: must be printable ASCII/);
+      try {
+        parseAdminConfig({ CACHE_ADMIN_TOKEN: token });
+      } catch (error) {
+        expect((error as Error).message).not.toContain(token);
+      }
+    }
+  });
 });
 
 describe('guardAdminCall and adminRoute', () => {
