@@ -17,6 +17,9 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from './free-port';
+
+export { freePort };
 
 export interface RedisServerHandle {
   port: number;
@@ -70,19 +73,6 @@ function installExitHook(): void {
   }
 }
 
-/** A port that was free a moment ago (the OS picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Sends PING over a raw socket; resolves true on +PONG. */
 function ping(port: number, host: string, timeoutMs = 500): Promise<boolean> {
