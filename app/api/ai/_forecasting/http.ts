@@ -30,15 +30,27 @@ export function parseProductName(raw: string | null): string {
   return name;
 }
 
-/** A positive integer query parameter within [min, max]; `fallback` when absent (required when no fallback). */
-export function parseIntegerParam(raw: string | null, name: string, min: number, max: number, fallback?: number): number {
-  if (raw === null && fallback !== undefined) return fallback;
-  const parsed = z
+function buildIntegerSchema(min: number, max: number) {
+  return z
     .string()
     .regex(/^\d{1,6}$/)
     .transform(Number)
-    .pipe(z.number().int().min(min).max(max))
-    .safeParse(raw ?? undefined);
+    .pipe(z.number().int().min(min).max(max));
+}
+
+/** Built once per range: building a zod schema costs more than the rest of a cached forecast request. */
+const integerSchemas = new Map<string, ReturnType<typeof buildIntegerSchema>>();
+
+/** A positive integer query parameter within [min, max]; `fallback` when absent (required when no fallback). */
+export function parseIntegerParam(raw: string | null, name: string, min: number, max: number, fallback?: number): number {
+  if (raw === null && fallback !== undefined) return fallback;
+  const range = `${min}:${max}`;
+  let schema = integerSchemas.get(range);
+  if (!schema) {
+    schema = buildIntegerSchema(min, max);
+    integerSchemas.set(range, schema);
+  }
+  const parsed = schema.safeParse(raw ?? undefined);
   if (!parsed.success) throw new HttpError('bad_request', `${name} must be an integer from ${min} to ${max}`);
   return parsed.data;
 }
