@@ -79,8 +79,13 @@ export class CacheSystem {
   readonly cache: RedisCache;
   /** The seed's model/prediction/product-list API. */
   readonly models: ModelCache;
-  /** In-process single flight of the wrappers: key → in-flight computation. */
-  readonly inflight = new Map<string, Promise<unknown>>();
+  /**
+   * In-process single flight of the wrappers: key → in-flight lookup. A null-prototype object, not a `Map`: every
+   * L2 read passes through here, and with a `Map` under that churn V8 promoted each finished lookup's value to
+   * the old generation (≈ 3 KB per read of a forecast; scavenges cost 7× more, −25 % throughput Redis-only — see
+   * BENCHMARKS.md); with a dictionary object the values die young as they should.
+   */
+  readonly inflight: Record<string, Promise<unknown> | undefined> = Object.create(null) as Record<string, Promise<unknown> | undefined>;
   /** pub/sub channel for invalidations. */
   readonly channel: string;
 

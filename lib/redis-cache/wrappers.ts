@@ -59,7 +59,7 @@ function wrap<A extends unknown[], R>(
   const readOpts = { fromL2: plan.codec ? (s: unknown) => plan.codec!.fromCache(s) : undefined, freeze: plan.freeze };
 
   function slow(sys: CacheSystem, key: string, args: A, start: number): Promise<Detailed<R>> {
-    const inflight = sys.inflight.get(key) as Promise<Detailed<R>> | undefined;
+    const inflight = sys.inflight[key] as Promise<Detailed<R>> | undefined;
     if (inflight) {
       sys.stats.miss(t);
       return inflight.then(joined);
@@ -127,9 +127,9 @@ function wrap<A extends unknown[], R>(
       }
       return value;
     }
-    sys.inflight.set(key, p);
+    sys.inflight[key] = p;
     const done = () => {
-      if (sys.inflight.get(key) === p) sys.inflight.delete(key);
+      if (sys.inflight[key] === p) delete sys.inflight[key];
     };
     p.then(done, done);
     return p;
