@@ -4,10 +4,10 @@
  */
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
+import { freePort } from '../../test/helpers/free-port';
 import { pinPrefix } from './cpu';
 
 export interface PrivateRedis {
@@ -18,19 +18,6 @@ export interface PrivateRedis {
   /** A fresh ioredis client for the harness itself (INFO, MEMORY USAGE, fills). */
   admin: Redis;
   stop(): Promise<void>;
-}
-
-/** A TCP port nobody listens on right now, asked from the kernel. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 async function waitFor(cond: () => Promise<boolean>, deadlineMs: number, what: string): Promise<void> {
