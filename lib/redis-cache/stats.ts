@@ -71,14 +71,6 @@ export class CacheStats {
     return out;
   }
 
-  /** Puts back deltas whose flush failed (so shared counters don't lose them). */
-  restore(d: { hits: number[]; misses: number[] }): void {
-    for (let i = 0; i < 4; i++) {
-      this.pendingHits[i] += d.hits[i];
-      this.pendingMisses[i] += d.misses[i];
-    }
-  }
-
   byType(): Record<CacheType, TypeCounters> {
     const out = {} as Record<CacheType, TypeCounters>;
     CACHE_TYPES.forEach((t, i) => (out[t] = { hits: this.hits[i], misses: this.misses[i], hit_rate: rate(this.hits[i], this.misses[i]) }));
@@ -89,10 +81,5 @@ export class CacheStats {
     const hits = this.hits.reduce((a, b) => a + b, 0);
     const misses = this.misses.reduce((a, b) => a + b, 0);
     return { hits, misses, hit_rate: rate(hits, misses) ?? 0 };
-  }
-
-  reset(): void {
-    for (const a of [this.hits, this.misses, this.computeMs, this.computeCount, this.pendingHits, this.pendingMisses]) a.fill(0);
-    this.l1Hits = this.l2Hits = this.savedMs = 0;
   }
 }
