@@ -114,10 +114,7 @@ export class CircuitBreaker {
     try {
       await this.opts.probe();
       if (this.closedFor || (this.state as BreakerState) === 'closed') return; // closed meanwhile by markHealthy
-      this.state = 'closed';
-      this.openedAt = null;
-      this.cooldownMs = this.opts.cooldownMs;
-      this.opts.onChange('closed', 'probe succeeded');
+      this.markHealthy('probe succeeded');
     } catch (err) {
       this.lastError = err instanceof Error ? err.message : String(err);
       this.state = 'open';
