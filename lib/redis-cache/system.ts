@@ -200,12 +200,8 @@ export class CacheSystem {
     } catch (err) {
       this.breaker.markDown(err);
       this.redisLog.warn({ err: (err as Error).message }, 'redis unavailable at start — in-memory fallback active');
-      if (this.backendListenersWant()) this.events.emit('backend', { backend: 'memory', reason: (err as Error).message });
+      if (this.events.listening.backend) this.events.emit('backend', { backend: 'memory', reason: (err as Error).message });
     }
-  }
-
-  private backendListenersWant(): boolean {
-    return this.events.listening.backend;
   }
 
   private async probe(): Promise<void> {

@@ -14,7 +14,7 @@
  */
 import type { CacheSystem } from './system';
 import { getCacheSystem } from './system';
-import { encodeSegment, stableStringify, type CacheType } from './keys';
+import { encodeSegment, type CacheType } from './keys';
 import { TYPE_INDEX } from './stats';
 
 export interface Detailed<R> {
@@ -315,5 +315,3 @@ export function cached<A extends unknown[], R>(fn: (...args: A) => Promise<R>, o
     return sys.keys.hashed(identity, args);
   });
 }
-
-export { stableStringify };
