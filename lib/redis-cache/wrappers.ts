@@ -70,7 +70,9 @@ function wrap<A extends unknown[], R>(
         try {
           fromL2 = await sys.cache.readL2<R>(key, plan.type, readOpts);
         } catch {
-          fromL2 = undefined; // a codec that can't rebuild the stored value: recompute
+          // readL2 answers Redis and decode failures itself; what it can still throw (e.g. a 'backend' event listener
+          // throwing as the breaker opens) must not reach the caller: recompute.
+          fromL2 = undefined;
         }
         if (fromL2 !== undefined) {
           sys.stats.hitL2(t);
