@@ -26,6 +26,7 @@ import { StatsRecorder, RANGES } from './history';
 import { computeAlerts, humanBytes, readServerInfo } from './info';
 import { KeyCounter } from './key-counter';
 import { LockManager, type LockOptions } from './lock';
+import { withTimeout } from './warmup';
 import { encodeSegment, CACHE_TYPES } from './keys';
 
 /** What {@link CacheSystem.clear} accepts. A product is an object so no product name can mean 'all'. */
@@ -472,17 +473,6 @@ function parseTarget(json: string): InvalidationTarget {
       return t;
   }
   throw new TypeError('malformed invalidation');
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    p,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(message)), ms);
-      timer.unref();
-    }),
-  ]).finally(() => clearTimeout(timer));
 }
 
 const g = globalThis as typeof globalThis & { __aiCacheSystem?: CacheSystem };
