@@ -27,7 +27,7 @@ import { computeAlerts, humanBytes, readServerInfo } from './info';
 import { KeyCounter } from './key-counter';
 import { LockManager, type LockOptions } from './lock';
 import { withTimeout } from './warmup';
-import { encodeSegment, CACHE_TYPES } from './keys';
+import { encodeSegment, CACHE_TYPES, sumCounts } from './keys';
 
 /** What {@link CacheSystem.clear} accepts. A product is an object so no product name can mean 'all'. */
 export type ClearTarget = 'all' | CacheType | { product: string };
@@ -346,7 +346,7 @@ export class CacheSystem {
   /** Best current estimate of live cached keys, without I/O. */
   private totalKeysHint(): number {
     const c = this.keyCounter.peek();
-    return c ? c.models + c.predictions + c.products + c.other : 0;
+    return c ? sumCounts(c) : 0;
   }
 
   /**
@@ -391,7 +391,7 @@ export class CacheSystem {
       maxmemory_human: server ? (server.maxmemory === 0 ? 'unlimited' : humanBytes(server.maxmemory)) : null,
       evicted_keys: server ? server.evicted_keys : null,
       cache_breakdown: { models: c.models, predictions: c.predictions, products: c.products, other: c.other },
-      total_keys: c.models + c.predictions + c.products + c.other,
+      total_keys: sumCounts(c),
       ttl_settings: {
         models: formatTtl(this.config.ttl.models),
         predictions: formatTtl(this.config.ttl.predictions),
