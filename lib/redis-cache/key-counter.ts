@@ -17,6 +17,7 @@ import { randomUUID } from 'node:crypto';
 import type { CircuitBreaker } from './circuit-breaker';
 import type { RedisClient } from './connection';
 import { CACHE_TYPES, zeroCounts, type CacheType, type KeyScheme } from './keys';
+import { RELEASE } from './lock';
 import type { MemoryTier } from './memory-tier';
 import { scanKeys } from './redis-cache';
 
@@ -107,7 +108,7 @@ export class KeyCounter {
       if (got !== 'OK') return;
       const started = Date.now();
       const counts = zeroCounts();
-      for await (const batch of scanKeys(this.client, this.keys.root + '*')) {
+      for await (const batch of scanKeys(this.client, this.keys.pattern('all'))) {
         for (const k of batch) {
           const t = this.keys.typeOf(k);
           if (t) counts[t]++;
@@ -119,9 +120,7 @@ export class KeyCounter {
     } catch (err) {
       this.breaker.failure(err);
     } finally {
-      await this.client
-        .eval(`if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`, 1, this.lockKey, token)
-        .catch(() => undefined);
+      await this.client.eval(RELEASE, 1, this.lockKey, token).catch(() => undefined);
     }
   }
 }
