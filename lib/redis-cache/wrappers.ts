@@ -15,6 +15,7 @@
 import type { CacheSystem } from './system';
 import { getCacheSystem } from './system';
 import { encodeSegment, type CacheType } from './keys';
+import { isLockTimeoutError } from './lock';
 import { TYPE_INDEX } from './stats';
 
 export interface Detailed<R> {
@@ -90,7 +91,7 @@ function wrap<A extends unknown[], R>(
             return again !== undefined ? { value: again } : { value: await compute(), computed: true };
           })
           .catch((err: unknown) => {
-            if ((err as { code?: string }).code === 'LOCK_TIMEOUT') return null; // compute ourselves
+            if (isLockTimeoutError(err)) return null; // compute ourselves
             throw err;
           });
         if (viaLock) return { value: viaLock.value, cached: !('computed' in viaLock), tier: 'computed' in viaLock ? null : 'l2' };
