@@ -101,8 +101,9 @@ export class MemoryTier {
     return e === undefined ? -2 : e.expiresAt - now;
   }
 
-  keys(): IterableIterator<string> {
-    return this.map.keys();
+  /** Every stored entry, expired ones not yet swept included (insertion order). */
+  values(): IterableIterator<MemoryEntry> {
+    return this.map.values();
   }
 
   clear(): void {

@@ -238,10 +238,7 @@ export class CacheSystem {
       this.redisLog.info({ reason }, 'redis available — back to redis');
       // Values written to memory during the outage are still served, but no longer than an L1 copy would be.
       const cap = Date.now() + this.config.l1.ttl * 1000;
-      this.memory.deleteWhere((_k, e) => {
-        if (e.origin === 'local' && e.expiresAt > cap) e.expiresAt = cap;
-        return false;
-      });
+      for (const e of this.memory.values()) if (e.origin === 'local' && e.expiresAt > cap) e.expiresAt = cap;
       void this.cache.replayPending();
       if (this.events.listening.backend) this.events.emit('backend', { backend: 'redis', reason });
     }
