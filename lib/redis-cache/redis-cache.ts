@@ -354,30 +354,28 @@ export class RedisCache {
       case 'keys': {
         return unlinkBatches(this.d.client, target.keys);
       }
-      case 'product': {
+      case 'product':
         // The product's index set lists its keys: no keyspace scan (retrains clear a product every time).
-        const model = k.model(target.product);
-        const index = k.productIndex(target.product);
-        const members = await this.d.client.smembers(index);
-        const n = await unlinkBatches(this.d.client, [model, ...members.filter((m) => m !== model)]);
-        await this.d.client.unlink(index);
-        return n;
-      }
+        return this.unlinkIndexed(k.productIndex(target.product), k.model(target.product));
       case 'type':
-        if (target.type === 'products') {
-          const index = k.productsIndex();
-          const members = await this.d.client.smembers(index);
-          const main = k.products();
-          const n = await unlinkBatches(this.d.client, [main, ...members.filter((m) => m !== main)]);
-          await this.d.client.unlink(index);
-          return n;
-        }
+        if (target.type === 'products') return this.unlinkIndexed(k.productsIndex(), k.products());
         keys = scanKeys(this.d.client, k.pattern(target.type));
         if (target.type === 'other') return this.unlinkScanned(keys, (key) => k.typeOf(key) === 'other');
         return this.unlinkScanned(keys);
       case 'all':
         return this.unlinkScanned(scanKeys(this.d.client, k.pattern('all')), (key) => !key.startsWith(k.meta) || k.isIndex(key));
     }
+  }
+
+  /**
+   * UNLINKs `main` and every key listed in the index set `index`, then the set itself. Returns how many data keys
+   * were removed (`main` is unlinked even when the set misses it).
+   */
+  private async unlinkIndexed(index: string, main: string): Promise<number> {
+    const members = await this.d.client.smembers(index);
+    const n = await unlinkBatches(this.d.client, [main, ...members.filter((m) => m !== main)]);
+    await this.d.client.unlink(index);
+    return n;
   }
 
   /** UNLINKs the scanned keys that `keep` accepts; counts data keys only (index sets go too, uncounted). */
