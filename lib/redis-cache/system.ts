@@ -20,7 +20,7 @@ import { MemoryTier } from './memory-tier';
 import { ModelCache } from './model-cache';
 import { describeTarget, RedisCache, type InvalidationTarget } from './redis-cache';
 import { CacheStats, rate } from './stats';
-import type { CacheHistory, CacheInfo, HistoryRange } from '../api-types';
+import type { CacheHistory, CacheInfo, HealthReport, HistoryRange } from '../api-types';
 import { describeRedisAddress, formatTtl } from './config';
 import { StatsRecorder, RANGES } from './history';
 import { computeAlerts, humanBytes, readServerInfo } from './info';
@@ -32,13 +32,8 @@ import { encodeSegment, CACHE_TYPES, sumCounts } from './keys';
 /** What {@link CacheSystem.clear} accepts. A product is an object so no product name can mean 'all'. */
 export type ClearTarget = 'all' | CacheType | { product: string };
 
-export interface HealthCheck {
-  redis_available: boolean;
-  read_write_test: boolean;
-  backend: 'redis' | 'memory';
-  latency_ms: number | null;
-  stats: { hits: number; misses: number; hit_rate: number; total_keys: number };
-}
+/** What {@link CacheSystem.healthCheck} reports: the `cache` part of `GET /api/ai/health`. */
+export type HealthCheck = HealthReport['cache'];
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends (infer U)[] ? U[] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
 
