@@ -16,8 +16,9 @@
  * Names are not Unicode-normalised: two different strings are two different products, as in the database.
  */
 import { createHash } from 'node:crypto';
+import type { CacheType } from '../api-types';
 
-export type CacheType = 'models' | 'predictions' | 'products' | 'other';
+export type { CacheType };
 export const CACHE_TYPES: readonly CacheType[] = ['models', 'predictions', 'products', 'other'];
 
 /** A count of 0 for every type. */
