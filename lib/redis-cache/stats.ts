@@ -4,7 +4,8 @@
  */
 import { CACHE_TYPES, type CacheType } from './keys';
 
-export const TYPE_INDEX: Record<CacheType, number> = { models: 0, predictions: 1, products: 2, other: 3 };
+/** Position of each type in CACHE_TYPES: the index into the per-type counter arrays. */
+export const TYPE_INDEX = Object.fromEntries(CACHE_TYPES.map((t, i) => [t, i])) as Record<CacheType, number>;
 
 export interface TypeCounters {
   hits: number;
