@@ -19,6 +19,20 @@ export function rate(hits: number, misses: number): number | null {
   return total === 0 ? null : Math.round((hits / total) * 1000) / 10;
 }
 
+/** Hits, misses and hit rate per type, from per-type counter arrays (CACHE_TYPES order). */
+export function countersByType(hits: readonly number[], misses: readonly number[]): Record<CacheType, TypeCounters> {
+  const out = {} as Record<CacheType, TypeCounters>;
+  CACHE_TYPES.forEach((t, i) => (out[t] = { hits: hits[i], misses: misses[i], hit_rate: rate(hits[i], misses[i]) }));
+  return out;
+}
+
+/** Hits and misses summed over the types, with their hit rate (0 before any lookup). */
+export function counterTotals(hits: readonly number[], misses: readonly number[]): { hits: number; misses: number; hit_rate: number } {
+  const h = hits.reduce((a, b) => a + b, 0);
+  const m = misses.reduce((a, b) => a + b, 0);
+  return { hits: h, misses: m, hit_rate: rate(h, m) ?? 0 };
+}
+
 export class CacheStats {
   readonly hits = [0, 0, 0, 0];
   readonly misses = [0, 0, 0, 0];
@@ -73,14 +87,10 @@ export class CacheStats {
   }
 
   byType(): Record<CacheType, TypeCounters> {
-    const out = {} as Record<CacheType, TypeCounters>;
-    CACHE_TYPES.forEach((t, i) => (out[t] = { hits: this.hits[i], misses: this.misses[i], hit_rate: rate(this.hits[i], this.misses[i]) }));
-    return out;
+    return countersByType(this.hits, this.misses);
   }
 
   totals(): { hits: number; misses: number; hit_rate: number } {
-    const hits = this.hits.reduce((a, b) => a + b, 0);
-    const misses = this.misses.reduce((a, b) => a + b, 0);
-    return { hits, misses, hit_rate: rate(hits, misses) ?? 0 };
+    return counterTotals(this.hits, this.misses);
   }
 }

@@ -19,7 +19,7 @@ import { KeyScheme, type CacheType } from './keys';
 import { MemoryTier } from './memory-tier';
 import { ModelCache } from './model-cache';
 import { describeTarget, RedisCache, type InvalidationTarget } from './redis-cache';
-import { CacheStats, rate } from './stats';
+import { CacheStats, counterTotals, countersByType } from './stats';
 import type { CacheHistory, CacheInfo, HealthReport, HistoryRange } from '../api-types';
 import { describeRedisAddress, formatTtl } from './config';
 import { StatsRecorder, RANGES } from './history';
@@ -356,11 +356,8 @@ export class CacheSystem {
     // Headline numbers: shared across instances when Redis is up, this instance's own otherwise.
     const hitsArr = totals?.hits ?? this.stats.hits;
     const missArr = totals?.misses ?? this.stats.misses;
-    const hits = hitsArr.reduce((a, b) => a + b, 0);
-    const misses = missArr.reduce((a, b) => a + b, 0);
-    const hitRate = rate(hits, misses) ?? 0;
-    const byType = {} as CacheInfo['by_type'];
-    CACHE_TYPES.forEach((t, i) => (byType[t] = { hits: hitsArr[i], misses: missArr[i], hit_rate: rate(hitsArr[i], missArr[i]) }));
+    const { hits, misses, hit_rate: hitRate } = counterTotals(hitsArr, missArr);
+    const byType = countersByType(hitsArr, missArr);
     const usedMemory = server ? server.used_memory : null;
     const l1 = this.memory.stats();
     const c = keyCounts.counts;
