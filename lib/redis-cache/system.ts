@@ -12,22 +12,20 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { getLogger } from '../logger';
 import { CircuitBreaker, type BreakerState } from './circuit-breaker';
-import { loadConfig, type CacheConfig } from './config';
+import { describeRedisAddress, formatTtl, loadConfig, type CacheConfig } from './config';
 import { createRedisClient, logConnectionState, type RedisClient } from './connection';
 import { CacheEventEmitter } from './events';
-import { KeyScheme, type CacheType } from './keys';
+import { CACHE_TYPES, encodeSegment, KeyScheme, sumCounts, type CacheType } from './keys';
 import { MemoryTier } from './memory-tier';
 import { ModelCache } from './model-cache';
 import { describeTarget, RedisCache, type InvalidationTarget } from './redis-cache';
 import { CacheStats, counterTotals, countersByType } from './stats';
 import type { CacheHistory, CacheInfo, HealthReport, HistoryRange } from '../api-types';
-import { describeRedisAddress, formatTtl } from './config';
 import { StatsRecorder, RANGES } from './history';
 import { computeAlerts, humanBytes, readServerInfo } from './info';
 import { KeyCounter } from './key-counter';
 import { LockManager, type LockOptions } from './lock';
 import { withTimeout } from './warmup';
-import { encodeSegment, CACHE_TYPES, sumCounts } from './keys';
 
 /** What {@link CacheSystem.clear} accepts. A product is an object so no product name can mean 'all'. */
 export type ClearTarget = 'all' | CacheType | { product: string };
