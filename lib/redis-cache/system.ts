@@ -177,7 +177,7 @@ export class CacheSystem {
    * channel is subscribed (bounded by the connect timeout). For start-up code and tests.
    */
   async connect(): Promise<void> {
-    await (this.startup() ?? Promise.resolve());
+    await this.startup();
     if (this.breaker.allows()) await withTimeout(this.subscribed, this.config.redis.connectTimeoutMs, 'subscribe timeout').catch(() => undefined);
   }
 
@@ -310,7 +310,7 @@ export class CacheSystem {
       const tot = this.stats.totals();
       return { hits: tot.hits, misses: tot.misses, hit_rate: tot.hit_rate, total_keys: this.totalKeysHint() };
     };
-    await (this.startup() ?? Promise.resolve());
+    await this.startup();
     if (!this.breaker.allows()) {
       return { redis_available: false, read_write_test: false, backend: this.backend, latency_ms: null, stats: base() };
     }
@@ -344,7 +344,7 @@ export class CacheSystem {
    * totals, one for the shared key counts) — never a keyspace scan on this path. Never throws because of Redis.
    */
   async getCacheInfo(): Promise<CacheInfo> {
-    await (this.startup() ?? Promise.resolve());
+    await this.startup();
     const [server, totals, keyCounts] = await Promise.all([
       this.breaker.allows() ? readServerInfo(this.client).catch(() => null) : Promise.resolve(null),
       this.recorder.sharedTotals(),
@@ -402,7 +402,7 @@ export class CacheSystem {
    */
   async getHistory(range: HistoryRange): Promise<CacheHistory> {
     if (!(range in RANGES)) throw new TypeError("range must be '15m', '1h', '6h' or '24h'");
-    await (this.startup() ?? Promise.resolve());
+    await this.startup();
     await this.recorder.flush();
     return this.recorder.history(range);
   }
@@ -413,7 +413,7 @@ export class CacheSystem {
    * (default `ttlMs`) for the lock, then throws {@link LockTimeoutError} (`code: 'LOCK_TIMEOUT'`).
    */
   async lock<T>(name: string, ttlMs: number, fn: () => Promise<T>, opts?: LockOptions): Promise<T> {
-    await (this.startup() ?? Promise.resolve());
+    await this.startup();
     return this.locks.run(name, ttlMs, fn, opts);
   }
 
