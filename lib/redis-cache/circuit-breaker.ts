@@ -4,7 +4,7 @@
  * closed: calls use Redis. A failure (connection error, command timeout) opens it at once — for a cache one
  * failure is enough evidence, and every further call would pay the same timeout.
  * open: calls go straight to the memory tier without touching the socket. After a cooldown (doubling up to
- * `maxCooldownMs` while failures continue) one probe (PING) runs in the background; the hot path never waits for
+ * 10 s while failures continue) one probe (PING) runs in the background; the hot path never waits for
  * it. The probe also runs as soon as the client reports `ready` again.
  * half-open: the probe is in flight; calls still use memory.
  * The probe succeeding closes the breaker: Redis is used again (automatic return).
@@ -13,9 +13,11 @@
  */
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
+/** Upper bound of the doubling cooldown between probes. */
+const MAX_COOLDOWN_MS = 10_000;
+
 export interface BreakerOptions {
   cooldownMs: number;
-  maxCooldownMs?: number;
   /** Resolves when Redis answers; rejects otherwise. */
   probe: () => Promise<void>;
   onChange: (state: BreakerState, reason: string) => void;
@@ -26,7 +28,6 @@ export class CircuitBreaker {
   private cooldownMs: number;
   private timer: NodeJS.Timeout | null = null;
   private closedFor = false;
-  failures = 0;
   /** Error replies seen (Redis reachable but refusing a command). */
   replyErrors = 0;
   lastError: string | null = null;
@@ -53,7 +54,6 @@ export class CircuitBreaker {
       this.lastError = err.message;
       return;
     }
-    this.failures++;
     this.lastError = err instanceof Error ? err.message : String(err);
     if (this.state === 'closed') {
       this.state = 'open';
@@ -114,14 +114,11 @@ export class CircuitBreaker {
     try {
       await this.opts.probe();
       if (this.closedFor || (this.state as BreakerState) === 'closed') return; // closed meanwhile by markHealthy
-      this.state = 'closed';
-      this.openedAt = null;
-      this.cooldownMs = this.opts.cooldownMs;
-      this.opts.onChange('closed', 'probe succeeded');
+      this.markHealthy('probe succeeded');
     } catch (err) {
       this.lastError = err instanceof Error ? err.message : String(err);
       this.state = 'open';
-      this.cooldownMs = Math.min(this.cooldownMs * 2, this.opts.maxCooldownMs ?? 10_000);
+      this.cooldownMs = Math.min(this.cooldownMs * 2, MAX_COOLDOWN_MS);
       this.schedule();
     }
   }

@@ -128,7 +128,6 @@ const envSchema = z.object({
   CACHE_ALERT_HIT_RATE_MIN: num(60, (n) => (n >= 0 && n <= 100 ? null : 'expected a percentage 0–100')),
   CACHE_ALERT_MIN_REQUESTS: num(100, int(0)),
   CACHE_ALERT_MEMORY_MAX_BYTES: num(100 * 1024 * 1024, int(1)),
-  CACHE_ADMIN_TOKEN: str(''),
   PORT: num(5001, int(1, 65535)),
   LOG_LEVEL: str('info').pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
   LOG_FILE: z.string().optional().transform((v) => (v === undefined ? 'logs/ai_service.log' : v)),
@@ -169,7 +168,6 @@ export interface CacheConfig {
   l1: { maxEntries: number; maxBytes: number; /** seconds an L1 copy of a value read from Redis may live */ ttl: number };
   breaker: { cooldownMs: number };
   alerts: { hitRateMinPercent: number; hitRateMinRequests: number; memoryMaxBytes: number };
-  adminToken: string | undefined;
   port: number;
   logLevel: string;
   logFile: string;
@@ -235,7 +233,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       hitRateMinRequests: e.CACHE_ALERT_MIN_REQUESTS,
       memoryMaxBytes: e.CACHE_ALERT_MEMORY_MAX_BYTES,
     },
-    adminToken: orUndef(e.CACHE_ADMIN_TOKEN),
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
     logFile: e.LOG_FILE,

@@ -17,7 +17,7 @@
 import type { CacheHistory, HistoryBucket, HistoryRange } from '../api-types';
 import type { CircuitBreaker } from './circuit-breaker';
 import type { RedisClient } from './connection';
-import { CACHE_TYPES, type CacheType } from './keys';
+import { CACHE_TYPES, sumCounts, zeroCounts, type CacheType } from './keys';
 import { rate, type CacheStats } from './stats';
 
 export const BUCKET_MS = 10_000;
@@ -181,7 +181,7 @@ export class StatsRecorder {
     const out: Working[] = [];
     const index = new Map<number, Working>();
     for (let t = start; t <= end; t += size) {
-      const b: Working = { t, hits: zero(), misses: zero(), hit_rate: null, used_memory: null, keys: null, _memAt: -1, _keysAt: -1 };
+      const b: Working = { t, hits: zeroCounts(), misses: zeroCounts(), hit_rate: null, used_memory: null, keys: null, _memAt: -1, _keysAt: -1 };
       out.push(b);
       index.set(t, b);
     }
@@ -197,7 +197,7 @@ export class StatsRecorder {
         b._memAt = ts;
       } else if (field === 'k' && ts >= b._keysAt) {
         // A sample is a set of four fields with one timestamp.
-        if (ts > b._keysAt) b.keys = zero();
+        if (ts > b._keysAt) b.keys = zeroCounts();
         b.keys![type] = value;
         b._keysAt = ts;
       }
@@ -222,8 +222,8 @@ export class StatsRecorder {
       } catch (err) {
         this.breaker.failure(err);
         for (const b of out) {
-          b.hits = zero();
-          b.misses = zero();
+          b.hits = zeroCounts();
+          b.misses = zeroCounts();
           b.used_memory = null;
           b.keys = null;
         }
@@ -243,8 +243,8 @@ export class StatsRecorder {
       range,
       bucket_seconds: bucketSeconds,
       buckets: out.map(({ _memAt: _a, _keysAt: _b, ...b }) => {
-        const h = sum(b.hits);
-        const m = sum(b.misses);
+        const h = sumCounts(b.hits);
+        const m = sumCounts(b.misses);
         return { ...b, hit_rate: rate(h, m) };
       }),
     };
@@ -265,12 +265,4 @@ export class StatsRecorder {
       else break; // insertion order = time order
     }
   }
-}
-
-function zero(): Record<CacheType, number> {
-  return { models: 0, predictions: 0, products: 0, other: 0 };
-}
-
-function sum(r: Record<CacheType, number>): number {
-  return r.models + r.predictions + r.products + r.other;
 }

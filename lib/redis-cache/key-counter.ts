@@ -16,7 +16,8 @@
 import { randomUUID } from 'node:crypto';
 import type { CircuitBreaker } from './circuit-breaker';
 import type { RedisClient } from './connection';
-import { CACHE_TYPES, type CacheType, type KeyScheme } from './keys';
+import { CACHE_TYPES, zeroCounts, type CacheType, type KeyScheme } from './keys';
+import { RELEASE } from './lock';
 import type { MemoryTier } from './memory-tier';
 import { scanKeys } from './redis-cache';
 
@@ -67,7 +68,7 @@ export class KeyCounter {
         if (!this.last && !alreadyRunning) await Promise.race([pass, new Promise((r) => setTimeout(r, maxWaitMs).unref())]);
       }
     }
-    return { counts: this.last?.counts ?? zero(), at: this.last?.at ?? null, source: 'redis' };
+    return { counts: this.last?.counts ?? zeroCounts(), at: this.last?.at ?? null, source: 'redis' };
   }
 
   /** Marks the counts stale everywhere (after a clear). */
@@ -89,7 +90,7 @@ export class KeyCounter {
     try {
       const h = await this.client.hgetall(this.sharedKey);
       if (h.at && (!this.last || Number(h.at) > this.last.at)) {
-        const counts = zero();
+        const counts = zeroCounts();
         for (const t of CACHE_TYPES) counts[t] = Number(h[t] ?? 0);
         this.last = { counts, at: Number(h.at) };
       }
@@ -106,8 +107,8 @@ export class KeyCounter {
       const got = await this.client.set(this.lockKey, token, 'PX', 60_000, 'NX');
       if (got !== 'OK') return;
       const started = Date.now();
-      const counts = zero();
-      for await (const batch of scanKeys(this.client, this.keys.root + '*')) {
+      const counts = zeroCounts();
+      for await (const batch of scanKeys(this.client, this.keys.pattern('all'))) {
         for (const k of batch) {
           const t = this.keys.typeOf(k);
           if (t) counts[t]++;
@@ -119,13 +120,7 @@ export class KeyCounter {
     } catch (err) {
       this.breaker.failure(err);
     } finally {
-      await this.client
-        .eval(`if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`, 1, this.lockKey, token)
-        .catch(() => undefined);
+      await this.client.eval(RELEASE, 1, this.lockKey, token).catch(() => undefined);
     }
   }
-}
-
-function zero(): Record<CacheType, number> {
-  return { models: 0, predictions: 0, products: 0, other: 0 };
 }

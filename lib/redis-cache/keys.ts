@@ -16,9 +16,20 @@
  * Names are not Unicode-normalised: two different strings are two different products, as in the database.
  */
 import { createHash } from 'node:crypto';
+import type { CacheType } from '../api-types';
 
-export type CacheType = 'models' | 'predictions' | 'products' | 'other';
+export type { CacheType };
 export const CACHE_TYPES: readonly CacheType[] = ['models', 'predictions', 'products', 'other'];
+
+/** A count of 0 for every type. */
+export function zeroCounts(): Record<CacheType, number> {
+  return { models: 0, predictions: 0, products: 0, other: 0 };
+}
+
+/** The sum of a per-type count. */
+export function sumCounts(c: Record<CacheType, number>): number {
+  return c.models + c.predictions + c.products + c.other;
+}
 
 const SAFE = /^[A-Za-z0-9._-]+$/;
 const HEX = '0123456789ABCDEF';

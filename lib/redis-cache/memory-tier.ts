@@ -9,7 +9,7 @@
  * Values are stored decoded (never bytes to parse again per hit). Byte size is an estimate supplied by the
  * caller (the encoded length when known).
  */
-import type { CacheType } from './keys';
+import { zeroCounts, type CacheType } from './keys';
 
 export interface MemoryEntry {
   value: unknown;
@@ -90,7 +90,7 @@ export class MemoryTier {
 
   /** Live entry count per type (expired entries not yet swept are skipped). */
   countByType(now: number): Record<CacheType, number> {
-    const out: Record<CacheType, number> = { models: 0, predictions: 0, products: 0, other: 0 };
+    const out = zeroCounts();
     for (const e of this.map.values()) if (e.expiresAt > now) out[e.type]++;
     return out;
   }
@@ -101,8 +101,9 @@ export class MemoryTier {
     return e === undefined ? -2 : e.expiresAt - now;
   }
 
-  keys(): IterableIterator<string> {
-    return this.map.keys();
+  /** Every stored entry, expired ones not yet swept included (insertion order). */
+  values(): IterableIterator<MemoryEntry> {
+    return this.map.values();
   }
 
   clear(): void {

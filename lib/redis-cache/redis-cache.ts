@@ -10,7 +10,7 @@
  * Late writes: ioredis' command timeout does not cancel the command, so a SET that "timed out" may still land.
  * That is harmless here because everything whose staleness matters is versioned in the key (predictions carry
  * the model version, whose source of truth is the database) and invalidations that happen while Redis is
- * unreachable are replayed when it comes back (`pendingInvalidations`).
+ * unreachable are replayed when it comes back (`replayPending`).
  *
  * L1 lifetime: a value read from Redis is kept in L1 for at most CACHE_L1_TTL seconds and never beyond its
  * remaining TTL in Redis (PTTL is pipelined right behind the GET — same round trip; skipped when L1 is off).
@@ -46,8 +46,6 @@ export interface SetOptions {
   freeze?: boolean;
   /** What computing the value cost (ms) — counts as time saved by each later hit. */
   costMs?: number;
-  /** Size estimate in bytes for an L1-only value (default: 1 KiB). */
-  bytes?: number;
 }
 
 export interface GetOptions<T> {
@@ -56,8 +54,6 @@ export interface GetOptions<T> {
   fromL2?: (stored: unknown) => T;
   /** Freeze the L1 copy of a value read from Redis (default true). */
   freeze?: boolean;
-  /** Don't count this lookup in the hit/miss stats (internal re-checks). */
-  uncounted?: boolean;
 }
 
 /** Where an invalidation applies: explicit keys, one product, a type, or everything of this prefix. */
@@ -83,6 +79,7 @@ export interface TierDeps {
   startup: () => Promise<void> | null;
 }
 
+/** Size estimate of an L1-only value (it is never encoded, so its length is unknown). */
 const DEFAULT_L1_ONLY_BYTES = 1024;
 
 export class RedisCache {
@@ -107,17 +104,17 @@ export class RedisCache {
     const start = performance.now();
     const e = this.d.memory.get(key, Date.now());
     if (e !== undefined) {
-      if (!opts?.uncounted) this.d.stats.hitL1(t, e.costMs);
+      this.d.stats.hitL1(t, e.costMs);
       this.emitLookup(type, key, 'l1', start);
       return { value: e.value as T, tier: 'l1' };
     }
     const fromL2 = await this.readL2<T>(key, type, opts);
     if (fromL2 !== undefined) {
-      if (!opts?.uncounted) this.d.stats.hitL2(t);
+      this.d.stats.hitL2(t);
       this.emitLookup(type, key, 'l2', start);
       return { value: fromL2, tier: 'l2' };
     }
-    if (!opts?.uncounted) this.d.stats.miss(t);
+    this.d.stats.miss(t);
     this.emitLookup(type, key, null, start);
     return undefined;
   }
@@ -208,7 +205,7 @@ export class RedisCache {
       value,
       // A copy of a Redis value lives at most l1Ttl; a memory-only value lives its full TTL.
       expiresAt: now + (useRedis ? Math.min(ttlSeconds, this.d.l1Ttl) : ttlSeconds) * 1000,
-      bytes: text?.length ?? opts?.bytes ?? DEFAULT_L1_ONLY_BYTES,
+      bytes: text?.length ?? DEFAULT_L1_ONLY_BYTES,
       type,
       origin: (useRedis ? 'l2' : 'local') as 'l2' | 'local',
       costMs: opts?.costMs ?? 0,
@@ -319,11 +316,6 @@ export class RedisCache {
     if (todo.length) this.d.log.info({ replayed: todo.length }, 'cache invalidations made while redis was down replayed');
   }
 
-  /** Invalidations waiting for Redis (for tests and diagnostics). */
-  get pendingInvalidations(): readonly InvalidationTarget[] {
-    return this.pending;
-  }
-
   private remember(t: InvalidationTarget): void {
     if (this.pending.some((p) => p.kind === 'all')) return;
     if (t.kind === 'all' || this.pending.length >= 1000) {
@@ -362,30 +354,28 @@ export class RedisCache {
       case 'keys': {
         return unlinkBatches(this.d.client, target.keys);
       }
-      case 'product': {
+      case 'product':
         // The product's index set lists its keys: no keyspace scan (retrains clear a product every time).
-        const model = k.model(target.product);
-        const index = k.productIndex(target.product);
-        const members = await this.d.client.smembers(index);
-        const n = await unlinkBatches(this.d.client, [model, ...members.filter((m) => m !== model)]);
-        await this.d.client.unlink(index);
-        return n;
-      }
+        return this.unlinkIndexed(k.productIndex(target.product), k.model(target.product));
       case 'type':
-        if (target.type === 'products') {
-          const index = k.productsIndex();
-          const members = await this.d.client.smembers(index);
-          const main = k.products();
-          const n = await unlinkBatches(this.d.client, [main, ...members.filter((m) => m !== main)]);
-          await this.d.client.unlink(index);
-          return n;
-        }
+        if (target.type === 'products') return this.unlinkIndexed(k.productsIndex(), k.products());
         keys = scanKeys(this.d.client, k.pattern(target.type));
         if (target.type === 'other') return this.unlinkScanned(keys, (key) => k.typeOf(key) === 'other');
         return this.unlinkScanned(keys);
       case 'all':
         return this.unlinkScanned(scanKeys(this.d.client, k.pattern('all')), (key) => !key.startsWith(k.meta) || k.isIndex(key));
     }
+  }
+
+  /**
+   * UNLINKs `main` and every key listed in the index set `index`, then the set itself. Returns how many data keys
+   * were removed (`main` is unlinked even when the set misses it).
+   */
+  private async unlinkIndexed(index: string, main: string): Promise<number> {
+    const members = await this.d.client.smembers(index);
+    const n = await unlinkBatches(this.d.client, [main, ...members.filter((m) => m !== main)]);
+    await this.d.client.unlink(index);
+    return n;
   }
 
   /** UNLINKs the scanned keys that `keep` accepts; counts data keys only (index sets go too, uncounted). */

@@ -4,7 +4,8 @@
  */
 import { CACHE_TYPES, type CacheType } from './keys';
 
-export const TYPE_INDEX: Record<CacheType, number> = { models: 0, predictions: 1, products: 2, other: 3 };
+/** Position of each type in CACHE_TYPES: the index into the per-type counter arrays. */
+export const TYPE_INDEX = Object.fromEntries(CACHE_TYPES.map((t, i) => [t, i])) as Record<CacheType, number>;
 
 export interface TypeCounters {
   hits: number;
@@ -16,6 +17,20 @@ export interface TypeCounters {
 export function rate(hits: number, misses: number): number | null {
   const total = hits + misses;
   return total === 0 ? null : Math.round((hits / total) * 1000) / 10;
+}
+
+/** Hits, misses and hit rate per type, from per-type counter arrays (CACHE_TYPES order). */
+export function countersByType(hits: readonly number[], misses: readonly number[]): Record<CacheType, TypeCounters> {
+  const out = {} as Record<CacheType, TypeCounters>;
+  CACHE_TYPES.forEach((t, i) => (out[t] = { hits: hits[i], misses: misses[i], hit_rate: rate(hits[i], misses[i]) }));
+  return out;
+}
+
+/** Hits and misses summed over the types, with their hit rate (0 before any lookup). */
+export function counterTotals(hits: readonly number[], misses: readonly number[]): { hits: number; misses: number; hit_rate: number } {
+  const h = hits.reduce((a, b) => a + b, 0);
+  const m = misses.reduce((a, b) => a + b, 0);
+  return { hits: h, misses: m, hit_rate: rate(h, m) ?? 0 };
 }
 
 export class CacheStats {
@@ -71,28 +86,11 @@ export class CacheStats {
     return out;
   }
 
-  /** Puts back deltas whose flush failed (so shared counters don't lose them). */
-  restore(d: { hits: number[]; misses: number[] }): void {
-    for (let i = 0; i < 4; i++) {
-      this.pendingHits[i] += d.hits[i];
-      this.pendingMisses[i] += d.misses[i];
-    }
-  }
-
   byType(): Record<CacheType, TypeCounters> {
-    const out = {} as Record<CacheType, TypeCounters>;
-    CACHE_TYPES.forEach((t, i) => (out[t] = { hits: this.hits[i], misses: this.misses[i], hit_rate: rate(this.hits[i], this.misses[i]) }));
-    return out;
+    return countersByType(this.hits, this.misses);
   }
 
   totals(): { hits: number; misses: number; hit_rate: number } {
-    const hits = this.hits.reduce((a, b) => a + b, 0);
-    const misses = this.misses.reduce((a, b) => a + b, 0);
-    return { hits, misses, hit_rate: rate(hits, misses) ?? 0 };
-  }
-
-  reset(): void {
-    for (const a of [this.hits, this.misses, this.computeMs, this.computeCount, this.pendingHits, this.pendingMisses]) a.fill(0);
-    this.l1Hits = this.l2Hits = this.savedMs = 0;
+    return counterTotals(this.hits, this.misses);
   }
 }

@@ -12,32 +12,26 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { getLogger } from '../logger';
 import { CircuitBreaker, type BreakerState } from './circuit-breaker';
-import { loadConfig, type CacheConfig } from './config';
+import { describeRedisAddress, formatTtl, loadConfig, type CacheConfig } from './config';
 import { createRedisClient, logConnectionState, type RedisClient } from './connection';
 import { CacheEventEmitter } from './events';
-import { KeyScheme, type CacheType } from './keys';
+import { CACHE_TYPES, encodeSegment, KeyScheme, sumCounts, type CacheType } from './keys';
 import { MemoryTier } from './memory-tier';
 import { ModelCache } from './model-cache';
 import { describeTarget, RedisCache, type InvalidationTarget } from './redis-cache';
-import { CacheStats, rate } from './stats';
-import type { CacheHistory, CacheInfo, HistoryRange } from '../api-types';
-import { describeRedisAddress, formatTtl } from './config';
+import { CacheStats, counterTotals, countersByType } from './stats';
+import type { CacheHistory, CacheInfo, HealthReport, HistoryRange } from '../api-types';
 import { StatsRecorder, RANGES } from './history';
 import { computeAlerts, humanBytes, readServerInfo } from './info';
 import { KeyCounter } from './key-counter';
 import { LockManager, type LockOptions } from './lock';
-import { encodeSegment, CACHE_TYPES } from './keys';
+import { withTimeout } from './warmup';
 
 /** What {@link CacheSystem.clear} accepts. A product is an object so no product name can mean 'all'. */
 export type ClearTarget = 'all' | CacheType | { product: string };
 
-export interface HealthCheck {
-  redis_available: boolean;
-  read_write_test: boolean;
-  backend: 'redis' | 'memory';
-  latency_ms: number | null;
-  stats: { hits: number; misses: number; hit_rate: number; total_keys: number };
-}
+/** What {@link CacheSystem.healthCheck} reports: the `cache` part of `GET /api/ai/health`. */
+export type HealthCheck = HealthReport['cache'];
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends (infer U)[] ? U[] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
 
@@ -183,7 +177,7 @@ export class CacheSystem {
    * channel is subscribed (bounded by the connect timeout). For start-up code and tests.
    */
   async connect(): Promise<void> {
-    await (this.startup() ?? Promise.resolve());
+    await this.startup();
     if (this.breaker.allows()) await withTimeout(this.subscribed, this.config.redis.connectTimeoutMs, 'subscribe timeout').catch(() => undefined);
   }
 
@@ -200,12 +194,8 @@ export class CacheSystem {
     } catch (err) {
       this.breaker.markDown(err);
       this.redisLog.warn({ err: (err as Error).message }, 'redis unavailable at start — in-memory fallback active');
-      if (this.backendListenersWant()) this.events.emit('backend', { backend: 'memory', reason: (err as Error).message });
+      if (this.events.listening.backend) this.events.emit('backend', { backend: 'memory', reason: (err as Error).message });
     }
-  }
-
-  private backendListenersWant(): boolean {
-    return this.events.listening.backend;
   }
 
   private async probe(): Promise<void> {
@@ -241,10 +231,7 @@ export class CacheSystem {
       this.redisLog.info({ reason }, 'redis available — back to redis');
       // Values written to memory during the outage are still served, but no longer than an L1 copy would be.
       const cap = Date.now() + this.config.l1.ttl * 1000;
-      this.memory.deleteWhere((_k, e) => {
-        if (e.origin === 'local' && e.expiresAt > cap) e.expiresAt = cap;
-        return false;
-      });
+      for (const e of this.memory.values()) if (e.origin === 'local' && e.expiresAt > cap) e.expiresAt = cap;
       void this.cache.replayPending();
       if (this.events.listening.backend) this.events.emit('backend', { backend: 'redis', reason });
     }
@@ -323,7 +310,7 @@ export class CacheSystem {
       const tot = this.stats.totals();
       return { hits: tot.hits, misses: tot.misses, hit_rate: tot.hit_rate, total_keys: this.totalKeysHint() };
     };
-    await (this.startup() ?? Promise.resolve());
+    await this.startup();
     if (!this.breaker.allows()) {
       return { redis_available: false, read_write_test: false, backend: this.backend, latency_ms: null, stats: base() };
     }
@@ -349,7 +336,7 @@ export class CacheSystem {
   /** Best current estimate of live cached keys, without I/O. */
   private totalKeysHint(): number {
     const c = this.keyCounter.peek();
-    return c ? c.models + c.predictions + c.products + c.other : 0;
+    return c ? sumCounts(c) : 0;
   }
 
   /**
@@ -357,7 +344,7 @@ export class CacheSystem {
    * totals, one for the shared key counts) — never a keyspace scan on this path. Never throws because of Redis.
    */
   async getCacheInfo(): Promise<CacheInfo> {
-    await (this.startup() ?? Promise.resolve());
+    await this.startup();
     const [server, totals, keyCounts] = await Promise.all([
       this.breaker.allows() ? readServerInfo(this.client).catch(() => null) : Promise.resolve(null),
       this.recorder.sharedTotals(),
@@ -367,11 +354,8 @@ export class CacheSystem {
     // Headline numbers: shared across instances when Redis is up, this instance's own otherwise.
     const hitsArr = totals?.hits ?? this.stats.hits;
     const missArr = totals?.misses ?? this.stats.misses;
-    const hits = hitsArr.reduce((a, b) => a + b, 0);
-    const misses = missArr.reduce((a, b) => a + b, 0);
-    const hitRate = rate(hits, misses) ?? 0;
-    const byType = {} as CacheInfo['by_type'];
-    CACHE_TYPES.forEach((t, i) => (byType[t] = { hits: hitsArr[i], misses: missArr[i], hit_rate: rate(hitsArr[i], missArr[i]) }));
+    const { hits, misses, hit_rate: hitRate } = counterTotals(hitsArr, missArr);
+    const byType = countersByType(hitsArr, missArr);
     const usedMemory = server ? server.used_memory : null;
     const l1 = this.memory.stats();
     const c = keyCounts.counts;
@@ -394,7 +378,7 @@ export class CacheSystem {
       maxmemory_human: server ? (server.maxmemory === 0 ? 'unlimited' : humanBytes(server.maxmemory)) : null,
       evicted_keys: server ? server.evicted_keys : null,
       cache_breakdown: { models: c.models, predictions: c.predictions, products: c.products, other: c.other },
-      total_keys: c.models + c.predictions + c.products + c.other,
+      total_keys: sumCounts(c),
       ttl_settings: {
         models: formatTtl(this.config.ttl.models),
         predictions: formatTtl(this.config.ttl.predictions),
@@ -418,7 +402,7 @@ export class CacheSystem {
    */
   async getHistory(range: HistoryRange): Promise<CacheHistory> {
     if (!(range in RANGES)) throw new TypeError("range must be '15m', '1h', '6h' or '24h'");
-    await (this.startup() ?? Promise.resolve());
+    await this.startup();
     await this.recorder.flush();
     return this.recorder.history(range);
   }
@@ -429,7 +413,7 @@ export class CacheSystem {
    * (default `ttlMs`) for the lock, then throws {@link LockTimeoutError} (`code: 'LOCK_TIMEOUT'`).
    */
   async lock<T>(name: string, ttlMs: number, fn: () => Promise<T>, opts?: LockOptions): Promise<T> {
-    await (this.startup() ?? Promise.resolve());
+    await this.startup();
     return this.locks.run(name, ttlMs, fn, opts);
   }
 
@@ -476,17 +460,6 @@ function parseTarget(json: string): InvalidationTarget {
       return t;
   }
   throw new TypeError('malformed invalidation');
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    p,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(message)), ms);
-      timer.unref();
-    }),
-  ]).finally(() => clearTimeout(timer));
 }
 
 const g = globalThis as typeof globalThis & { __aiCacheSystem?: CacheSystem };

@@ -108,7 +108,7 @@ export class WarmUpRunner {
         await runPool(group, concurrency, async (task) => {
           let failure: Error | null = null;
           try {
-            await withTimeout(task.run(), timeoutMs, task.name);
+            await withTimeout(task.run(), timeoutMs, `${task.name} took longer than ${timeoutMs} ms`);
           } catch (error) {
             failure = error instanceof Error ? error : new Error(String(error));
             failedTasks += 1;
@@ -152,10 +152,11 @@ async function runPool<T>(items: T[], concurrency: number, worker: (item: T) => 
   await Promise.all(lanes);
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number, name: string): Promise<T> {
+/** `promise`, or a rejection with `Error(message)` once `ms` have passed (the timer never keeps the process alive). */
+export function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${name} took longer than ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(new Error(message)), ms);
     timer.unref?.();
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));

@@ -14,7 +14,8 @@
  */
 import type { CacheSystem } from './system';
 import { getCacheSystem } from './system';
-import { encodeSegment, stableStringify, type CacheType } from './keys';
+import { encodeSegment, type CacheType } from './keys';
+import { isLockTimeoutError } from './lock';
 import { TYPE_INDEX } from './stats';
 
 export interface Detailed<R> {
@@ -70,7 +71,9 @@ function wrap<A extends unknown[], R>(
         try {
           fromL2 = await sys.cache.readL2<R>(key, plan.type, readOpts);
         } catch {
-          fromL2 = undefined; // a codec that can't rebuild the stored value: recompute
+          // readL2 answers Redis and decode failures itself; what it can still throw (e.g. a 'backend' event listener
+          // throwing as the breaker opens) must not reach the caller: recompute.
+          fromL2 = undefined;
         }
         if (fromL2 !== undefined) {
           sys.stats.hitL2(t);
@@ -88,7 +91,7 @@ function wrap<A extends unknown[], R>(
             return again !== undefined ? { value: again } : { value: await compute(), computed: true };
           })
           .catch((err: unknown) => {
-            if ((err as { code?: string }).code === 'LOCK_TIMEOUT') return null; // compute ourselves
+            if (isLockTimeoutError(err)) return null; // compute ourselves
             throw err;
           });
         if (viaLock) return { value: viaLock.value, cached: !('computed' in viaLock), tier: 'computed' in viaLock ? null : 'l2' };
@@ -315,5 +318,3 @@ export function cached<A extends unknown[], R>(fn: (...args: A) => Promise<R>, o
     return sys.keys.hashed(identity, args);
   });
 }
-
-export { stableStringify };
