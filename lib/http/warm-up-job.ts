@@ -103,7 +103,7 @@ export async function currentWarmUp(): Promise<WarmUpJob | null> {
   return Date.parse(shared.started_at) > Date.parse(local.started_at) || (shared.id === local.id && shared.done > local.done) ? shared : local;
 }
 
-export function toWarmUpJob(snapshot: WarmUpSnapshot): WarmUpJob {
+function toWarmUpJob(snapshot: WarmUpSnapshot): WarmUpJob {
   return {
     id: snapshot.id,
     state: snapshot.state,
