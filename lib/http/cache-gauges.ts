@@ -1,6 +1,6 @@
 import { bindCacheMetrics, setCacheGauges } from '@/lib/metrics/cache-events';
 import { getCacheSystem } from '@/lib/redis-cache';
-import { httpLogger } from './log';
+import { errorMessage, httpLogger } from './log';
 
 /**
  * Makes sure the process' cache system feeds the metrics, then samples its gauges. A scrape must answer even when
@@ -30,7 +30,7 @@ export async function refreshCacheGauges(timeoutMs = 1_000): Promise<void> {
       },
     });
   } catch (error) {
-    httpLogger().warn({ err: { message: error instanceof Error ? error.message : String(error) } }, 'metrics: cache sample failed');
+    httpLogger().warn({ err: { message: errorMessage(error) } }, 'metrics: cache sample failed');
   } finally {
     clearTimeout(timer);
   }

@@ -4,7 +4,7 @@ import { bindCacheMetrics } from '@/lib/metrics/cache-events';
 import { ConfigError, getCacheSystem } from '@/lib/redis-cache';
 import { adminConfig } from './admin-config';
 import { warmableForecasting } from './forecasting-access';
-import { httpLogger } from './log';
+import { errorMessage, httpLogger } from './log';
 import { startWarmUp } from './warm-up-job';
 
 /**
@@ -27,7 +27,7 @@ export function onServerStart(): void {
       ({ started, job }) => {
         if (!started) httpLogger().info({ job: job?.id ?? null }, 'start-up warm-up skipped: one is already running');
       },
-      (error: unknown) => httpLogger().error({ err: { message: error instanceof Error ? error.message : String(error) } }, 'start-up warm-up failed to start'),
+      (error: unknown) => httpLogger().error({ err: { message: errorMessage(error) } }, 'start-up warm-up failed to start'),
     );
   }
 }

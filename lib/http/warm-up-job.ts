@@ -3,7 +3,7 @@ import type { WarmUpJob } from '@/lib/api-types';
 import { appMetrics } from '@/lib/metrics/registry';
 import { getCacheSystem, isLockTimeoutError, type CacheSystem } from '@/lib/redis-cache';
 import { WarmUpRunner, type WarmUpSnapshot, type WarmUpTask } from '@/lib/redis-cache/warmup';
-import { httpLogger } from './log';
+import { errorMessage, httpLogger } from './log';
 
 /**
  * The warm-up job of the service — one at a time across every instance:
@@ -71,7 +71,7 @@ export async function startWarmUp(trigger: WarmUpTrigger, plan: WarmUpPlan): Pro
       .catch((error: unknown) => {
         if (isLockTimeoutError(error)) return resolve('elsewhere');
         // A lock that can't be taken for another reason must not block warm-ups: run without it.
-        httpLogger().warn({ err: { message: error instanceof Error ? error.message : String(error) } }, 'warm-up lock unavailable');
+        httpLogger().warn({ err: { message: errorMessage(error) } }, 'warm-up lock unavailable');
         resolve('unavailable');
       });
   });

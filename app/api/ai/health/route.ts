@@ -1,7 +1,7 @@
 import type { HealthReport } from '@/lib/api-types';
 import { withDeadline } from '@/lib/http/deadline';
 import { databaseStatus } from '@/lib/http/forecasting-access';
-import { httpLogger } from '@/lib/http/log';
+import { errorMessage, httpLogger } from '@/lib/http/log';
 import { jsonResponse } from '@/lib/http/respond';
 import { apiRoute } from '@/lib/http/route';
 import { getCacheSystem } from '@/lib/redis-cache';
@@ -59,7 +59,7 @@ async function cacheHealth(): Promise<CacheHealth> {
       },
     };
   } catch (error) {
-    httpLogger().warn({ err: { message: error instanceof Error ? error.message : String(error) } }, 'health: cache check failed');
+    httpLogger().warn({ err: { message: errorMessage(error) } }, 'health: cache check failed');
     return UNREACHABLE;
   }
 }
