@@ -2,7 +2,9 @@ import { z } from 'zod';
 import type { WarmUpJob } from '@/lib/api-types';
 import { appMetrics } from '@/lib/metrics/registry';
 import { getCacheSystem, isLockTimeoutError, type CacheSystem } from '@/lib/redis-cache';
-import { WarmUpRunner, type WarmUpSnapshot, type WarmUpTask } from '@/lib/redis-cache/warmup';
+import { warmUpPlan } from '@/lib/forecasting/warmup';
+import { WarmUpRunner, type WarmUpSnapshot } from '@/lib/redis-cache/warmup';
+import { warmableForecasting } from './forecasting-access';
 import { errorMessage, httpLogger } from './log';
 
 /**
@@ -26,7 +28,6 @@ const SHARED_TTL_S = 24 * 3600;
 const SHARED_READ_TIMEOUT_MS = 500;
 
 export type WarmUpTrigger = WarmUpJob['trigger'];
-export type WarmUpPlan = () => Promise<WarmUpTask[][]>;
 
 export function warmUpRunner(): WarmUpRunner {
   const holder = globalThis as WithRunner;
@@ -50,11 +51,12 @@ export function warmUpRunner(): WarmUpRunner {
 }
 
 /**
- * Starts a warm-up unless one runs here or on another instance; resolves as soon as that is decided (the job
- * itself runs in the background) with the new job, or the running one (`started: false`; `job` null only in the
- * moment between another instance taking the lock and publishing its job).
+ * Starts a warm-up of every product's model and predictions, then the product list, unless one runs here or on
+ * another instance; resolves as soon as that is decided (the job itself runs in the background) with the new job,
+ * or the running one (`started: false`; `job` null only in the moment between another instance taking the lock
+ * and publishing its job).
  */
-export async function startWarmUp(trigger: WarmUpTrigger, plan: WarmUpPlan): Promise<{ started: boolean; job: WarmUpJob | null }> {
+export async function startWarmUp(trigger: WarmUpTrigger): Promise<{ started: boolean; job: WarmUpJob | null }> {
   const runner = warmUpRunner();
   const local = runner.snapshot();
   if (local?.state === 'running') return { started: false, job: toWarmUpJob(local) };
@@ -80,7 +82,7 @@ export async function startWarmUp(trigger: WarmUpTrigger, plan: WarmUpPlan): Pro
     return { started: false, job: running?.state === 'running' ? toWarmUpJob(running) : await readShared(system) };
   }
 
-  const result = runner.start({ trigger, plan, concurrency: 2 });
+  const result = runner.start({ trigger, plan: () => warmUpPlan(warmableForecasting()), concurrency: 2 });
   if (!result.started) {
     finish();
     return { started: false, job: toWarmUpJob(result.job) };
