@@ -4,6 +4,7 @@ import { appMetrics } from '@/lib/metrics/registry';
 import { getCacheSystem, isLockTimeoutError, type CacheSystem } from '@/lib/redis-cache';
 import { warmUpPlan } from '@/lib/forecasting/warmup';
 import { WarmUpRunner, type WarmUpSnapshot } from '@/lib/redis-cache/warmup';
+import { withDeadline } from './deadline';
 import { warmableForecasting } from './forecasting-access';
 import { errorMessage, httpLogger } from './log';
 
@@ -142,20 +143,13 @@ function publishShared(job: WarmUpJob): void {
 
 async function readShared(system: CacheSystem): Promise<WarmUpJob | null> {
   if (system.backend !== 'redis') return null;
-  let timer: NodeJS.Timeout | undefined;
   try {
-    const text = await Promise.race([
-      system.client.get(sharedKey(system)),
-      new Promise<null>((resolve) => {
-        timer = setTimeout(() => resolve(null), SHARED_READ_TIMEOUT_MS);
-      }),
-    ]);
+    const text = await withDeadline(system.client.get(sharedKey(system)), 'shared warm-up job', SHARED_READ_TIMEOUT_MS);
     if (text === null) return null;
     const parsed = WarmUpJobSchema.safeParse(JSON.parse(text));
     return parsed.success ? parsed.data : null;
   } catch {
+    // Unreadable, malformed or too slow: as if no other instance had published a job.
     return null;
-  } finally {
-    clearTimeout(timer);
   }
 }
