@@ -46,7 +46,7 @@ export async function readJsonBody<S extends z.ZodType>(request: Request, schema
   return parsed.data;
 }
 
-export function isJsonContentType(contentType: string | null): boolean {
+function isJsonContentType(contentType: string | null): boolean {
   if (contentType === null) return false;
   const mediaType = contentType.split(';', 1)[0].trim().toLowerCase();
   return mediaType === 'application/json';

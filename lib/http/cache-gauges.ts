@@ -1,6 +1,6 @@
 import { bindCacheMetrics, setCacheGauges } from '@/lib/metrics/cache-events';
 import { getCacheSystem } from '@/lib/redis-cache';
-import { httpLogger } from './log';
+import { errorMessage, httpLogger } from './log';
 
 /**
  * Makes sure the process' cache system feeds the metrics, then samples its gauges. A scrape must answer even when
@@ -11,26 +11,21 @@ export async function refreshCacheGauges(timeoutMs = 1_000): Promise<void> {
   bindCacheMetrics(system.events);
   let timer: NodeJS.Timeout | undefined;
   try {
-    const info = await Promise.race([
-      system.getCacheInfo(),
+    const sample = await Promise.race([
+      system.gaugeSample(),
       new Promise<null>((resolve) => {
         timer = setTimeout(() => resolve(null), timeoutMs);
       }),
     ]);
-    if (info === null) return;
+    if (sample === null) return;
     setCacheGauges({
-      backend: info.backend,
-      redisConnected: info.redis.connected,
-      usedMemoryBytes: info.backend === 'redis' ? info.used_memory : null,
-      keys: {
-        models: info.cache_breakdown.models,
-        predictions: info.cache_breakdown.predictions,
-        products: info.cache_breakdown.products,
-        other: info.cache_breakdown.other,
-      },
+      backend: sample.backend,
+      redisConnected: sample.backend === 'redis',
+      usedMemoryBytes: sample.backend === 'redis' ? sample.used_memory : null,
+      keys: sample.cache_breakdown,
     });
   } catch (error) {
-    httpLogger().warn({ err: { message: error instanceof Error ? error.message : String(error) } }, 'metrics: cache sample failed');
+    httpLogger().warn({ err: { message: errorMessage(error) } }, 'metrics: cache sample failed');
   } finally {
     clearTimeout(timer);
   }

@@ -1,8 +1,15 @@
 import { HttpError } from './errors';
 
-export type ResolvedClearTarget = 'all' | 'models' | 'predictions' | 'products' | { product: string };
+type TypeTarget = 'all' | 'models' | 'predictions' | 'products';
 
-const TYPE_TARGETS = new Set(['all', 'models', 'predictions', 'products']);
+export type ResolvedClearTarget = TypeTarget | { product: string };
+
+const TYPE_TARGETS: ReadonlySet<string> = new Set<TypeTarget>(['all', 'models', 'predictions', 'products']);
+
+/** Whether `target` names a type of entries (all, models, predictions, products) rather than a product. */
+export function isTypeTarget(target: string): target is TypeTarget {
+  return TYPE_TARGETS.has(target);
+}
 
 /**
  * Turns a clear request's `target` into what to remove. A type name wins (a product literally called "models"
@@ -12,7 +19,7 @@ const TYPE_TARGETS = new Set(['all', 'models', 'predictions', 'products']);
  * system that composes accents differently), but only when exactly one product matches.
  */
 export function resolveClearTarget(target: string, products: readonly string[]): ResolvedClearTarget {
-  if (TYPE_TARGETS.has(target)) return target as 'all' | 'models' | 'predictions' | 'products';
+  if (isTypeTarget(target)) return target;
   if (products.includes(target)) return { product: target };
   const normalized = target.normalize('NFC');
   const matches = products.filter((name) => name.normalize('NFC') === normalized);

@@ -5,7 +5,7 @@ import { HttpError } from './errors';
  * its Redis calls (timeouts, circuit breaker); this only guarantees that a bug there can't hang a request
  * forever. On expiry the request answers 503 `unavailable` (the work itself is not cancelled).
  */
-export const ROUTE_DEADLINE_MS = 5_000;
+const ROUTE_DEADLINE_MS = 5_000;
 
 export async function withDeadline<T>(promise: Promise<T>, what: string, ms: number = ROUTE_DEADLINE_MS): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

@@ -6,7 +6,7 @@
 import { getForecastingService, type ForecastingService } from '@/lib/forecasting';
 import type { WarmableForecasting } from '@/lib/forecasting/warmup';
 import { HttpError } from './errors';
-import { httpLogger } from './log';
+import { errorMessage, httpLogger } from './log';
 
 const OVERRIDE = Symbol.for('ai-cache.http.forecasting-override');
 type WithOverride = typeof globalThis & { [OVERRIDE]?: ForecastingService };
@@ -22,7 +22,7 @@ export function forecastingService(): ForecastingService {
   try {
     return getForecastingService();
   } catch (error) {
-    httpLogger().error({ err: { message: error instanceof Error ? error.message : String(error) } }, 'sales/model database unavailable');
+    httpLogger().error({ err: { message: errorMessage(error) } }, 'sales/model database unavailable');
     throw new HttpError('unavailable', DATABASE_UNAVAILABLE);
   }
 }

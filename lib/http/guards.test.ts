@@ -4,9 +4,9 @@ import { parseAdminConfig } from './admin-config';
 import { assertAdmin } from './auth';
 import { readJsonBody } from './body';
 import { callerAddress, requestHost } from './caller';
-import { HttpError } from './errors';
+import { HttpError, methodNotAllowed } from './errors';
 import { adminRateLimiter, RateLimiter } from './rate-limit';
-import { adminRoute, guardAdminCall, methodNotAllowed } from './guards';
+import { adminRoute, guardAdminCall } from './guards';
 import { assertSameOrigin } from './origin';
 
 const URL_ = 'http://localhost:5001/api/ai/cache/clear';

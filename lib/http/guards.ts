@@ -72,5 +72,3 @@ export function adminRoute<S extends z.ZodType, Ctx = unknown>(
     }
   });
 }
-
-export { methodNotAllowed } from './errors';

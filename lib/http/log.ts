@@ -18,3 +18,8 @@ export function httpLogger(): Logger {
 export function useHttpLoggerForTests(logger: Logger | undefined): void {
   (globalThis as WithLogger)[GLOBAL_KEY] = logger;
 }
+
+/** An error's message for a log line; a thrown non-Error value as text. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

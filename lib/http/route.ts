@@ -32,6 +32,6 @@ function describe(error: unknown): { name: string; message: string } {
 }
 
 /** `redis://user:secret@host` → `redis://user:***@host` */
-export function redactUrls(text: string): string {
+function redactUrls(text: string): string {
   return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s]*@/gi, '$1***@');
 }

@@ -1,10 +1,8 @@
 import { ForecastingConfigError, readForecastingConfig } from '@/lib/forecasting/config';
-import { warmUpPlan } from '@/lib/forecasting/warmup';
 import { bindCacheMetrics } from '@/lib/metrics/cache-events';
 import { ConfigError, getCacheSystem } from '@/lib/redis-cache';
 import { adminConfig } from './admin-config';
-import { warmableForecasting } from './forecasting-access';
-import { httpLogger } from './log';
+import { errorMessage, httpLogger } from './log';
 import { startWarmUp } from './warm-up-job';
 
 /**
@@ -23,11 +21,11 @@ export function onServerStart(): void {
   bindCacheMetrics(system.events);
   if (system.config.autoWarmup) {
     // Not awaited: deciding who warms up takes a Redis round trip, and the server must be ready at once.
-    void startWarmUp('startup', () => warmUpPlan(warmableForecasting())).then(
+    void startWarmUp('startup').then(
       ({ started, job }) => {
         if (!started) httpLogger().info({ job: job?.id ?? null }, 'start-up warm-up skipped: one is already running');
       },
-      (error: unknown) => httpLogger().error({ err: { message: error instanceof Error ? error.message : String(error) } }, 'start-up warm-up failed to start'),
+      (error: unknown) => httpLogger().error({ err: { message: errorMessage(error) } }, 'start-up warm-up failed to start'),
     );
   }
 }

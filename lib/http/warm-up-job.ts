@@ -2,8 +2,11 @@ import { z } from 'zod';
 import type { WarmUpJob } from '@/lib/api-types';
 import { appMetrics } from '@/lib/metrics/registry';
 import { getCacheSystem, isLockTimeoutError, type CacheSystem } from '@/lib/redis-cache';
-import { WarmUpRunner, type WarmUpSnapshot, type WarmUpTask } from '@/lib/redis-cache/warmup';
-import { httpLogger } from './log';
+import { warmUpPlan } from '@/lib/forecasting/warmup';
+import { WarmUpRunner, type WarmUpSnapshot } from '@/lib/redis-cache/warmup';
+import { withDeadline } from './deadline';
+import { warmableForecasting } from './forecasting-access';
+import { errorMessage, httpLogger } from './log';
 
 /**
  * The warm-up job of the service — one at a time across every instance:
@@ -26,7 +29,6 @@ const SHARED_TTL_S = 24 * 3600;
 const SHARED_READ_TIMEOUT_MS = 500;
 
 export type WarmUpTrigger = WarmUpJob['trigger'];
-export type WarmUpPlan = () => Promise<WarmUpTask[][]>;
 
 export function warmUpRunner(): WarmUpRunner {
   const holder = globalThis as WithRunner;
@@ -50,11 +52,12 @@ export function warmUpRunner(): WarmUpRunner {
 }
 
 /**
- * Starts a warm-up unless one runs here or on another instance; resolves as soon as that is decided (the job
- * itself runs in the background) with the new job, or the running one (`started: false`; `job` null only in the
- * moment between another instance taking the lock and publishing its job).
+ * Starts a warm-up of every product's model and predictions, then the product list, unless one runs here or on
+ * another instance; resolves as soon as that is decided (the job itself runs in the background) with the new job,
+ * or the running one (`started: false`; `job` null only in the moment between another instance taking the lock
+ * and publishing its job).
  */
-export async function startWarmUp(trigger: WarmUpTrigger, plan: WarmUpPlan): Promise<{ started: boolean; job: WarmUpJob | null }> {
+export async function startWarmUp(trigger: WarmUpTrigger): Promise<{ started: boolean; job: WarmUpJob | null }> {
   const runner = warmUpRunner();
   const local = runner.snapshot();
   if (local?.state === 'running') return { started: false, job: toWarmUpJob(local) };
@@ -71,7 +74,7 @@ export async function startWarmUp(trigger: WarmUpTrigger, plan: WarmUpPlan): Pro
       .catch((error: unknown) => {
         if (isLockTimeoutError(error)) return resolve('elsewhere');
         // A lock that can't be taken for another reason must not block warm-ups: run without it.
-        httpLogger().warn({ err: { message: error instanceof Error ? error.message : String(error) } }, 'warm-up lock unavailable');
+        httpLogger().warn({ err: { message: errorMessage(error) } }, 'warm-up lock unavailable');
         resolve('unavailable');
       });
   });
@@ -80,7 +83,7 @@ export async function startWarmUp(trigger: WarmUpTrigger, plan: WarmUpPlan): Pro
     return { started: false, job: running?.state === 'running' ? toWarmUpJob(running) : await readShared(system) };
   }
 
-  const result = runner.start({ trigger, plan, concurrency: 2 });
+  const result = runner.start({ trigger, plan: () => warmUpPlan(warmableForecasting()), concurrency: 2 });
   if (!result.started) {
     finish();
     return { started: false, job: toWarmUpJob(result.job) };
@@ -103,7 +106,7 @@ export async function currentWarmUp(): Promise<WarmUpJob | null> {
   return Date.parse(shared.started_at) > Date.parse(local.started_at) || (shared.id === local.id && shared.done > local.done) ? shared : local;
 }
 
-export function toWarmUpJob(snapshot: WarmUpSnapshot): WarmUpJob {
+function toWarmUpJob(snapshot: WarmUpSnapshot): WarmUpJob {
   return {
     id: snapshot.id,
     state: snapshot.state,
@@ -140,20 +143,13 @@ function publishShared(job: WarmUpJob): void {
 
 async function readShared(system: CacheSystem): Promise<WarmUpJob | null> {
   if (system.backend !== 'redis') return null;
-  let timer: NodeJS.Timeout | undefined;
   try {
-    const text = await Promise.race([
-      system.client.get(sharedKey(system)),
-      new Promise<null>((resolve) => {
-        timer = setTimeout(() => resolve(null), SHARED_READ_TIMEOUT_MS);
-      }),
-    ]);
+    const text = await withDeadline(system.client.get(sharedKey(system)), 'shared warm-up job', SHARED_READ_TIMEOUT_MS);
     if (text === null) return null;
     const parsed = WarmUpJobSchema.safeParse(JSON.parse(text));
     return parsed.success ? parsed.data : null;
   } catch {
+    // Unreadable, malformed or too slow: as if no other instance had published a job.
     return null;
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -441,6 +441,25 @@ export class CacheSystem {
     };
     await Promise.all([quit(this.client), quit(this.subscriber)]);
   }
+
+  /**
+   * The part of {@link getCacheInfo} that the metrics gauges sample at scrape time, measured the same way: Redis'
+   * memory from INFO (while the breaker lets calls through) and the key counts per type. It skips the shared
+   * totals' HGETALL and everything computed from them. Never throws because of Redis.
+   */
+  async gaugeSample(): Promise<Pick<CacheInfo, 'backend' | 'used_memory' | 'cache_breakdown'>> {
+    await (this.startup() ?? Promise.resolve());
+    const [server, keyCounts] = await Promise.all([
+      this.breaker.allows() ? readServerInfo(this.client).catch(() => null) : Promise.resolve(null),
+      this.keyCounter.get(),
+    ]);
+    const c = keyCounts.counts;
+    return {
+      backend: this.backend,
+      used_memory: server ? server.used_memory : null,
+      cache_breakdown: { models: c.models, predictions: c.predictions, products: c.products, other: c.other },
+    };
+  }
 }
 
 /** Validates an invalidation message from the channel (another instance, or anything else that publishes there). */

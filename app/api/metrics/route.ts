@@ -13,9 +13,7 @@ export const dynamic = 'force-dynamic';
 export const GET = apiRoute('/api/metrics', async () => {
   await refreshCacheGauges();
   const { registry } = appMetrics();
-  return new Response(await registry.metrics(), {
-    headers: { 'Content-Type': registry.contentType, 'Cache-Control': 'no-store' },
-  });
+  return new Response(await registry.metrics(), { headers: { 'Content-Type': registry.contentType } });
 });
 
 // Other methods: 405 in the API's JSON error shape, with Allow (Next.js alone answers an empty 405).

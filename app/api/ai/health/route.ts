@@ -1,7 +1,7 @@
 import type { HealthReport } from '@/lib/api-types';
 import { withDeadline } from '@/lib/http/deadline';
 import { databaseStatus } from '@/lib/http/forecasting-access';
-import { httpLogger } from '@/lib/http/log';
+import { errorMessage, httpLogger } from '@/lib/http/log';
 import { jsonResponse } from '@/lib/http/respond';
 import { apiRoute } from '@/lib/http/route';
 import { getCacheSystem } from '@/lib/redis-cache';
@@ -45,21 +45,9 @@ export const GET = apiRoute('/api/ai/health', async () => {
 /** A failing health check is a finding, not an error: it becomes `degraded`, never a 5xx. */
 async function cacheHealth(): Promise<CacheHealth> {
   try {
-    const health = await withDeadline(getCacheSystem().healthCheck(), 'cache health check', 3_000);
-    return {
-      redis_available: health.redis_available,
-      read_write_test: health.read_write_test,
-      backend: health.backend,
-      latency_ms: health.latency_ms,
-      stats: {
-        hits: health.stats.hits,
-        misses: health.stats.misses,
-        hit_rate: health.stats.hit_rate,
-        total_keys: health.stats.total_keys,
-      },
-    };
+    return await withDeadline(getCacheSystem().healthCheck(), 'cache health check', 3_000);
   } catch (error) {
-    httpLogger().warn({ err: { message: error instanceof Error ? error.message : String(error) } }, 'health: cache check failed');
+    httpLogger().warn({ err: { message: errorMessage(error) } }, 'health: cache check failed');
     return UNREACHABLE;
   }
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ClearResult } from '@/lib/api-types';
-import { resolveClearTarget } from '@/lib/http/clear-target';
+import { isTypeTarget, resolveClearTarget } from '@/lib/http/clear-target';
 import { withDeadline } from '@/lib/http/deadline';
 import { HttpError, methodNotAllowed } from '@/lib/http/errors';
 import { candidateProductNames } from '@/lib/http/forecasting-access';
@@ -31,8 +31,7 @@ const IN_FLIGHT = Symbol.for('ai-cache.clear-in-flight');
 type WithFlag = typeof globalThis & { [IN_FLIGHT]?: boolean };
 
 export const POST = adminRoute('/api/ai/cache/clear', 'clear', BodySchema, async ({ body, caller }) => {
-  const needsProducts = !['all', 'models', 'predictions', 'products'].includes(body.target);
-  const products = needsProducts ? await withDeadline(candidateProductNames(body.target), 'product list') : [];
+  const products = isTypeTarget(body.target) ? [] : await withDeadline(candidateProductNames(body.target), 'product list');
   const target = resolveClearTarget(body.target, products);
 
   const holder = globalThis as WithFlag;

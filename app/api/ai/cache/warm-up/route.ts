@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import type { WarmUpAccepted, WarmUpStatus } from '@/lib/api-types';
-import { warmUpPlan } from '@/lib/forecasting/warmup';
 import { HttpError, methodNotAllowed } from '@/lib/http/errors';
-import { warmableForecasting } from '@/lib/http/forecasting-access';
 import { adminRoute } from '@/lib/http/guards';
 import { httpLogger } from '@/lib/http/log';
 import { jsonResponse } from '@/lib/http/respond';
@@ -18,7 +16,7 @@ export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
 export const POST = adminRoute('/api/ai/cache/warm-up', 'warm-up', z.object({}).strict(), async ({ caller }) => {
-  const { started, job } = await startWarmUp('manual', () => warmUpPlan(warmableForecasting()));
+  const { started, job } = await startWarmUp('manual');
   if (!started) {
     throw new HttpError('conflict', 'A warm-up is already running (here or on another instance)', { job });
   }
