@@ -173,9 +173,8 @@ export class ForecastingService {
 
   async predictDemandDetailed(product: string, days: number): Promise<Detailed<Prediction>> {
     assertForecastDays(days);
-    this.forecaster.requireProduct(product);
     // A product never trained gets its first model before the lookup, so the key carries version ≥ 1.
-    if (this.forecaster.models.latestVersion(product) === null) await this.loadModel(product);
+    if (this.forecaster.requireLatestVersion(product) === null) await this.loadModel(product);
     return this.cachedPredict.detailed(product, days);
   }
 
@@ -185,8 +184,7 @@ export class ForecastingService {
    * for the lock returns that version instead of fitting again.
    */
   async retrain(product: string): Promise<RetrainResult> {
-    this.forecaster.requireProduct(product);
-    const before = this.forecaster.models.latestVersion(product);
+    const before = this.forecaster.requireLatestVersion(product);
     const artifact = await this.system().lock(this.lockName(product), TRAINING_LOCK_TTL_MS, async () => {
       const current = this.forecaster.models.latestVersion(product);
       if (current !== null && current !== before) return this.forecaster.models.latestArtifact(product)!;
