@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ModelInfo, ProductSummary } from '@/lib/api-types';
-import { isForecastingError, MAX_FORECAST_DAYS, MAX_PRODUCT_NAME_LENGTH, MIN_FORECAST_DAYS } from '@/lib/forecasting';
+import { isForecastingError, MAX_FORECAST_DAYS, MIN_FORECAST_DAYS, productNameProblem } from '@/lib/forecasting';
 import type { ModelSummary, ProductRecord } from '@/lib/forecasting';
 import { HttpError } from '@/lib/http/errors';
 import { DATABASE_UNAVAILABLE, isDatabaseError } from '@/lib/http/forecasting-access';
@@ -12,9 +12,6 @@ import { isLockTimeoutError } from '@/lib/redis-cache';
  * API errors, and its records to the API's snake_case shapes. Shared by the route handlers under app/api/ai.
  */
 
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
-
 /**
  * A product name from a path segment or query parameter, as Next hands it over: already percent-decoded (once —
  * decoding again would turn a literal "%20" in a name into a space). NFC, so "Pão" sent as a + combining tilde
@@ -23,10 +20,8 @@ const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 export function parseProductName(raw: string | null): string {
   if (raw === null || raw === '') throw new HttpError('bad_request', 'product is required');
   const name = raw.normalize('NFC');
-  if (name.length > MAX_PRODUCT_NAME_LENGTH) {
-    throw new HttpError('bad_request', `product name is longer than ${MAX_PRODUCT_NAME_LENGTH} characters`);
-  }
-  if (CONTROL_CHARS.test(name)) throw new HttpError('bad_request', 'product name contains control characters');
+  const problem = productNameProblem(name);
+  if (problem) throw new HttpError('bad_request', problem);
   return name;
 }
 
