@@ -97,14 +97,20 @@ export function toProductSummary(p: ProductRecord): ProductSummary {
   };
 }
 
+/** A model's training time and MAPE as the API shows them: to 0.1 ms and 0.01 %. */
+export function roundTrainingFigures(m: { trainingMs: number; mape: number }): { trainingMs: number; mape: number } {
+  return { trainingMs: Math.round(m.trainingMs * 10) / 10, mape: Math.round(m.mape * 100) / 100 };
+}
+
 export function toModelInfo(m: ModelSummary): ModelInfo {
+  const figures = roundTrainingFigures(m);
   return {
     product: m.product,
     version: m.version,
     trained_at: m.trainedAt,
-    training_ms: Math.round(m.trainingMs * 10) / 10,
+    training_ms: figures.trainingMs,
     training_window: m.window,
-    metrics: { mape: Math.round(m.mape * 100) / 100 },
+    metrics: { mape: figures.mape },
   };
 }
 
