@@ -98,7 +98,6 @@ export class ForecastingService {
       version: (product) => this.forecaster.models.latestVersion(product) ?? 0,
     });
     this.cachedProducts = cached(async () => this.forecaster.sales.listProducts(), {
-      ttl: (explicit ?? getCacheSystem()).config.ttl.products,
       type: 'products',
       name: 'forecasting:listProducts',
       system: explicit,
