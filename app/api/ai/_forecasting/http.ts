@@ -25,34 +25,26 @@ export function parseProductName(raw: string | null): string {
   return name;
 }
 
-function buildIntegerSchema(min: number, max: number) {
-  return z
+/**
+ * A parser of a positive integer query parameter within [min, max]; `fallback` when absent (required when no
+ * fallback). Create it once, at module scope: building a zod schema costs more than the rest of a cached forecast
+ * request.
+ */
+export function integerParamParser(name: string, min: number, max: number, fallback?: number): (raw: string | null) => number {
+  const schema = z
     .string()
     .regex(/^\d{1,6}$/)
     .transform(Number)
     .pipe(z.number().int().min(min).max(max));
+  return (raw) => {
+    if (raw === null && fallback !== undefined) return fallback;
+    const parsed = schema.safeParse(raw ?? undefined);
+    if (!parsed.success) throw new HttpError('bad_request', `${name} must be an integer from ${min} to ${max}`);
+    return parsed.data;
+  };
 }
 
-/** Built once per range: building a zod schema costs more than the rest of a cached forecast request. */
-const integerSchemas = new Map<string, ReturnType<typeof buildIntegerSchema>>();
-
-/** A positive integer query parameter within [min, max]; `fallback` when absent (required when no fallback). */
-export function parseIntegerParam(raw: string | null, name: string, min: number, max: number, fallback?: number): number {
-  if (raw === null && fallback !== undefined) return fallback;
-  const range = `${min}:${max}`;
-  let schema = integerSchemas.get(range);
-  if (!schema) {
-    schema = buildIntegerSchema(min, max);
-    integerSchemas.set(range, schema);
-  }
-  const parsed = schema.safeParse(raw ?? undefined);
-  if (!parsed.success) throw new HttpError('bad_request', `${name} must be an integer from ${min} to ${max}`);
-  return parsed.data;
-}
-
-export function parseForecastDays(raw: string | null): number {
-  return parseIntegerParam(raw, 'days', MIN_FORECAST_DAYS, MAX_FORECAST_DAYS);
-}
+export const parseForecastDays = integerParamParser('days', MIN_FORECAST_DAYS, MAX_FORECAST_DAYS);
 
 /** Maps the forecasting module's errors (and the training lock's timeout) to API errors; rethrows the rest. */
 export function toHttpError(error: unknown): unknown {
