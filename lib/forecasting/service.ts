@@ -111,12 +111,6 @@ export class ForecastingService {
     return this.forecaster.sales.productExists(product);
   }
 
-  /** Current model version (database), null when never trained. Throws `unknown_product`. */
-  modelVersion(product: string): number | null {
-    this.forecaster.requireProduct(product);
-    return this.forecaster.models.latestVersion(product);
-  }
-
   /** Latest model's metadata, null when never trained. Throws `unknown_product`. */
   modelInfo(product: string): ModelSummary | null {
     this.forecaster.requireProduct(product);
