@@ -53,8 +53,7 @@ async function main(): Promise<void> {
         trainWorker.push((await time(() => viaWorker.train(product)))[0]);
         const [loadMs, model] = await time(() => inProcess.loadModel(product));
         load.push(loadMs);
-        const artifact = inProcess.models.latestArtifact(product)!;
-        rebuild.push((await time(() => rebuildModel(artifact)))[0]);
+        rebuild.push((await time(() => rebuildModel(model.artifact)))[0]);
         predict.push((await time(() => inProcess.predict(model, 30)))[0]);
         predictYear.push((await time(() => inProcess.predict(model, 365)))[0]);
       }
