@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { median } from '../bench/lib/stats';
 import { openDatabase } from '../lib/forecasting/database';
 import { seedDemoHistoryIfEmpty } from '../lib/forecasting/demo-seed';
 import { Forecaster } from '../lib/forecasting/forecaster';
@@ -14,12 +15,6 @@ import { rebuildModel } from '../lib/forecasting/prophet-model';
 import { TrainingWorker } from '../lib/forecasting/training-worker';
 
 const PRODUCTS = ['Pão de Açúcar', 'Bolo', 'Pão Francês', 'Croissant'];
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
 
 async function time<T>(fn: () => Promise<T> | T): Promise<[number, T]> {
   const start = performance.now();
@@ -53,8 +48,7 @@ async function main(): Promise<void> {
         trainWorker.push((await time(() => viaWorker.train(product)))[0]);
         const [loadMs, model] = await time(() => inProcess.loadModel(product));
         load.push(loadMs);
-        const artifact = inProcess.models.latestArtifact(product)!;
-        rebuild.push((await time(() => rebuildModel(artifact)))[0]);
+        rebuild.push((await time(() => rebuildModel(model.artifact)))[0]);
         predict.push((await time(() => inProcess.predict(model, 30)))[0]);
         predictYear.push((await time(() => inProcess.predict(model, 365)))[0]);
       }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ForecastingConfigError, readForecastingConfig as readConfig } from './config';
+import { ForecastingConfigError, MAX_PRODUCT_NAME_LENGTH, productNameProblem, readForecastingConfig as readConfig } from './config';
 
 const readForecastingConfig = (env: Record<string, string>) => readConfig(env as NodeJS.ProcessEnv);
 
@@ -18,5 +18,15 @@ describe('forecasting configuration', () => {
   it('names the variable of a wrong value', () => {
     expect(() => readForecastingConfig({ SEED_DEMO_DATA: 'nah' })).toThrow(ForecastingConfigError);
     expect(() => readForecastingConfig({ SEED_DEMO_DATA: 'nah' })).toThrow(/SEED_DEMO_DATA/);
+  });
+});
+
+describe('product names', () => {
+  it('accepts names up to the limit and refuses longer ones and control characters, saying why', () => {
+    expect(productNameProblem('Pão de Açúcar')).toBeNull();
+    expect(productNameProblem('x'.repeat(MAX_PRODUCT_NAME_LENGTH))).toBeNull();
+    expect(productNameProblem('x'.repeat(MAX_PRODUCT_NAME_LENGTH + 1))).toBe(`product name is longer than ${MAX_PRODUCT_NAME_LENGTH} characters`);
+    expect(productNameProblem('Bolo\u0000')).toBe('product name contains control characters');
+    expect(productNameProblem('Bolo\u007f')).toBe('product name contains control characters');
   });
 });

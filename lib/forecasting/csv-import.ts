@@ -1,4 +1,4 @@
-import { MAX_PRODUCT_NAME_LENGTH } from './config';
+import { productNameProblem } from './config';
 import { isIsoDate } from './dates';
 import type { DailySale } from './demo-data';
 import type { SalesStore } from './sales-store';
@@ -55,8 +55,6 @@ function* records(text: string): Generator<{ line: number; fields: string[] }> {
   }
 }
 
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 const NUMBER = /^\d+(\.\d+)?$/;
 
 /**
@@ -88,9 +86,8 @@ export function parseSalesCsv(input: string): CsvParseResult {
     const quantityText = fields[2]!.trim();
     const problems: string[] = [];
     if (!isIsoDate(date)) problems.push(`date "${date}" is not a valid YYYY-MM-DD date`);
-    if (product === '') problems.push('product is empty');
-    else if (product.length > MAX_PRODUCT_NAME_LENGTH) problems.push(`product name is longer than ${MAX_PRODUCT_NAME_LENGTH} characters`);
-    else if (CONTROL_CHARS.test(product)) problems.push('product name contains control characters');
+    const productProblem = product === '' ? 'product is empty' : productNameProblem(product);
+    if (productProblem) problems.push(productProblem);
     const quantity = Number(quantityText);
     if (!NUMBER.test(quantityText) || !Number.isFinite(quantity)) problems.push(`quantity "${quantityText}" is not a non-negative number`);
     if (problems.length) {

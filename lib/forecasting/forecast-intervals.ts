@@ -11,7 +11,7 @@ import { Random } from './prng';
  */
 
 /** Prophet's piecewise-linear trend on the scaled axis. */
-export function piecewiseLinear(t: number, k: number, m: number, deltas: readonly number[], changepointsT: readonly number[]): number {
+function piecewiseLinear(t: number, k: number, m: number, deltas: readonly number[], changepointsT: readonly number[]): number {
   let rate = k;
   let offset = m;
   for (let s = 0; s < changepointsT.length; s++) {
@@ -77,7 +77,7 @@ export function percentile(a: Float64Array, pct: number): number {
   return low + (next - low) * (rank - lo);
 }
 
-export interface IntervalInput {
+interface IntervalInput {
   point: PointForecast;
   params: FittedParams;
   scaling: ModelScaling;

@@ -50,6 +50,11 @@ describe('Forecaster (uncached core)', () => {
     expect(forecaster.models.latestVersion('Bolo')).toBe(2);
     expect(forecaster.models.latestSummary('Bolo')).toMatchObject({ version: 2, window: { end: '2026-10-31', days: DEMO_HISTORY_DAYS } });
     expect((await forecaster.loadModel('Bolo')).version).toBe(2);
+    expect(forecaster.models.productLatestVersion('Bolo')).toBe(2);
+    expect(forecaster.models.productLatestVersion('Croissant')).toBeNull();
+    expect(forecaster.models.productLatestVersion('Pão de Ló')).toBeUndefined();
+    expect(forecaster.requireLatestVersion('Bolo')).toBe(2);
+    expect(() => forecaster.requireLatestVersion('Pão de Ló')).toThrow(expect.objectContaining({ code: 'unknown_product', message: 'Unknown product: Pão de Ló' }));
     expect(forecaster.sales.listProducts().find((p) => p.name === 'Bolo')!.modelVersion).toBe(2);
   });
 

@@ -50,7 +50,14 @@ export class Forecaster {
 
   /** Throws `unknown_product` unless the product has sales. */
   requireProduct(product: string): void {
-    if (!this.sales.productExists(product)) throw new ForecastingError('unknown_product', `Unknown product: ${product}`);
+    if (!this.sales.productExists(product)) throw unknownProduct(product);
+  }
+
+  /** The product's latest model version, null when never trained. Throws `unknown_product` like `requireProduct`. */
+  requireLatestVersion(product: string): number | null {
+    const version = this.models.productLatestVersion(product);
+    if (version === undefined) throw unknownProduct(product);
+    return version;
   }
 
   /** Fits a new model on the product's whole history and stores it as the next version. */
@@ -90,6 +97,10 @@ export class Forecaster {
       forecast: forecastDemand(model, days),
     };
   }
+}
+
+function unknownProduct(product: string): ForecastingError {
+  return new ForecastingError('unknown_product', `Unknown product: ${product}`);
 }
 
 export function assertForecastDays(days: number): void {

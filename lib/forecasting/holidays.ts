@@ -4,7 +4,7 @@ import { addDays, toDayNumber, toEpochSeconds } from './dates';
  * The holidays that move bakery sales in Brazil, as one-day events. Both the demo history and the models use
  * this calendar, so Prophet gets one indicator column per holiday and can learn each one's effect.
  */
-export const HOLIDAY_NAMES = ['christmas_eve', 'christmas', 'new_years_eve', 'carnival', 'good_friday'] as const;
+const HOLIDAY_NAMES = ['christmas_eve', 'christmas', 'new_years_eve', 'carnival', 'good_friday'] as const;
 export type HolidayName = (typeof HOLIDAY_NAMES)[number];
 
 /** Easter Sunday (Gregorian, anonymous algorithm). */
@@ -27,7 +27,7 @@ export function easterSunday(year: number): string {
 }
 
 /** The dates of each holiday in `year` (Carnival is its Monday and Tuesday, 48 and 47 days before Easter). */
-export function holidayDates(year: number): Record<HolidayName, string[]> {
+function holidayDates(year: number): Record<HolidayName, string[]> {
   const easter = easterSunday(year);
   return {
     christmas_eve: [`${year}-12-24`],
@@ -45,7 +45,7 @@ export function holidayOn(date: string): HolidayName | null {
   return null;
 }
 
-export interface HolidayOccurrences {
+interface HolidayOccurrences {
   name: HolidayName;
   /** Unix seconds, [start, end) of each one-day occurrence. */
   occurrences: { start: number; end: number }[];

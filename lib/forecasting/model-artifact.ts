@@ -5,7 +5,7 @@ import { z } from 'zod';
  * the optimizer's output and the fingerprint of every column of the design matrix the optimizer saw (to put
  * `beta` back in the right order, see prophet-model.ts). JSON-safe: numbers survive a JSON round trip exactly.
  */
-export const ModelOptionsSchema = z.object({
+const ModelOptionsSchema = z.object({
   seasonalityMode: z.enum(['additive', 'multiplicative']),
   weeklyFourierOrder: z.number().int().min(1).max(20),
   yearlyFourierOrder: z.number().int().min(1).max(40),
@@ -32,13 +32,13 @@ export const DEFAULT_MODEL_OPTIONS: ModelOptions = Object.freeze({
 
 const finite = z.number().finite();
 
-export const HolidaySpecSchema = z.object({
+const HolidaySpecSchema = z.object({
   name: z.string().min(1),
   occurrences: z.array(z.object({ start: z.number().int(), end: z.number().int() })).min(1),
 });
 export type HolidaySpec = z.infer<typeof HolidaySpecSchema>;
 
-export const FittedParamsSchema = z.object({
+const FittedParamsSchema = z.object({
   k: finite,
   m: finite,
   sigmaObs: finite,
@@ -62,7 +62,7 @@ export const FitResultSchema = z.object({
 });
 export type FitResult = z.infer<typeof FitResultSchema>;
 
-export const ModelArtifactSchema = FitResultSchema.and(
+const ModelArtifactSchema = FitResultSchema.and(
   z.object({
     format: z.literal(1),
     product: z.string().min(1),

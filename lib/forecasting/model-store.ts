@@ -33,6 +33,17 @@ export class ModelStore {
     return v ?? null;
   }
 
+  /**
+   * Whether the product exists and its latest model version, in one query: undefined when the product is unknown,
+   * null when it was never trained.
+   */
+  productLatestVersion(product: string): number | null | undefined {
+    return this
+      .sql(`SELECT (SELECT max(m.version) FROM model_artifacts m WHERE m.product_id = p.id) FROM products p WHERE p.name = ?`)
+      .pluck()
+      .get(product) as number | null | undefined;
+  }
+
   latestSummary(product: string): ModelSummary | null {
     const row = this
       .sql(

@@ -225,7 +225,6 @@ export interface PointForecast {
   ds: number[];
   dates: string[];
   yhat: number[];
-  trend: number[];
   additive: number[];
   multiplicative: number[];
 }
@@ -237,7 +236,6 @@ export function pointForecast(model: LiveModel, days: number): PointForecast {
     ds: future.ds,
     dates: future.ds.map(fromEpochSeconds),
     yhat: p.yhat.point,
-    trend: p.trend.point,
     additive: p.additive.point,
     multiplicative: p.multiplicative.point,
   };

@@ -98,7 +98,6 @@ export class ForecastingService {
       version: (product) => this.forecaster.models.latestVersion(product) ?? 0,
     });
     this.cachedProducts = cached(async () => this.forecaster.sales.listProducts(), {
-      ttl: (explicit ?? getCacheSystem()).config.ttl.products,
       type: 'products',
       name: 'forecasting:listProducts',
       system: explicit,
@@ -110,12 +109,6 @@ export class ForecastingService {
   /** True when the product has sales history (the only products the API knows). */
   hasProduct(product: string): boolean {
     return this.forecaster.sales.productExists(product);
-  }
-
-  /** Current model version (database), null when never trained. Throws `unknown_product`. */
-  modelVersion(product: string): number | null {
-    this.forecaster.requireProduct(product);
-    return this.forecaster.models.latestVersion(product);
   }
 
   /** Latest model's metadata, null when never trained. Throws `unknown_product`. */
@@ -173,9 +166,8 @@ export class ForecastingService {
 
   async predictDemandDetailed(product: string, days: number): Promise<Detailed<Prediction>> {
     assertForecastDays(days);
-    this.forecaster.requireProduct(product);
     // A product never trained gets its first model before the lookup, so the key carries version ≥ 1.
-    if (this.forecaster.models.latestVersion(product) === null) await this.loadModel(product);
+    if (this.forecaster.requireLatestVersion(product) === null) await this.loadModel(product);
     return this.cachedPredict.detailed(product, days);
   }
 
@@ -185,8 +177,7 @@ export class ForecastingService {
    * for the lock returns that version instead of fitting again.
    */
   async retrain(product: string): Promise<RetrainResult> {
-    this.forecaster.requireProduct(product);
-    const before = this.forecaster.models.latestVersion(product);
+    const before = this.forecaster.requireLatestVersion(product);
     const artifact = await this.system().lock(this.lockName(product), TRAINING_LOCK_TTL_MS, async () => {
       const current = this.forecaster.models.latestVersion(product);
       if (current !== null && current !== before) return this.forecaster.models.latestArtifact(product)!;

@@ -5,7 +5,7 @@ import { DEFAULT_MODEL_OPTIONS, type ModelArtifact, type ModelOptions } from './
 import type { TrainingInput } from './prophet-model';
 
 /** Fewer days than this cannot support weekly seasonality plus a trend. */
-export const MIN_TRAINING_DAYS = 28;
+const MIN_TRAINING_DAYS = 28;
 
 /** Builds the fit input from a product's sales history (oldest first). */
 export function trainingInputFor(

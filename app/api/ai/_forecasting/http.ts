@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ModelInfo, ProductSummary } from '@/lib/api-types';
-import { isForecastingError, MAX_FORECAST_DAYS, MAX_PRODUCT_NAME_LENGTH, MIN_FORECAST_DAYS } from '@/lib/forecasting';
+import { isForecastingError, MAX_FORECAST_DAYS, MIN_FORECAST_DAYS, productNameProblem } from '@/lib/forecasting';
 import type { ModelSummary, ProductRecord } from '@/lib/forecasting';
 import { HttpError } from '@/lib/http/errors';
 import { DATABASE_UNAVAILABLE, isDatabaseError } from '@/lib/http/forecasting-access';
@@ -12,9 +12,6 @@ import { isLockTimeoutError } from '@/lib/redis-cache';
  * API errors, and its records to the API's snake_case shapes. Shared by the route handlers under app/api/ai.
  */
 
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
-
 /**
  * A product name from a path segment or query parameter, as Next hands it over: already percent-decoded (once —
  * decoding again would turn a literal "%20" in a name into a space). NFC, so "Pão" sent as a + combining tilde
@@ -23,41 +20,31 @@ const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 export function parseProductName(raw: string | null): string {
   if (raw === null || raw === '') throw new HttpError('bad_request', 'product is required');
   const name = raw.normalize('NFC');
-  if (name.length > MAX_PRODUCT_NAME_LENGTH) {
-    throw new HttpError('bad_request', `product name is longer than ${MAX_PRODUCT_NAME_LENGTH} characters`);
-  }
-  if (CONTROL_CHARS.test(name)) throw new HttpError('bad_request', 'product name contains control characters');
+  const problem = productNameProblem(name);
+  if (problem) throw new HttpError('bad_request', problem);
   return name;
 }
 
-function buildIntegerSchema(min: number, max: number) {
-  return z
+/**
+ * A parser of a positive integer query parameter within [min, max]; `fallback` when absent (required when no
+ * fallback). Create it once, at module scope: building a zod schema costs more than the rest of a cached forecast
+ * request.
+ */
+export function integerParamParser(name: string, min: number, max: number, fallback?: number): (raw: string | null) => number {
+  const schema = z
     .string()
     .regex(/^\d{1,6}$/)
     .transform(Number)
     .pipe(z.number().int().min(min).max(max));
+  return (raw) => {
+    if (raw === null && fallback !== undefined) return fallback;
+    const parsed = schema.safeParse(raw ?? undefined);
+    if (!parsed.success) throw new HttpError('bad_request', `${name} must be an integer from ${min} to ${max}`);
+    return parsed.data;
+  };
 }
 
-/** Built once per range: building a zod schema costs more than the rest of a cached forecast request. */
-const integerSchemas = new Map<string, ReturnType<typeof buildIntegerSchema>>();
-
-/** A positive integer query parameter within [min, max]; `fallback` when absent (required when no fallback). */
-export function parseIntegerParam(raw: string | null, name: string, min: number, max: number, fallback?: number): number {
-  if (raw === null && fallback !== undefined) return fallback;
-  const range = `${min}:${max}`;
-  let schema = integerSchemas.get(range);
-  if (!schema) {
-    schema = buildIntegerSchema(min, max);
-    integerSchemas.set(range, schema);
-  }
-  const parsed = schema.safeParse(raw ?? undefined);
-  if (!parsed.success) throw new HttpError('bad_request', `${name} must be an integer from ${min} to ${max}`);
-  return parsed.data;
-}
-
-export function parseForecastDays(raw: string | null): number {
-  return parseIntegerParam(raw, 'days', MIN_FORECAST_DAYS, MAX_FORECAST_DAYS);
-}
+export const parseForecastDays = integerParamParser('days', MIN_FORECAST_DAYS, MAX_FORECAST_DAYS);
 
 /** Maps the forecasting module's errors (and the training lock's timeout) to API errors; rethrows the rest. */
 export function toHttpError(error: unknown): unknown {
@@ -102,14 +89,20 @@ export function toProductSummary(p: ProductRecord): ProductSummary {
   };
 }
 
+/** A model's training time and MAPE as the API shows them: to 0.1 ms and 0.01 %. */
+export function roundTrainingFigures(m: { trainingMs: number; mape: number }): { trainingMs: number; mape: number } {
+  return { trainingMs: Math.round(m.trainingMs * 10) / 10, mape: Math.round(m.mape * 100) / 100 };
+}
+
 export function toModelInfo(m: ModelSummary): ModelInfo {
+  const figures = roundTrainingFigures(m);
   return {
     product: m.product,
     version: m.version,
     trained_at: m.trainedAt,
-    training_ms: Math.round(m.trainingMs * 10) / 10,
+    training_ms: figures.trainingMs,
     training_window: m.window,
-    metrics: { mape: Math.round(m.mape * 100) / 100 },
+    metrics: { mape: figures.mape },
   };
 }
 

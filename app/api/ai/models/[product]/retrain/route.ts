@@ -4,7 +4,7 @@ import { forecastingService } from '@/lib/http/forecasting-access';
 import { methodNotAllowed } from '@/lib/http/errors';
 import { adminRoute } from '@/lib/http/guards';
 import { jsonResponse } from '@/lib/http/respond';
-import { forecastingCall, parseProductName } from '../../../_forecasting/http';
+import { forecastingCall, parseProductName, roundTrainingFigures } from '../../../_forecasting/http';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -23,13 +23,14 @@ export const POST = adminRoute<typeof RetrainBody, { params: Promise<{ product: 
   async (_call, _request, { params }) => {
     const product = parseProductName((await params).product);
     const r = await forecastingCall(() => forecastingService().retrain(product));
+    const figures = roundTrainingFigures(r);
     const body: RetrainResponse = {
       product: r.product,
       model_version: r.version,
       previous_version: r.previousVersion,
-      training_ms: Math.round(r.trainingMs * 10) / 10,
+      training_ms: figures.trainingMs,
       trained_at: r.trainedAt,
-      metrics: { mape: Math.round(r.mape * 100) / 100 },
+      metrics: { mape: figures.mape },
     };
     return jsonResponse(body);
   },

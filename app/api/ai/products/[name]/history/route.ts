@@ -2,7 +2,7 @@ import type { SalesHistoryResponse } from '@/lib/api-types';
 import { forecastingService } from '@/lib/http/forecasting-access';
 import { jsonResponse } from '@/lib/http/respond';
 import { apiRoute } from '@/lib/http/route';
-import { forecastingCall, parseIntegerParam, parseProductName } from '../../../_forecasting/http';
+import { forecastingCall, integerParamParser, parseProductName } from '../../../_forecasting/http';
 import { methodNotAllowed } from '@/lib/http/errors';
 
 export const runtime = 'nodejs';
@@ -10,11 +10,12 @@ export const dynamic = 'force-dynamic';
 
 const DEFAULT_DAYS = 60;
 const MAX_DAYS = 730;
+const parseHistoryDays = integerParamParser('days', 1, MAX_DAYS, DEFAULT_DAYS);
 
 /** The last `days` days of sales (default 60, at most 730), oldest first. Not cached: one indexed query. */
 export const GET = apiRoute<{ params: Promise<{ name: string }> }>('/api/ai/products/[name]/history', async (request, { params }) => {
   const product = parseProductName((await params).name);
-  const days = parseIntegerParam(new URL(request.url).searchParams.get('days'), 'days', 1, MAX_DAYS, DEFAULT_DAYS);
+  const days = parseHistoryDays(new URL(request.url).searchParams.get('days'));
   const points = await forecastingCall(() => forecastingService().salesHistory(product, days));
   const body: SalesHistoryResponse = { product, points };
   return jsonResponse(body);
