@@ -146,7 +146,6 @@ export async function adminPost<T>(url: string, body: unknown, askToken: AskToke
 }
 
 export function errorMessage(error: unknown): string {
-  if (error instanceof ApiRequestError) return error.message;
   if (error instanceof Error) return error.message;
   return String(error);
 }
