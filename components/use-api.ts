@@ -12,10 +12,10 @@ import { ApiRequestError, getJson } from './api-client';
 import { usePollMs } from './providers';
 
 export const INFO_URL = '/api/ai/cache/info';
-export const HEALTH_URL = '/api/ai/health';
+const HEALTH_URL = '/api/ai/health';
 export const PRODUCTS_URL = '/api/ai/products';
-export const WARMUP_URL = '/api/ai/cache/warm-up';
-export const historyUrl = (range: HistoryRange) => `/api/ai/cache/history?range=${range}`;
+const WARMUP_URL = '/api/ai/cache/warm-up';
+const historyUrl = (range: HistoryRange) => `/api/ai/cache/history?range=${range}`;
 export const modelUrl = (product: string) => `/api/ai/models/${encodeURIComponent(product)}`;
 
 export function useCacheInfo() {

@@ -21,7 +21,7 @@ const KINDS: { value: Kind; label: string }[] = [
 ];
 
 /** What the confirmation says will go, with the live key counts where the server gives them. */
-export function describeClear(kind: Kind, product: string, info: CacheInfo | undefined): string {
+function describeClear(kind: Kind, product: string, info: CacheInfo | undefined): string {
   const n = (count: number | undefined) => (count === undefined ? '' : ` (${formatInt(count)} key${count === 1 ? '' : 's'} now)`);
   switch (kind) {
     case 'all':

@@ -14,7 +14,7 @@ const RANGES = [
   { value: '24h', label: '24 h' },
 ] as const satisfies readonly { value: HistoryRange; label: string }[];
 
-export const SERIES_COLORS = {
+const SERIES_COLORS = {
   hitRate: '#0284c7',
   memory: '#7c3aed',
   models: '#0891b2',
@@ -39,7 +39,7 @@ function sum(record: Record<string, number>): number {
   return Object.values(record).reduce((a, b) => a + b, 0);
 }
 
-export function toPoints(history: CacheHistory | undefined): Point[] {
+function toPoints(history: CacheHistory | undefined): Point[] {
   if (!history) return [];
   return history.buckets.map((b) => ({
     t: b.t,

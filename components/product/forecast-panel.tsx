@@ -10,7 +10,7 @@ import { formatDuration, formatInt } from '../format';
 import { parseServerTiming, serverDurationMs } from './server-timing';
 import { useModelInfo } from '../use-api';
 
-export const HORIZONS = [
+const HORIZONS = [
   { value: 7, label: '7 d' },
   { value: 14, label: '14 d' },
   { value: 30, label: '30 d' },
