@@ -24,6 +24,9 @@ const SERIES_COLORS = {
   threshold: '#dc2626',
 } as const;
 
+/** The key types of the keys chart, in stacking and legend order. */
+const KEY_TYPES = ['models', 'predictions', 'products', 'other'] as const;
+
 interface Point {
   t: number;
   hitRate: number | null;
@@ -98,7 +101,7 @@ export function HistoryCharts() {
   const noKeys = points.every((p) => p.models === null) ? 'No key samples yet' : null;
   const keysLegend = (
     <ul className="mt-2 flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-600 dark:text-slate-300" aria-label="Legend of the keys chart">
-      {(['models', 'predictions', 'products', 'other'] as const).map((type) => (
+      {KEY_TYPES.map((type) => (
         <li key={type} className="flex items-center gap-1.5">
           <span aria-hidden="true" className="inline-block size-2.5 rounded-sm" style={{ backgroundColor: SERIES_COLORS[type] }} />
           {type}
@@ -148,7 +151,7 @@ export function HistoryCharts() {
             <XAxis {...xAxisProps} />
             <YAxis allowDecimals={false} width={44} tick={{ fontSize: 11 }} stroke="currentColor" />
             <Tooltip labelFormatter={labelTime} />
-            {(['models', 'predictions', 'products', 'other'] as const).map((type) => (
+            {KEY_TYPES.map((type) => (
               <Area
                 key={type}
                 type="stepAfter"
