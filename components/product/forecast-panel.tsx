@@ -8,7 +8,7 @@ import { getJsonWithHeaders, type ApiRequestError, type JsonWithHeaders } from '
 import { ChoiceGroup } from '../ui/choice-group';
 import { formatDuration, formatInt } from '../format';
 import { parseServerTiming, serverDurationMs } from './server-timing';
-import { useModelInfo } from '../use-api';
+import { predictKey, salesHistoryKey, useModelInfo } from '../use-api';
 
 const HORIZONS = [
   { value: 7, label: '7 d' },
@@ -18,9 +18,6 @@ const HORIZONS = [
 ] as const;
 
 type Horizon = (typeof HORIZONS)[number]['value'];
-
-export const predictKey = (product: string, days: number) => `/api/ai/predict?product=${encodeURIComponent(product)}&days=${days}`;
-const historyKey = (product: string, days: number) => `/api/ai/products/${encodeURIComponent(product)}/history?days=${days}`;
 
 interface Row {
   date: string;
@@ -52,7 +49,7 @@ export function ForecastPanel({ product }: { product: string }) {
     keepPreviousData: true,
   });
   const historyDays = Math.max(28, Math.min(120, days * 2));
-  const history = useSWR<SalesHistoryResponse, ApiRequestError>(historyKey(product, historyDays), { revalidateOnFocus: false, keepPreviousData: true });
+  const history = useSWR<SalesHistoryResponse, ApiRequestError>(salesHistoryKey(product, historyDays), { revalidateOnFocus: false, keepPreviousData: true });
 
   // A forecast of an untrained product trains it: when the answer names another model version than the model
   // panel shows, refresh the panel.

@@ -8,7 +8,7 @@ import { errorMessage } from '../api-client';
 import { Banner } from '../ui/banner';
 import { Dialog } from '../ui/dialog';
 import { formatDate, formatDuration, formatPercent } from '../format';
-import { modelUrl, PRODUCTS_URL, useModelInfo } from '../use-api';
+import { modelUrl, predictPrefix, PRODUCTS_URL, useModelInfo } from '../use-api';
 
 type Outcome = { ok: true; result: RetrainResponse } | { ok: false; message: string };
 
@@ -30,10 +30,10 @@ export function ModelPanel({ product }: { product: string }) {
       const result = await post<RetrainResponse>(`${modelUrl(product)}/retrain`, {});
       setOutcome({ ok: true, result });
       // Everything derived from the old model is now out of date: model info, forecasts, the product list.
-      const predictPrefix = `/api/ai/predict?product=${encodeURIComponent(product)}&`;
+      const forecasts = predictPrefix(product);
       await Promise.all([
         mutateModel(),
-        mutate((key) => typeof key === 'string' && key.startsWith(predictPrefix)),
+        mutate((key) => typeof key === 'string' && key.startsWith(forecasts)),
         mutate(PRODUCTS_URL),
       ]);
     } catch (e) {
