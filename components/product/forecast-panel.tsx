@@ -38,12 +38,10 @@ function mergeSeries(history: SalesHistoryResponse | undefined, prediction: Pred
   return [...rows.values()].sort((a, b) => a.date.localeCompare(b.date));
 }
 
-const fetchWithHeaders = <T,>(url: string) => getJsonWithHeaders<T>(url);
-
 /** The forecast chart with the recent sales it continues, and where the answer came from. */
 export function ForecastPanel({ product }: { product: string }) {
   const [days, setDays] = useState<Horizon>(30);
-  const prediction = useSWR<JsonWithHeaders<PredictionResponse>, ApiRequestError>(predictKey(product, days), fetchWithHeaders, {
+  const prediction = useSWR<JsonWithHeaders<PredictionResponse>, ApiRequestError>(predictKey(product, days), getJsonWithHeaders, {
     // A forecast is fetched on demand, not polled: a miss costs a model run.
     revalidateOnFocus: false,
     keepPreviousData: true,
