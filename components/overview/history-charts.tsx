@@ -4,6 +4,7 @@ import { useMemo, useState, type ReactNode } from 'react';
 import { Area, AreaChart, CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import type { CacheHistory, HistoryRange } from '@/lib/api-types';
 import { ChoiceGroup } from '../ui/choice-group';
+import { Card } from '../ui/card';
 import { bytesToMb, formatClock, formatPercent } from '../format';
 import { useCacheInfo, useHistory } from '../use-api';
 
@@ -112,13 +113,7 @@ export function HistoryCharts() {
   const maxMb = Math.max(memoryLineMb * 1.1, ...points.map((p) => p.memoryMb ?? 0));
 
   return (
-    <section aria-labelledby="history-title" className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900">
-      <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
-        <h2 id="history-title" className="text-base font-semibold">
-          History
-        </h2>
-        <ChoiceGroup label="Range" options={RANGES} value={range} onChange={setRange} />
-      </div>
+    <Card title="History" id="history" actions={<ChoiceGroup label="Range" options={RANGES} value={range} onChange={setRange} />}>
       {error ? (
         <p role="status" className="mb-2 text-sm font-medium text-red-700 dark:text-red-300">
           History could not be refreshed ({error.message}){data ? '; the charts show the last answer.' : '.'}
@@ -168,6 +163,6 @@ export function HistoryCharts() {
           </AreaChart>
         </ChartFrame>
       </div>
-    </section>
+    </Card>
   );
 }

@@ -6,6 +6,7 @@ import { Area, CartesianGrid, ComposedChart, Line, Tooltip, XAxis, YAxis } from 
 import type { PredictionResponse, SalesHistoryResponse } from '@/lib/api-types';
 import { getJsonWithHeaders, type ApiRequestError, type JsonWithHeaders } from '../api-client';
 import { ChoiceGroup } from '../ui/choice-group';
+import { Card } from '../ui/card';
 import { formatDuration, formatInt } from '../format';
 import { parseServerTiming, serverDurationMs } from './server-timing';
 import { predictKey, salesHistoryKey, useModelInfo } from '../use-api';
@@ -70,14 +71,7 @@ export function ForecastPanel({ product }: { product: string }) {
   const loading = prediction.isLoading && !prediction.data;
 
   return (
-    <section aria-labelledby="forecast-title" className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900">
-      <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
-        <h2 id="forecast-title" className="text-base font-semibold">
-          Forecast
-        </h2>
-        <ChoiceGroup label="Horizon" options={HORIZONS} value={days} onChange={setDays} />
-      </div>
-
+    <Card title="Forecast" id="forecast" actions={<ChoiceGroup label="Horizon" options={HORIZONS} value={days} onChange={setDays} />}>
       <dl className="mb-3 grid grid-cols-2 gap-3 text-sm sm:grid-cols-4">
         <div>
           <dt className="text-xs text-slate-600 dark:text-slate-300">Served from</dt>
@@ -144,6 +138,6 @@ export function ForecastPanel({ product }: { product: string }) {
         <li className="flex items-center gap-1.5"><span aria-hidden="true" className="inline-block size-2.5 bg-sky-600/30" />80 % interval</li>
       </ul>
       {history.error ? <p className="mt-1 text-xs text-slate-600 dark:text-slate-300">Sales history unavailable: {history.error.message}</p> : null}
-    </section>
+    </Card>
   );
 }
