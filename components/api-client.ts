@@ -84,7 +84,7 @@ export async function getJson<T>(url: string): Promise<T> {
 
 const TOKEN_KEY = 'ai-cache-admin-token';
 
-export function readAdminToken(): string | null {
+function readAdminToken(): string | null {
   try {
     return sessionStorage.getItem(TOKEN_KEY);
   } catch {
@@ -92,7 +92,7 @@ export function readAdminToken(): string | null {
   }
 }
 
-export function saveAdminToken(token: string): void {
+function saveAdminToken(token: string): void {
   try {
     sessionStorage.setItem(TOKEN_KEY, token);
   } catch {
@@ -100,7 +100,7 @@ export function saveAdminToken(token: string): void {
   }
 }
 
-export function forgetAdminToken(): void {
+function forgetAdminToken(): void {
   try {
     sessionStorage.removeItem(TOKEN_KEY);
   } catch {
@@ -146,7 +146,6 @@ export async function adminPost<T>(url: string, body: unknown, askToken: AskToke
 }
 
 export function errorMessage(error: unknown): string {
-  if (error instanceof ApiRequestError) return error.message;
   if (error instanceof Error) return error.message;
   return String(error);
 }

@@ -12,11 +12,16 @@ import { ApiRequestError, getJson } from './api-client';
 import { usePollMs } from './providers';
 
 export const INFO_URL = '/api/ai/cache/info';
-export const HEALTH_URL = '/api/ai/health';
+const HEALTH_URL = '/api/ai/health';
 export const PRODUCTS_URL = '/api/ai/products';
-export const WARMUP_URL = '/api/ai/cache/warm-up';
-export const historyUrl = (range: HistoryRange) => `/api/ai/cache/history?range=${range}`;
+const WARMUP_URL = '/api/ai/cache/warm-up';
+const historyUrl = (range: HistoryRange) => `/api/ai/cache/history?range=${range}`;
 export const modelUrl = (product: string) => `/api/ai/models/${encodeURIComponent(product)}`;
+/** Every forecast key of a product starts with this, whatever the horizon: what to revalidate after a retrain. */
+export const predictPrefix = (product: string) => `/api/ai/predict?product=${encodeURIComponent(product)}&`;
+export const predictKey = (product: string, days: number) => `${predictPrefix(product)}days=${days}`;
+/** A product's daily sales (not the cache history of historyUrl). */
+export const salesHistoryKey = (product: string, days: number) => `/api/ai/products/${encodeURIComponent(product)}/history?days=${days}`;
 
 export function useCacheInfo() {
   const pollMs = usePollMs();

@@ -9,6 +9,7 @@ import { Banner } from '../ui/banner';
 import { Dialog } from '../ui/dialog';
 import { formatClock, formatInt } from '../format';
 import { INFO_URL, useCacheInfo, useProducts } from '../use-api';
+import { filterByName } from './filter-by-name';
 
 type Kind = 'all' | 'models' | 'predictions' | 'products' | 'product';
 
@@ -21,7 +22,7 @@ const KINDS: { value: Kind; label: string }[] = [
 ];
 
 /** What the confirmation says will go, with the live key counts where the server gives them. */
-export function describeClear(kind: Kind, product: string, info: CacheInfo | undefined): string {
+function describeClear(kind: Kind, product: string, info: CacheInfo | undefined): string {
   const n = (count: number | undefined) => (count === undefined ? '' : ` (${formatInt(count)} key${count === 1 ? '' : 's'} now)`);
   switch (kind) {
     case 'all':
@@ -54,10 +55,7 @@ export function ClearAction() {
   const [outcome, setOutcome] = useState<Outcome | null>(null);
 
   const names = useMemo(() => products.data?.products.map((p) => p.name) ?? [], [products.data]);
-  const filtered = useMemo(() => {
-    const needle = filter.trim().toLocaleLowerCase();
-    return needle ? names.filter((n) => n.toLocaleLowerCase().includes(needle)) : names;
-  }, [names, filter]);
+  const filtered = useMemo(() => filterByName(names, filter, (n) => n), [names, filter]);
 
   const ready = kind !== 'product' || product !== '';
   const what = describeClear(kind, product, info);

@@ -4,6 +4,7 @@ import { useMemo, useState, type ReactNode } from 'react';
 import { Area, AreaChart, CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import type { CacheHistory, HistoryRange } from '@/lib/api-types';
 import { ChoiceGroup } from '../ui/choice-group';
+import { Card } from '../ui/card';
 import { bytesToMb, formatClock, formatPercent } from '../format';
 import { useCacheInfo, useHistory } from '../use-api';
 
@@ -14,7 +15,7 @@ const RANGES = [
   { value: '24h', label: '24 h' },
 ] as const satisfies readonly { value: HistoryRange; label: string }[];
 
-export const SERIES_COLORS = {
+const SERIES_COLORS = {
   hitRate: '#0284c7',
   memory: '#7c3aed',
   models: '#0891b2',
@@ -23,6 +24,9 @@ export const SERIES_COLORS = {
   other: '#64748b',
   threshold: '#dc2626',
 } as const;
+
+/** The key types of the keys chart, in stacking and legend order. */
+const KEY_TYPES = ['models', 'predictions', 'products', 'other'] as const;
 
 interface Point {
   t: number;
@@ -39,7 +43,7 @@ function sum(record: Record<string, number>): number {
   return Object.values(record).reduce((a, b) => a + b, 0);
 }
 
-export function toPoints(history: CacheHistory | undefined): Point[] {
+function toPoints(history: CacheHistory | undefined): Point[] {
   if (!history) return [];
   return history.buckets.map((b) => ({
     t: b.t,
@@ -98,7 +102,7 @@ export function HistoryCharts() {
   const noKeys = points.every((p) => p.models === null) ? 'No key samples yet' : null;
   const keysLegend = (
     <ul className="mt-2 flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-600 dark:text-slate-300" aria-label="Legend of the keys chart">
-      {(['models', 'predictions', 'products', 'other'] as const).map((type) => (
+      {KEY_TYPES.map((type) => (
         <li key={type} className="flex items-center gap-1.5">
           <span aria-hidden="true" className="inline-block size-2.5 rounded-sm" style={{ backgroundColor: SERIES_COLORS[type] }} />
           {type}
@@ -109,13 +113,7 @@ export function HistoryCharts() {
   const maxMb = Math.max(memoryLineMb * 1.1, ...points.map((p) => p.memoryMb ?? 0));
 
   return (
-    <section aria-labelledby="history-title" className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900">
-      <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
-        <h2 id="history-title" className="text-base font-semibold">
-          History
-        </h2>
-        <ChoiceGroup label="Range" options={RANGES} value={range} onChange={setRange} />
-      </div>
+    <Card title="History" id="history" actions={<ChoiceGroup label="Range" options={RANGES} value={range} onChange={setRange} />}>
       {error ? (
         <p role="status" className="mb-2 text-sm font-medium text-red-700 dark:text-red-300">
           History could not be refreshed ({error.message}){data ? '; the charts show the last answer.' : '.'}
@@ -148,7 +146,7 @@ export function HistoryCharts() {
             <XAxis {...xAxisProps} />
             <YAxis allowDecimals={false} width={44} tick={{ fontSize: 11 }} stroke="currentColor" />
             <Tooltip labelFormatter={labelTime} />
-            {(['models', 'predictions', 'products', 'other'] as const).map((type) => (
+            {KEY_TYPES.map((type) => (
               <Area
                 key={type}
                 type="stepAfter"
@@ -165,6 +163,6 @@ export function HistoryCharts() {
           </AreaChart>
         </ChartFrame>
       </div>
-    </section>
+    </Card>
   );
 }

@@ -4,17 +4,14 @@ import Link from 'next/link';
 import { useId, useMemo, useState } from 'react';
 import { formatDate } from '../format';
 import { useProducts } from '../use-api';
+import { filterByName } from './filter-by-name';
 
 /** Products with their model version; each links to its forecast page. */
 export function ProductList() {
   const id = useId();
   const { data, error, isLoading } = useProducts();
   const [filter, setFilter] = useState('');
-  const shown = useMemo(() => {
-    const needle = filter.trim().toLocaleLowerCase();
-    const all = data?.products ?? [];
-    return needle ? all.filter((p) => p.name.toLocaleLowerCase().includes(needle)) : all;
-  }, [data, filter]);
+  const shown = useMemo(() => filterByName(data?.products ?? [], filter, (p) => p.name), [data, filter]);
 
   return (
     <div className="space-y-2">

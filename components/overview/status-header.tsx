@@ -13,7 +13,7 @@ const STATUS_STYLE: Record<HealthReport['status'] | 'unknown', string> = {
   unknown: 'bg-slate-100 text-slate-800 ring-slate-300 dark:bg-slate-800 dark:text-slate-200 dark:ring-slate-600',
 };
 
-export function describeBackend(info: CacheInfo | undefined): string {
+function describeBackend(info: CacheInfo | undefined): string {
   if (!info) return '…';
   if (info.backend === 'memory') return 'in-memory fallback';
   const mode = info.redis.mode === 'standalone' ? '' : ` (${info.redis.mode})`;

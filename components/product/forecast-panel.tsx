@@ -6,11 +6,12 @@ import { Area, CartesianGrid, ComposedChart, Line, Tooltip, XAxis, YAxis } from 
 import type { PredictionResponse, SalesHistoryResponse } from '@/lib/api-types';
 import { getJsonWithHeaders, type ApiRequestError, type JsonWithHeaders } from '../api-client';
 import { ChoiceGroup } from '../ui/choice-group';
+import { Card } from '../ui/card';
 import { formatDuration, formatInt } from '../format';
 import { parseServerTiming, serverDurationMs } from './server-timing';
-import { useModelInfo } from '../use-api';
+import { predictKey, salesHistoryKey, useModelInfo } from '../use-api';
 
-export const HORIZONS = [
+const HORIZONS = [
   { value: 7, label: '7 d' },
   { value: 14, label: '14 d' },
   { value: 30, label: '30 d' },
@@ -18,9 +19,6 @@ export const HORIZONS = [
 ] as const;
 
 type Horizon = (typeof HORIZONS)[number]['value'];
-
-export const predictKey = (product: string, days: number) => `/api/ai/predict?product=${encodeURIComponent(product)}&days=${days}`;
-const historyKey = (product: string, days: number) => `/api/ai/products/${encodeURIComponent(product)}/history?days=${days}`;
 
 interface Row {
   date: string;
@@ -41,18 +39,16 @@ function mergeSeries(history: SalesHistoryResponse | undefined, prediction: Pred
   return [...rows.values()].sort((a, b) => a.date.localeCompare(b.date));
 }
 
-const fetchWithHeaders = <T,>(url: string) => getJsonWithHeaders<T>(url);
-
 /** The forecast chart with the recent sales it continues, and where the answer came from. */
 export function ForecastPanel({ product }: { product: string }) {
   const [days, setDays] = useState<Horizon>(30);
-  const prediction = useSWR<JsonWithHeaders<PredictionResponse>, ApiRequestError>(predictKey(product, days), fetchWithHeaders, {
+  const prediction = useSWR<JsonWithHeaders<PredictionResponse>, ApiRequestError>(predictKey(product, days), getJsonWithHeaders, {
     // A forecast is fetched on demand, not polled: a miss costs a model run.
     revalidateOnFocus: false,
     keepPreviousData: true,
   });
   const historyDays = Math.max(28, Math.min(120, days * 2));
-  const history = useSWR<SalesHistoryResponse, ApiRequestError>(historyKey(product, historyDays), { revalidateOnFocus: false, keepPreviousData: true });
+  const history = useSWR<SalesHistoryResponse, ApiRequestError>(salesHistoryKey(product, historyDays), { revalidateOnFocus: false, keepPreviousData: true });
 
   // A forecast of an untrained product trains it: when the answer names another model version than the model
   // panel shows, refresh the panel.
@@ -75,14 +71,7 @@ export function ForecastPanel({ product }: { product: string }) {
   const loading = prediction.isLoading && !prediction.data;
 
   return (
-    <section aria-labelledby="forecast-title" className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900">
-      <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
-        <h2 id="forecast-title" className="text-base font-semibold">
-          Forecast
-        </h2>
-        <ChoiceGroup label="Horizon" options={HORIZONS} value={days} onChange={setDays} />
-      </div>
-
+    <Card title="Forecast" id="forecast" actions={<ChoiceGroup label="Horizon" options={HORIZONS} value={days} onChange={setDays} />}>
       <dl className="mb-3 grid grid-cols-2 gap-3 text-sm sm:grid-cols-4">
         <div>
           <dt className="text-xs text-slate-600 dark:text-slate-300">Served from</dt>
@@ -149,6 +138,6 @@ export function ForecastPanel({ product }: { product: string }) {
         <li className="flex items-center gap-1.5"><span aria-hidden="true" className="inline-block size-2.5 bg-sky-600/30" />80 % interval</li>
       </ul>
       {history.error ? <p className="mt-1 text-xs text-slate-600 dark:text-slate-300">Sales history unavailable: {history.error.message}</p> : null}
-    </section>
+    </Card>
   );
 }

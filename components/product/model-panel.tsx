@@ -6,9 +6,10 @@ import type { RetrainResponse } from '@/lib/api-types';
 import { useAdminPost } from '../admin-token';
 import { errorMessage } from '../api-client';
 import { Banner } from '../ui/banner';
+import { Card } from '../ui/card';
 import { Dialog } from '../ui/dialog';
 import { formatDate, formatDuration, formatPercent } from '../format';
-import { modelUrl, PRODUCTS_URL, useModelInfo } from '../use-api';
+import { modelUrl, predictPrefix, PRODUCTS_URL, useModelInfo } from '../use-api';
 
 type Outcome = { ok: true; result: RetrainResponse } | { ok: false; message: string };
 
@@ -30,10 +31,10 @@ export function ModelPanel({ product }: { product: string }) {
       const result = await post<RetrainResponse>(`${modelUrl(product)}/retrain`, {});
       setOutcome({ ok: true, result });
       // Everything derived from the old model is now out of date: model info, forecasts, the product list.
-      const predictPrefix = `/api/ai/predict?product=${encodeURIComponent(product)}&`;
+      const forecasts = predictPrefix(product);
       await Promise.all([
         mutateModel(),
-        mutate((key) => typeof key === 'string' && key.startsWith(predictPrefix)),
+        mutate((key) => typeof key === 'string' && key.startsWith(forecasts)),
         mutate(PRODUCTS_URL),
       ]);
     } catch (e) {
@@ -44,15 +45,15 @@ export function ModelPanel({ product }: { product: string }) {
   };
 
   return (
-    <section aria-labelledby="model-title" className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900">
-      <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
-        <h2 id="model-title" className="text-base font-semibold">
-          Model
-        </h2>
+    <Card
+      title="Model"
+      id="model"
+      actions={
         <button type="button" className="btn-primary" disabled={busy || Boolean(error && error.status === 404)} onClick={() => setConfirming(true)}>
           {busy ? 'Retraining…' : 'Retrain'}
         </button>
-      </div>
+      }
+    >
       {error ? (
         <p role="alert" className="text-sm text-red-700 dark:text-red-300">
           {error.status === 404 ? 'Unknown product.' : `Model information unavailable: ${error.message}`}
@@ -116,6 +117,6 @@ export function ModelPanel({ product }: { product: string }) {
           </button>
         </div>
       </Dialog>
-    </section>
+    </Card>
   );
 }

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 
-export type BannerTone = 'info' | 'success' | 'warning' | 'critical';
+type BannerTone = 'info' | 'success' | 'warning' | 'critical';
 
 const TONES: Record<BannerTone, string> = {
   info: 'border-sky-300 bg-sky-50 text-sky-950 dark:border-sky-700 dark:bg-sky-950 dark:text-sky-100',
