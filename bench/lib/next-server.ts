@@ -6,6 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { nextStartEnv } from '../../test/helpers/next-start-env';
 import { pinPrefix } from './cpu';
 
 const SOURCES = ['app', 'lib', 'components', 'public', 'next.config.js', 'postcss.config.mjs', 'package-lock.json', 'instrumentation.ts'];
@@ -59,7 +60,7 @@ export async function startNext(opts: { env: Record<string, string>; core: numbe
   const child: ChildProcess = spawn(cmd, args, {
     detached: true, // own process group: stop() kills next-server and anything it started
     stdio: ['ignore', log, log],
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production', ...opts.env, PORT: String(port) },
+    env: nextStartEnv(port, opts.env), // the app's variables from the shell cleared: only opts.env configures it
   });
   fs.closeSync(log);
   let exited = false;

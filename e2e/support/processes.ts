@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '../../test/helpers/free-port';
+import { nextStartEnv } from '../../test/helpers/next-start-env';
 
 const run = promisify(execFile);
 
@@ -92,14 +93,9 @@ export async function startNext(opts: { dir: string; name: string; env: Record<s
   const port = await freePort();
   const logFile = path.join(opts.dir, `next-${opts.name}.log`);
   const out = fs.openSync(logFile, 'a');
-  const env: Record<string, string | undefined> = { ...process.env };
-  for (const key of Object.keys(env)) {
-    if (/^(REDIS_|CACHE_|DATABASE_|LOG_|DASHBOARD_|NEXT_PUBLIC_POLL)/.test(key)) delete env[key];
-  }
-  Object.assign(env, { NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production', PORT: String(port) }, opts.env);
   const child = spawn(path.join(process.cwd(), 'node_modules/.bin/next'), ['start', '-p', String(port), '-H', '127.0.0.1'], {
     cwd: process.cwd(),
-    env: env as NodeJS.ProcessEnv,
+    env: nextStartEnv(port, opts.env),
     detached: true,
     stdio: ['ignore', out, out],
   });
