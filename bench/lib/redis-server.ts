@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { freePort } from '../../test/helpers/free-port';
+import { waitFor } from '../../test/helpers/redis-server';
 import { pinPrefix } from './cpu';
 
 export interface PrivateRedis {
@@ -18,15 +19,6 @@ export interface PrivateRedis {
   /** A fresh ioredis client for the harness itself (INFO, MEMORY USAGE, fills). */
   admin: Redis;
   stop(): Promise<void>;
-}
-
-async function waitFor(cond: () => Promise<boolean>, deadlineMs: number, what: string): Promise<void> {
-  const end = Date.now() + deadlineMs;
-  for (;;) {
-    if (await cond().catch(() => false)) return;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 export async function startPrivateRedis(opts: { core?: number | null; extraArgs?: string[] } = {}): Promise<PrivateRedis> {
@@ -58,11 +50,16 @@ export async function startPrivateRedis(opts: { core?: number | null; extraArgs?
 
   const admin = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => 50 });
   admin.on('error', () => undefined); // refused connections until the server listens; waitFor() reports real failures
-  await waitFor(async () => {
-    if (exited) throw new Error(`redis-server exited early; see ${dir}/redis.log`);
-    if (admin.status !== 'ready') await admin.connect().catch(() => undefined);
-    return (await admin.ping()) === 'PONG';
-  }, 10_000, `redis-server on port ${port}`);
+  await waitFor(
+    async () => {
+      if (exited) throw new Error(`redis-server exited early; see ${dir}/redis.log`);
+      if (admin.status !== 'ready') await admin.connect().catch(() => undefined);
+      return (await admin.ping().catch(() => null)) === 'PONG'; // refused until the server listens
+    },
+    10_000,
+    25,
+    `redis-server on port ${port}`,
+  );
   const info = await admin.info('server');
   const version = /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown';
 
@@ -75,7 +72,7 @@ export async function startPrivateRedis(opts: { core?: number | null; extraArgs?
       admin.disconnect();
       if (!exited) {
         child.kill('SIGTERM');
-        await waitFor(async () => exited, 10_000, 'redis-server to exit').catch(() => child.kill('SIGKILL'));
+        await waitFor(() => exited, 10_000, 25, 'redis-server to exit').catch(() => child.kill('SIGKILL'));
       }
       fs.rmSync(dir, { recursive: true, force: true });
     },

@@ -9,21 +9,11 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '../../test/helpers/free-port';
 import { nextStartEnv } from '../../test/helpers/next-start-env';
+import { waitFor } from '../../test/helpers/redis-server';
 
 const run = promisify(execFile);
 
 export { freePort };
-
-
-/** Polls `check` until it returns true or the deadline passes. */
-export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 // ---------------------------------------------------------------- redis
 
@@ -52,7 +42,8 @@ export async function startRedis(r: RedisControl): Promise<void> {
     '--logfile', path.join(r.dir, `redis-${r.port}.log`),
     '--dir', r.dir,
   ]);
-  await waitFor(`redis-server on ${r.port}`, () => redisAnswers(r.port), 10_000);
+  // redis-cli fails while the server is still starting: that is "not yet", not an error.
+  await waitFor(() => redisAnswers(r.port).catch(() => false), 10_000, 100, `redis-server on ${r.port}`);
 }
 
 /** Stops Redis the way an outage would look to the app: the port stops answering. */
@@ -66,7 +57,7 @@ export async function stopRedis(r: RedisControl): Promise<void> {
       // already gone
     }
   }
-  await waitFor(`redis-server on ${r.port} to stop`, async () => !(await redisAnswers(r.port).catch(() => false)), 10_000);
+  await waitFor(async () => !(await redisAnswers(r.port).catch(() => false)), 10_000, 100, `redis-server on ${r.port} to stop`);
   fs.rmSync(pidFile, { force: true });
 }
 
@@ -103,11 +94,16 @@ export async function startNext(opts: { dir: string; name: string; env: Record<s
   fs.closeSync(out);
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitFor(`next start (${opts.name}) on ${port}`, async () => {
-      if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}; see ${logFile}`);
-      const res = await fetch(`${url}/api/ai/health`, { signal: AbortSignal.timeout(5000) });
-      return res.status === 200 || res.status === 503;
-    }, 60_000);
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}; see ${logFile}`);
+        const res = await fetch(`${url}/api/ai/health`, { signal: AbortSignal.timeout(5000) }).catch(() => null); // not listening yet
+        return res?.status === 200 || res?.status === 503;
+      },
+      60_000,
+      100,
+      `next start (${opts.name}) on ${port}`,
+    );
   } catch (error) {
     stopNext({ port, url, pid: child.pid ?? 0, logFile });
     throw new Error(`${(error as Error).message}\n--- ${logFile} ---\n${fs.readFileSync(logFile, 'utf8').slice(-3000)}`);
