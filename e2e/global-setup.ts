@@ -29,7 +29,6 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
   const runFile = path.join(dir, 'run.json');
   fs.writeFileSync(runFile, JSON.stringify(info, null, 2));
   process.env.E2E_RUN_FILE = runFile;
-  process.env.E2E_BASE_URL = server.url;
 
   return async () => {
     stopNext(server);

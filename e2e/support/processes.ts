@@ -61,11 +61,6 @@ export async function stopRedis(r: RedisControl): Promise<void> {
   fs.rmSync(pidFile, { force: true });
 }
 
-export async function redisCli(r: RedisControl, ...args: string[]): Promise<string> {
-  const { stdout } = await run('redis-cli', ['-h', '127.0.0.1', '-p', String(r.port), ...args], { timeout: 5000 });
-  return stdout.trim();
-}
-
 // ---------------------------------------------------------------- next start
 
 export interface NextServer {

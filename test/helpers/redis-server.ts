@@ -19,8 +19,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './free-port';
 
-export { freePort };
-
 export interface RedisServerHandle {
   port: number;
   host: string;
