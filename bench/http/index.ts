@@ -50,18 +50,12 @@ export const http: BenchPart = {
   name: 'http',
   title: 'HTTP: GET /api/ai/predict with and without the cache, against a trivial route',
   async run({ quick, command }) {
-    const t0 = Date.now();
     const rounds = quick ? 1 : 3;
     const duration = quick ? 2 : 5;
     const c1Duration = quick ? 2 : 3;
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-http-'));
     const redis = await startPrivateRedis({ core: 1 });
-    const env = captureEnvironment({
-      redis: redis.version,
-      nodeCore: currentAffinity() === '0' ? '0 (next-server; autocannon on core 1 with Redis)' : `unpinned (${currentAffinity()})`,
-      redisCore: String(redis.core ?? 'unpinned'),
-      command,
-    });
+    const env = captureEnvironment(redis, command, currentAffinity() === '0' ? '0 (next-server; autocannon on core 1 with Redis)' : `unpinned (${currentAffinity()})`);
     const servers: NextServer[] = [];
     const samples: Record<string, CannonResult[]> = {};
     const add = (k: string, r: CannonResult) => {
@@ -103,7 +97,6 @@ export const http: BenchPart = {
       await redis.stop();
       fs.rmSync(work, { recursive: true, force: true });
     }
-    env.loadavgAfter = os.loadavg().map((x) => Number(x.toFixed(2)));
 
     const fig = (k: string) => {
       const s = samples[k] ?? [];
@@ -157,14 +150,11 @@ export const http: BenchPart = {
     tables.push(goalsTable(goals));
     printTables(tables);
     return {
-      name: 'http',
-      title: http.title,
       env,
       config: { product: PRODUCT, days: DAYS, rounds, durationSec50: duration, durationSec1: c1Duration, tool: '50 connections: autocannon 9 (pipelining 1, latency in whole ms); 1 connection: sequential keep-alive node:http client (µs)', cacheDisabledBy: 'CACHE_ENABLED=false', quick },
       tables,
       goals,
       figures: { ...figures, raw: samples },
-      durationSec: (Date.now() - t0) / 1000,
     };
   },
 };

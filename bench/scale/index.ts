@@ -10,7 +10,6 @@ import path from 'node:path';
 import pino from 'pino';
 import { Forecaster, fitModel, openDatabase, seedDemoHistoryIfEmpty } from '@/lib/forecasting';
 import { createCacheSystem, encode, type CacheSystem } from '@/lib/redis-cache';
-import { currentAffinity } from '../lib/cpu';
 import type { BenchPart } from '../lib/part';
 import { startPrivateRedis } from '../lib/redis-server';
 import { captureEnvironment, goalsTable, printTables, type Goal, type Table } from '../lib/results';
@@ -57,12 +56,11 @@ export const scale: BenchPart = {
   name: 'scale',
   title: 'Scale: cache info and clear with 10 k, 100 k and 1 M keys; bytes per cached value',
   async run({ quick, command }) {
-    const t0 = Date.now();
     const sizes = quick ? [10_000, 50_000] : [10_000, 100_000, 1_000_000];
     const infoCalls = quick ? 20 : 100;
     const clears = quick ? 3 : 5;
     const redis = await startPrivateRedis({ core: 1 });
-    const env = captureEnvironment({ redis: redis.version, nodeCore: currentAffinity(), redisCore: String(redis.core ?? 'unpinned'), command });
+    const env = captureEnvironment(redis, command);
     const system = createCacheSystem({ env: { LOG_LEVEL: 'silent' }, logger: pino({ level: 'silent' }), redis: { host: '127.0.0.1', port: redis.port } });
     const info = () => system.getCacheInfo();
     let server: NextServer | null = null;
@@ -174,7 +172,6 @@ export const scale: BenchPart = {
       await redis.stop();
       fs.rmSync(work, { recursive: true, force: true });
     }
-    env.loadavgAfter = os.loadavg().map((x) => Number(x.toFixed(2)));
 
     const first = rows[0];
     const last = rows[rows.length - 1];
@@ -231,14 +228,11 @@ export const scale: BenchPart = {
     tables.push(goalsTable(goals));
     printTables(tables);
     return {
-      name: 'scale',
-      title: scale.title,
       env,
       config: { sizes, infoCalls, clears, targetKeys: TARGET_PREDICTIONS + 1, fillerKeysPerProduct: 1 + FILLER_DAYS.length, quick },
       tables,
       goals,
       figures: { rows, memory },
-      durationSec: (Date.now() - t0) / 1000,
     };
   },
 };
