@@ -7,7 +7,7 @@ import { runLoop, type LoopResult } from '../lib/loop';
 import { collectGarbage, type BenchPart } from '../lib/part';
 import { commandCalls, commandDelta, startPrivateRedis } from '../lib/redis-server';
 import { captureEnvironment, goalsTable, printTables, type Goal, type Table } from '../lib/results';
-import { fmtInt, fmtMs, fmtRatio, spread, median } from '../lib/stats';
+import { fmtInt, fmtMs, fmtRatio, spread } from '../lib/stats';
 import { makeForecast, makeWorkload, valueEqualsFactory } from '../lib/workload';
 import {
   bentoMultiTier,
@@ -232,7 +232,7 @@ export const peers: BenchPart = {
         ttlSeconds: 3600,
         l1MaxEntries: 50_000,
         quick,
-        medianOpsPerSecAll: Object.fromEntries(contenders.map((c) => [c.id, CONCURRENCIES.map((conc) => median(cells.get(`${c.id}@${conc}`)!.runs.map((x) => x.opsPerSec)))])),
+        medianOpsPerSecAll: Object.fromEntries(figures.map((f) => [f.id, CONCURRENCIES.map((conc) => f.byConcurrency[conc].opsPerSec.median)])),
       },
       tables,
       goals,
