@@ -39,17 +39,16 @@ export function renderBenchmarksMd(): string {
     '```',
     '',
   );
+  const results = ORDER.map((name) => ({ name, r: readResult(name) }));
   const summary: string[] = [];
-  for (const name of ORDER) {
-    const r = readResult(name);
+  for (const { name, r } of results) {
     if (!r) continue;
     for (const g of r.goals) summary.push(`| ${name} | ${g.name} | ${g.target} | ${g.actual} | **${goalMark(g.pass, g.target)}** |`);
   }
   if (summary.length) {
     out.push('## Goals at a glance', '', '| part | goal | target | measured | result |', '| --- | --- | ---: | ---: | :---: |', ...summary, '');
   }
-  for (const name of ORDER) {
-    const r = readResult(name);
+  for (const { name, r } of results) {
     if (!r) {
       out.push(`## ${name}`, '', `_Not run yet: \`npm run bench -- ${name}\`._`, '');
       continue;

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import type { BenchPart } from './lib/part';
-import { writeResult, RESULTS_DIR } from './lib/results';
+import { loadavg, writeResult, RESULTS_DIR, type BenchResult } from './lib/results';
 import { writeBenchmarksMd } from './report';
 
 // Loaded on demand: one part whose imports are broken can't stop the others.
@@ -33,7 +33,10 @@ async function main() {
     try {
       const part = await entry.load();
       console.log(`\n=== ${part.title}${quick ? ' (quick)' : ''}`);
-      const result = await part.run({ quick, command });
+      const started = Date.now();
+      const measured = await part.run({ quick, command });
+      measured.env.loadavgAfter = loadavg();
+      const result: BenchResult = { name: part.name, title: part.title, ...measured, durationSec: (Date.now() - started) / 1000 };
       const file = writeResult(result, quick ? path.join(RESULTS_DIR, 'quick') : RESULTS_DIR);
       const missed = result.goals.filter((g) => g.pass === false).length;
       console.log(`\n${part.name}: ${result.durationSec.toFixed(0)} s, goals ${result.goals.filter((g) => g.pass).length} passed / ${missed} missed → ${path.relative(process.cwd(), file)}`);

@@ -17,19 +17,19 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ai-cache-e2e-'));
   const redis: RedisControl = { port: await freePort(), dir };
   await startRedis(redis);
+  const env = appEnv(dir, 'main', redis.port);
   let server;
   try {
-    server = await startNext({ dir, name: 'main', env: appEnv(dir, 'main', redis.port) });
+    server = await startNext({ dir, name: 'main', env });
   } catch (error) {
     await stopRedis(redis).catch(() => undefined);
     throw error;
   }
 
-  const info: RunInfo = { dir, redis, baseURL: server.url, pollMs: 1000 };
+  const info: RunInfo = { dir, redis, baseURL: server.url, pollMs: Number(env.DASHBOARD_POLL_MS) };
   const runFile = path.join(dir, 'run.json');
   fs.writeFileSync(runFile, JSON.stringify(info, null, 2));
   process.env.E2E_RUN_FILE = runFile;
-  process.env.E2E_BASE_URL = server.url;
 
   return async () => {
     stopNext(server);

@@ -30,9 +30,10 @@ ensure_apt() {
   return 1
 }
 
-# A production build exists and is newer than every source file.
+# A production build exists and is newer than every source file (run from the repository root; the
+# benchmarks call it too). proxy.ts is Next 16's middleware file.
 build_is_fresh() {
   [ -f .next/BUILD_ID ] || return 1
   [ -z "$(find app lib components public next.config.js postcss.config.mjs package-lock.json instrumentation.ts \
-      -newer .next/BUILD_ID -type f 2>/dev/null | head -1)" ]
+      proxy.ts tsconfig.json -newer .next/BUILD_ID -type f 2>/dev/null | head -1)" ]
 }

@@ -5,6 +5,7 @@
  */
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { percentiles } from '../lib/stats';
 
 interface Args {
   url: string;
@@ -39,13 +40,12 @@ async function main() {
   }
   const elapsed = (performance.now() - start) / 1000;
   agent.destroy();
-  const s = [...lat].sort((x, y) => x - y);
-  const pct = (p: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+  const [p50, p90, p99, max] = percentiles(Float64Array.from(lat), lat.length, [50, 90, 99, 100]);
   process.stdout.write(
     JSON.stringify({
       requests: lat.length,
       rpsExact: lat.length / elapsed,
-      latency: { mean: lat.reduce((x, y) => x + y, 0) / lat.length, p50: pct(50), p90: pct(90), p99: pct(99), max: s[s.length - 1] },
+      latency: { mean: lat.reduce((x, y) => x + y, 0) / lat.length, p50, p90, p99, max },
       errors: 0,
       timeouts: 0,
       non2xx: wrongStatus,

@@ -6,26 +6,12 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { nextStartEnv } from '../../test/helpers/next-start-env';
 import { pinPrefix } from './cpu';
 
-const SOURCES = ['app', 'lib', 'components', 'public', 'next.config.js', 'postcss.config.mjs', 'package-lock.json', 'instrumentation.ts'];
-
-function newestMtime(p: string): number {
-  if (!fs.existsSync(p)) return 0;
-  const st = fs.statSync(p);
-  if (!st.isDirectory()) return st.mtimeMs;
-  let m = 0;
-  for (const e of fs.readdirSync(p)) m = Math.max(m, newestMtime(path.join(p, e)));
-  return m;
-}
-
-/** Builds the app unless .next/BUILD_ID is newer than every source file. Returns whether it built. */
+/** Builds the app unless scripts/lib.sh's build_is_fresh finds the build newer than every source. Returns whether it built. */
 export function ensureBuild(cwd = process.cwd()): boolean {
-  const id = path.join(cwd, '.next', 'BUILD_ID');
-  if (fs.existsSync(id)) {
-    const built = fs.statSync(id).mtimeMs;
-    if (SOURCES.every((s) => newestMtime(path.join(cwd, s)) <= built)) return false;
-  }
+  if (spawnSync('bash', ['-c', 'source scripts/lib.sh && build_is_fresh'], { cwd, stdio: 'ignore' }).status === 0) return false;
   const r = spawnSync('npx', ['next', 'build'], { cwd, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
   if (r.status !== 0) throw new Error(`next build failed (exit ${r.status})`);
   return true;
@@ -59,7 +45,7 @@ export async function startNext(opts: { env: Record<string, string>; core: numbe
   const child: ChildProcess = spawn(cmd, args, {
     detached: true, // own process group: stop() kills next-server and anything it started
     stdio: ['ignore', log, log],
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production', ...opts.env, PORT: String(port) },
+    env: nextStartEnv(port, opts.env), // the app's variables from the shell cleared: only opts.env configures it
   });
   fs.closeSync(log);
   let exited = false;

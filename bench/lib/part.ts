@@ -7,10 +7,13 @@ export interface PartOptions {
   command: string;
 }
 
+/** What a part measured; bench/run.ts adds its name, title, duration and the load average afterwards. */
+export type PartResult = Omit<BenchResult, 'name' | 'title' | 'durationSec'>;
+
 export interface BenchPart {
   name: string;
   title: string;
-  run(o: PartOptions): Promise<BenchResult>;
+  run(o: PartOptions): Promise<PartResult>;
 }
 
 /** Free the previous contender's garbage before the next one is timed (node runs with --expose-gc). */

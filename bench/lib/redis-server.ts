@@ -1,13 +1,11 @@
 /**
  * A private redis-server for one benchmark run: free port, no persistence, pinned to its own core.
- * Never the shared Redis on 6379.
+ * Never the shared Redis on 6379. The process itself is the test helper's startRedisServer.
  */
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Redis } from 'ioredis';
-import { freePort } from '../../test/helpers/free-port';
+import { startRedisServer } from '../../test/helpers/redis-server';
 import { pinPrefix } from './cpu';
 
 export interface PrivateRedis {
@@ -20,15 +18,6 @@ export interface PrivateRedis {
   stop(): Promise<void>;
 }
 
-async function waitFor(cond: () => Promise<boolean>, deadlineMs: number, what: string): Promise<void> {
-  const end = Date.now() + deadlineMs;
-  for (;;) {
-    if (await cond().catch(() => false)) return;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 export async function startPrivateRedis(opts: { core?: number | null; extraArgs?: string[] } = {}): Promise<PrivateRedis> {
   if (!fs.existsSync('/usr/bin/redis-server')) {
     try {
@@ -37,47 +26,21 @@ export async function startPrivateRedis(opts: { core?: number | null; extraArgs?
       throw new Error("redis-server not found: apt-get install -y redis-server");
     }
   }
-  const port = await freePort();
-  if (port === 6379) throw new Error('refusing to use 6379 (the shared Redis)');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-redis-'));
   const core = opts.core === undefined ? 1 : opts.core;
-  const [cmd, ...prefix] = [...pinPrefix(core), 'redis-server'];
-  const args = [
-    ...prefix,
-    '--port', String(port),
-    '--bind', '127.0.0.1',
-    '--save', '',
-    '--appendonly', 'no',
-    '--dir', dir,
-    '--logfile', path.join(dir, 'redis.log'),
-    ...(opts.extraArgs ?? []),
-  ];
-  const child = spawn(cmd, args, { stdio: 'ignore' });
-  let exited = false;
-  child.on('exit', () => (exited = true));
-
-  const admin = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => 50 });
-  admin.on('error', () => undefined); // refused connections until the server listens; waitFor() reports real failures
-  await waitFor(async () => {
-    if (exited) throw new Error(`redis-server exited early; see ${dir}/redis.log`);
-    if (admin.status !== 'ready') await admin.connect().catch(() => undefined);
-    return (await admin.ping()) === 'PONG';
-  }, 10_000, `redis-server on port ${port}`);
+  const prefix = pinPrefix(core);
+  const server = await startRedisServer({ args: opts.extraArgs, prefix });
+  const admin = new Redis({ port: server.port, host: server.host, maxRetriesPerRequest: 1 });
   const info = await admin.info('server');
   const version = /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown';
 
   return {
-    port,
+    port: server.port,
     version,
-    core: pinPrefix(core).length ? core : null,
+    core: prefix.length ? core : null,
     admin,
     async stop() {
       admin.disconnect();
-      if (!exited) {
-        child.kill('SIGTERM');
-        await waitFor(async () => exited, 10_000, 'redis-server to exit').catch(() => child.kill('SIGKILL'));
-      }
-      fs.rmSync(dir, { recursive: true, force: true });
+      await server.stop();
     },
   };
 }

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { currentAffinity } from './cpu';
 
 export interface Table {
   title: string;
@@ -62,20 +63,26 @@ function gitCommit(): string {
   }
 }
 
-export function captureEnvironment(parts: { redis: string; nodeCore: string; redisCore: string; command: string }): Environment {
+/** The 1, 5 and 15 minute load averages, two decimals. */
+export function loadavg(): number[] {
+  return os.loadavg().map((x) => Number(x.toFixed(2)));
+}
+
+/** The machine and versions a part runs on; `nodeCore` describes this process's pinning (default: its affinity). */
+export function captureEnvironment(redis: { version: string; core: number | null }, command: string, nodeCore = currentAffinity()): Environment {
   const cpus = os.cpus();
   return {
     date: new Date().toISOString(),
     node: process.version,
-    redis: parts.redis,
+    redis: redis.version,
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     cpuModel: cpus[0]?.model ?? 'unknown',
     cores: cpus.length,
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-    loadavgBefore: os.loadavg().map((x) => Number(x.toFixed(2))),
-    pinning: { node: parts.nodeCore, redis: parts.redisCore },
+    loadavgBefore: loadavg(),
+    pinning: { node: nodeCore, redis: String(redis.core ?? 'unpinned') },
     gitCommit: gitCommit(),
-    command: parts.command,
+    command,
   };
 }
 

@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import { median } from './stats';
 
 /** Calls `fn` `n` times one after the other; returns each call's duration (ms). */
 export async function timeCalls(n: number, fn: (i: number) => unknown): Promise<number[]> {
@@ -10,11 +9,6 @@ export async function timeCalls(n: number, fn: (i: number) => unknown): Promise<
     out[i] = performance.now() - t0;
   }
   return out;
-}
-
-/** Median duration (ms) of `n` sequential calls. */
-export async function medianCall(n: number, fn: (i: number) => unknown): Promise<number> {
-  return median(await timeCalls(n, fn));
 }
 
 /**

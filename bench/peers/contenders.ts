@@ -20,8 +20,6 @@ export interface Contender {
   label: string;
   /** How it is configured, for BENCHMARKS.md. */
   config: string;
-  /** true when an in-process tier answers hits without Redis. */
-  hasL1: boolean;
   get(key: string): Promise<BenchForecast>;
   close(): Promise<void>;
 }
@@ -47,7 +45,6 @@ export const rawIoredis: ContenderFactory = async (o) => {
     id: 'raw',
     label: 'raw ioredis GET + JSON.parse (floor)',
     config: 'ioredis 6 client, `GET` + `JSON.parse`; on a miss compute, `SET key json EX ttl`. No L1, no single-flight, no stats.',
-    hasL1: false,
     async get(key) {
       const s = await redis.get(`raw:${key}`);
       if (s !== null) return JSON.parse(s) as BenchForecast;
@@ -81,7 +78,6 @@ export const bentoMultiTier: ContenderFactory = async (o) => {
       `bentostore().useL1Layer(memoryDriver({ maxSize: ${o.l1MaxBytes / 2 ** 20} MiB, maxItems: ${o.l1MaxEntries} }))` +
       '.useL2Layer(redisDriver({ connection })).useBus(redisBusDriver({ connection })) — the docs\' multi-tier set-up; ' +
       'the bus keeps L1s coherent across instances, as ours does. L1 keeps its default `serialize: true` (docs: recommended with an L2).',
-    hasL1: true,
     get: (key) => bento.getOrSet({ key, ttl, factory: () => o.compute(key) }),
     async close() {
       await bento.disconnectAll();
@@ -100,7 +96,6 @@ export const bentoRedisOnly: ContenderFactory = async (o) => {
     id: 'bento-redis',
     label: 'BentoCache getOrSet, Redis only',
     config: "bentostore().useL2Layer(redisDriver({ connection })) — the docs' Redis driver example.",
-    hasL1: false,
     get: (key) => bento.getOrSet({ key, ttl, factory: () => o.compute(key) }),
     async close() {
       await bento.disconnectAll();
@@ -121,7 +116,6 @@ export const cacheManagerTiered: ContenderFactory = async (o) => {
     config:
       `createCache({ stores: [new Keyv({ store: new CacheableMemory({ ttl, lruSize: ${o.l1MaxEntries} }) }), createKeyv(redisUrl)] }) ` +
       "— the README's layer 1 + layer 2 example (`@keyv/redis` via its `createKeyv`); default blocking mode. No cross-instance L1 invalidation exists.",
-    hasL1: true,
     get: (key) => cache.wrap(key, () => o.compute(key), ttl),
     async close() {
       await cache.disconnect();
@@ -137,7 +131,6 @@ export const cacheManagerRedisOnly: ContenderFactory = async (o) => {
     id: 'cm-redis',
     label: 'cache-manager wrap, Redis only',
     config: "createCache({ stores: [createKeyv(redisUrl)] }) with `@keyv/redis` — the README's Redis store.",
-    hasL1: false,
     get: (key) => cache.wrap(key, () => o.compute(key), ttl),
     async close() {
       await cache.disconnect();

@@ -2,14 +2,12 @@
  * Peers: our cache against BentoCache, cache-manager and the raw ioredis floor on one read-heavy workload,
  * same Redis, same process, contenders alternated over several rounds so machine drift hits all alike.
  */
-import os from 'node:os';
 import type { Redis } from 'ioredis';
-import { currentAffinity } from '../lib/cpu';
 import { runLoop, type LoopResult } from '../lib/loop';
 import { collectGarbage, type BenchPart } from '../lib/part';
 import { commandCalls, commandDelta, startPrivateRedis } from '../lib/redis-server';
 import { captureEnvironment, goalsTable, printTables, type Goal, type Table } from '../lib/results';
-import { fmtInt, fmtMs, fmtRatio, spread, median } from '../lib/stats';
+import { fmtInt, fmtMs, fmtRatio, spread } from '../lib/stats';
 import { makeForecast, makeWorkload, valueEqualsFactory } from '../lib/workload';
 import {
   bentoMultiTier,
@@ -57,7 +55,6 @@ export const peers: BenchPart = {
   name: 'peers',
   title: 'Peers: our cache vs BentoCache, cache-manager and raw ioredis',
   async run({ quick, command }) {
-    const t0 = Date.now();
     const rounds = quick ? 2 : 4;
     const durationMs = quick ? 300 : 1200;
     const warmupMs = quick ? 100 : 500;
@@ -67,7 +64,7 @@ export const peers: BenchPart = {
     const valueBytes = Buffer.byteLength(JSON.stringify(makeForecast('bench:fc:0')));
 
     const redis = await startPrivateRedis({ core: 1 });
-    const env = captureEnvironment({ redis: redis.version, nodeCore: currentAffinity(), redisCore: String(redis.core ?? 'unpinned'), command });
+    const env = captureEnvironment(redis, command);
     const computeCalls = new Map<string, number>();
     const contenders: Contender[] = [];
     // BENCH_ONLY=ours,raw keeps some contenders (profiling); published figures always run them all.
@@ -134,7 +131,6 @@ export const peers: BenchPart = {
       for (const c of contenders) await c.close().catch(() => undefined);
       await redis.stop();
     }
-    env.loadavgAfter = os.loadavg().map((x) => Number(x.toFixed(2)));
 
     // ---- figures
     const figures = contenders.map((c) => ({
@@ -221,8 +217,6 @@ export const peers: BenchPart = {
     });
 
     return {
-      name: 'peers',
-      title: peers.title,
       env,
       config: {
         keySpace: workload.keySpace,
@@ -238,12 +232,11 @@ export const peers: BenchPart = {
         ttlSeconds: 3600,
         l1MaxEntries: 50_000,
         quick,
-        medianOpsPerSecAll: Object.fromEntries(contenders.map((c) => [c.id, CONCURRENCIES.map((conc) => median(cells.get(`${c.id}@${conc}`)!.runs.map((x) => x.opsPerSec)))])),
+        medianOpsPerSecAll: Object.fromEntries(figures.map((f) => [f.id, CONCURRENCIES.map((conc) => f.byConcurrency[conc].opsPerSec.median)])),
       },
       tables,
       goals,
       figures,
-      durationSec: (Date.now() - t0) / 1000,
     };
   },
 };

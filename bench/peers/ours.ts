@@ -31,7 +31,6 @@ const ours: ContenderFactory = async (o) => {
       `createCacheSystem({ redis, l1: { maxEntries: ${o.l1MaxEntries}, maxBytes: ${o.l1MaxBytes / 2 ** 20} MiB, ttl: ${o.ttlSeconds} s } }) and ` +
       '`cached(compute, { ttl, key: (k) => k, system })`; everything else as shipped (pub/sub invalidation connection, circuit breaker, ' +
       'command timeout, single flight, shared stats). L1 lifetime set to the entry TTL like the peers\' memory tiers (shipped default: 60 s).',
-    hasL1: true,
     get,
     close: () => system.close(),
   };
@@ -43,7 +42,6 @@ const oursRedisOnly: ContenderFactory = async (o) => {
     id: 'ours-redis',
     label: 'ours: cached(), Redis only (L1 off)',
     config: 'the same with `l1: { maxEntries: 0 }` (L1 off): every request reads Redis and decodes.',
-    hasL1: false,
     get,
     close: () => system.close(),
   };

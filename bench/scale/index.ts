@@ -10,7 +10,6 @@ import path from 'node:path';
 import pino from 'pino';
 import { Forecaster, fitModel, openDatabase, seedDemoHistoryIfEmpty } from '@/lib/forecasting';
 import { createCacheSystem, encode, type CacheSystem } from '@/lib/redis-cache';
-import { currentAffinity } from '../lib/cpu';
 import type { BenchPart } from '../lib/part';
 import { startPrivateRedis } from '../lib/redis-server';
 import { captureEnvironment, goalsTable, printTables, type Goal, type Table } from '../lib/results';
@@ -21,13 +20,6 @@ import { ensureBuild, startNext, type NextServer } from '../lib/next-server';
 const TARGET = 'Pão de Açúcar';
 const TARGET_PREDICTIONS = 60; // the product being cleared: its model + 60 cached forecasts
 const FILLER_DAYS = [1, 7, 14, 21, 30, 45, 60, 90, 180];
-
-type InfoFn = () => Promise<unknown>;
-
-function infoOf(system: CacheSystem): InfoFn | null {
-  const s = system as unknown as { getCacheInfo?: InfoFn };
-  return typeof s.getCacheInfo === 'function' ? () => s.getCacheInfo!.call(system) : null;
-}
 
 /** Filler keys of the real scheme, in a fixed order: each synthetic product's model, then its forecasts. */
 function* fillerKeys(system: CacheSystem): Generator<string> {
@@ -64,17 +56,16 @@ export const scale: BenchPart = {
   name: 'scale',
   title: 'Scale: cache info and clear with 10 k, 100 k and 1 M keys; bytes per cached value',
   async run({ quick, command }) {
-    const t0 = Date.now();
     const sizes = quick ? [10_000, 50_000] : [10_000, 100_000, 1_000_000];
     const infoCalls = quick ? 20 : 100;
     const clears = quick ? 3 : 5;
     const redis = await startPrivateRedis({ core: 1 });
-    const env = captureEnvironment({ redis: redis.version, nodeCore: currentAffinity(), redisCore: String(redis.core ?? 'unpinned'), command });
+    const env = captureEnvironment(redis, command);
     const system = createCacheSystem({ env: { LOG_LEVEL: 'silent' }, logger: pino({ level: 'silent' }), redis: { host: '127.0.0.1', port: redis.port } });
-    const info = infoOf(system);
+    const info = () => system.getCacheInfo();
     let server: NextServer | null = null;
     let serverNote = '';
-    const rows: { keys: number; dbsize: number; infoMs: Spread | null; httpInfoMs: number | null; infoDuringPassMs: number | null; passMs: number | null; countedKeys: number | null; clearMs: Spread; removed: number[]; fillSec: number }[] = [];
+    const rows: { keys: number; dbsize: number; infoMs: Spread; httpInfoMs: number | null; infoDuringPassMs: number; passMs: number; countedKeys: number; clearMs: Spread; removed: number[]; fillSec: number }[] = [];
     let memory: { what: string; jsonBytes: number; redisBytes: number }[] = [];
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-scale-'));
     try {
@@ -129,30 +120,25 @@ export const scale: BenchPart = {
         const fillSec = (Date.now() - f0) / 1000;
         await writeTarget(system);
         const dbsize = await system.client.dbsize();
-        let infoMs: Spread | null = null;
-        let infoDuringPassMs: number | null = null;
-        let passMs: number | null = null;
-        let countedKeys: number | null = null;
-        if (info) {
-          // Steady state: key counts fresh (one counting pass done), no pass running.
-          await system.keyCounter.refresh();
-          await timeCalls(10, () => info()); // warm-up
-          const per = [];
-          for (let r = 0; r < 3; r++) per.push(median(await timeCalls(infoCalls, () => info())));
-          infoMs = spread(per);
-          countedKeys = ((await info()) as { total_keys?: number }).total_keys ?? null;
-          // While a background counting pass (SCAN of the whole prefix) runs in the same process.
-          const p0 = performance.now();
-          let passDone = false;
-          const pass = system.keyCounter.refresh().then(() => {
-            passDone = true;
-            passMs = performance.now() - p0;
-          });
-          const during: number[] = [];
-          while (!passDone) during.push(...(await timeCalls(1, () => info())));
-          await pass;
-          infoDuringPassMs = median(during);
-        }
+        // Steady state: key counts fresh (one counting pass done), no pass running.
+        await system.keyCounter.refresh();
+        await timeCalls(10, info); // warm-up
+        const per = [];
+        for (let r = 0; r < 3; r++) per.push(median(await timeCalls(infoCalls, info)));
+        const infoMs = spread(per);
+        const countedKeys = (await info()).total_keys;
+        // While a background counting pass (SCAN of the whole prefix) runs in the same process.
+        const p0 = performance.now();
+        let passDone = false;
+        let passMs = 0;
+        const pass = system.keyCounter.refresh().then(() => {
+          passDone = true;
+          passMs = performance.now() - p0;
+        });
+        const during: number[] = [];
+        while (!passDone) during.push(...(await timeCalls(1, info)));
+        await pass;
+        const infoDuringPassMs = median(during);
         let httpInfoMs: number | null = null;
         if (server) {
           const url = server.url + '/api/ai/cache/info';
@@ -178,7 +164,7 @@ export const scale: BenchPart = {
         const left = await system.client.exists(...targetKeys(system));
         if (left !== 0 || removed.some((n) => n !== TARGET_PREDICTIONS + 1)) throw new Error(`clear left ${left} of the product's keys; removed ${removed.join(', ')}, expected ${TARGET_PREDICTIONS + 1}`);
         rows.push({ keys: size, dbsize, infoMs, httpInfoMs, infoDuringPassMs, passMs, countedKeys, clearMs: spread(clearTimes), removed, fillSec });
-        console.log(`  ${fmtInt(size)} keys: filled in ${fillSec.toFixed(1)} s, info ${infoMs ? fmtMs(infoMs.median) : 'n/a'}, clear ${fmtMs(median(clearTimes))}`);
+        console.log(`  ${fmtInt(size)} keys: filled in ${fillSec.toFixed(1)} s, info ${fmtMs(infoMs.median)}, clear ${fmtMs(median(clearTimes))}`);
       }
     } finally {
       await server?.stop();
@@ -186,7 +172,6 @@ export const scale: BenchPart = {
       await redis.stop();
       fs.rmSync(work, { recursive: true, force: true });
     }
-    env.loadavgAfter = os.loadavg().map((x) => Number(x.toFixed(2)));
 
     const first = rows[0];
     const last = rows[rows.length - 1];
@@ -196,11 +181,11 @@ export const scale: BenchPart = {
         columns: ['keys in Redis', 'getCacheInfo()', 'min–max', 'GET /api/ai/cache/info', 'info during a count pass', 'count pass', 'clear one product', 'min–max', 'removed'],
         rows: rows.map((r) => [
           fmtInt(r.dbsize),
-          r.infoMs ? fmtMs(r.infoMs.median) : 'not on main yet',
-          r.infoMs ? `${fmtMs(r.infoMs.min)}–${fmtMs(r.infoMs.max)}` : '',
+          fmtMs(r.infoMs.median),
+          `${fmtMs(r.infoMs.min)}–${fmtMs(r.infoMs.max)}`,
           r.httpInfoMs === null ? 'n/a' : fmtMs(r.httpInfoMs),
-          r.infoDuringPassMs === null ? '' : fmtMs(r.infoDuringPassMs),
-          r.passMs === null ? '' : fmtMs(r.passMs),
+          fmtMs(r.infoDuringPassMs),
+          fmtMs(r.passMs),
           fmtMs(r.clearMs.median),
           `${fmtMs(r.clearMs.min)}–${fmtMs(r.clearMs.max)}`,
           [...new Set(r.removed)].join(', '),
@@ -218,15 +203,13 @@ export const scale: BenchPart = {
       },
     ];
     const goals: Goal[] = [];
-    if (first.infoMs && last.infoMs) {
-      const growth = last.infoMs.median / first.infoMs.median;
-      goals.push({
-        name: `getCacheInfo() flat from ${fmtInt(first.dbsize)} to ${fmtInt(last.dbsize)} keys`,
-        target: '≤ 2× (flat)',
-        actual: `${fmtRatio(growth)} (${fmtMs(first.infoMs.median)} → ${fmtMs(last.infoMs.median)})`,
-        pass: growth <= 2,
-      });
-    }
+    const growth = last.infoMs.median / first.infoMs.median;
+    goals.push({
+      name: `getCacheInfo() flat from ${fmtInt(first.dbsize)} to ${fmtInt(last.dbsize)} keys`,
+      target: '≤ 2× (flat)',
+      actual: `${fmtRatio(growth)} (${fmtMs(first.infoMs.median)} → ${fmtMs(last.infoMs.median)})`,
+      pass: growth <= 2,
+    });
     const h0 = first.httpInfoMs;
     const h1 = last.httpInfoMs;
     if (h0 !== null && h1 !== null)
@@ -236,7 +219,6 @@ export const scale: BenchPart = {
         actual: `${fmtRatio(h1 / h0)} (${fmtMs(h0)} → ${fmtMs(h1)})`,
         pass: h1 / h0 <= 2,
       });
-    if (!first.infoMs) goals.push({ name: 'getCacheInfo() flat as keys grow', target: '≤ 2× (flat)', actual: 'getCacheInfo() not on main yet', pass: null });
     goals.push({
       name: `clear one product, ${fmtInt(last.dbsize)} keys (reported)`,
       target: 'report',
@@ -246,14 +228,11 @@ export const scale: BenchPart = {
     tables.push(goalsTable(goals));
     printTables(tables);
     return {
-      name: 'scale',
-      title: scale.title,
       env,
       config: { sizes, infoCalls, clears, targetKeys: TARGET_PREDICTIONS + 1, fillerKeysPerProduct: 1 + FILLER_DAYS.length, quick },
       tables,
       goals,
       figures: { rows, memory },
-      durationSec: (Date.now() - t0) / 1000,
     };
   },
 };

@@ -9,7 +9,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Forecaster, openDatabase, seedDemoHistoryIfEmpty, fitModel } from '@/lib/forecasting';
-import { currentAffinity } from '../lib/cpu';
 import { collectGarbage, type BenchPart } from '../lib/part';
 import { startPrivateRedis } from '../lib/redis-server';
 import { captureEnvironment, goalsTable, printTables, type Goal, type Table } from '../lib/results';
@@ -42,7 +41,6 @@ export const seed: BenchPart = {
   name: 'seed',
   title: "The seed's table: model load, prediction, product list — no cache, Redis only, full cache",
   async run({ quick, command }) {
-    const t0 = Date.now();
     const rounds = quick ? 2 : 3;
     const calls = (mode: string, op: Op) => (mode === 'none' ? (op === 'products' ? (quick ? 50 : 300) : quick ? 5 : 20) : quick ? 200 : 2000);
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-seed-'));
@@ -52,8 +50,9 @@ export const seed: BenchPart = {
     const products = forecaster.sales.listProducts().map((p) => p.name);
 
     const redis = await startPrivateRedis({ core: 1 });
-    const env = captureEnvironment({ redis: redis.version, nodeCore: currentAffinity(), redisCore: String(redis.core ?? 'unpinned'), command });
-    const modes: SeedMode[] = [noCacheMode(forecaster)];
+    const env = captureEnvironment(redis, command);
+    const noCache = noCacheMode(forecaster);
+    const modes: SeedMode[] = [noCache];
     const perCall: Record<string, Record<Op, number[]>> = {};
     const training: number[] = [];
     const callsMade: Record<string, Record<Op, number[]>> = {};
@@ -71,9 +70,8 @@ export const seed: BenchPart = {
       modes.push(...(await cachedModes({ forecaster, db, redisPort: redis.port, product: PRODUCT, days: DAYS })));
 
       // Every mode must answer the same thing as the uncached module.
-      const ref = noCacheMode(forecaster);
-      const refPrediction = JSON.stringify((await ref.prediction()).forecast);
-      const refProducts = JSON.stringify(ref.products());
+      const refPrediction = JSON.stringify((await noCache.prediction()).forecast);
+      const refProducts = JSON.stringify(noCache.products());
       for (const m of modes) {
         for (let i = 0; i < 2; i++) {
           const p = await m.prediction();
@@ -104,7 +102,6 @@ export const seed: BenchPart = {
       db.close();
       fs.rmSync(work, { recursive: true, force: true });
     }
-    env.loadavgAfter = os.loadavg().map((x) => Number(x.toFixed(2)));
 
     const fig: Record<string, Record<Op, Spread>> = {};
     for (const m of modes) fig[m.id] = { model: spread(perCall[m.id].model), prediction: spread(perCall[m.id].prediction), products: spread(perCall[m.id].products) };
@@ -137,14 +134,11 @@ export const seed: BenchPart = {
     const tables = [table, trainTable, goalsTable(goals)];
     printTables(tables);
     return {
-      name: 'seed',
-      title: seed.title,
       env,
       config: { product: PRODUCT, days: DAYS, uncertaintySamples: 1000, demoHistoryEnd: END_DATE, rounds, budgetMsPerMeasurement: budgetMs, callsMade, calls: Object.fromEntries(modes.map((m) => [m.id, Object.fromEntries(OPS.map(({ op }) => [op, calls(m.id, op)]))])), equalityChecks: checks, quick },
       tables,
       goals,
       figures: { perCallMs: fig, trainingMs: trainingSpread, modes: modes.map((m) => ({ id: m.id, label: m.label, config: m.config ?? '' })) },
-      durationSec: (Date.now() - t0) / 1000,
     };
   },
 };

@@ -8,21 +8,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '../../test/helpers/free-port';
+import { nextStartEnv } from '../../test/helpers/next-start-env';
+import { waitFor } from '../../test/helpers/redis-server';
 
 const run = promisify(execFile);
 
 export { freePort };
-
-
-/** Polls `check` until it returns true or the deadline passes. */
-export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 // ---------------------------------------------------------------- redis
 
@@ -51,7 +42,8 @@ export async function startRedis(r: RedisControl): Promise<void> {
     '--logfile', path.join(r.dir, `redis-${r.port}.log`),
     '--dir', r.dir,
   ]);
-  await waitFor(`redis-server on ${r.port}`, () => redisAnswers(r.port), 10_000);
+  // redis-cli fails while the server is still starting: that is "not yet", not an error.
+  await waitFor(() => redisAnswers(r.port).catch(() => false), 10_000, 100, `redis-server on ${r.port}`);
 }
 
 /** Stops Redis the way an outage would look to the app: the port stops answering. */
@@ -65,13 +57,8 @@ export async function stopRedis(r: RedisControl): Promise<void> {
       // already gone
     }
   }
-  await waitFor(`redis-server on ${r.port} to stop`, async () => !(await redisAnswers(r.port).catch(() => false)), 10_000);
+  await waitFor(async () => !(await redisAnswers(r.port).catch(() => false)), 10_000, 100, `redis-server on ${r.port} to stop`);
   fs.rmSync(pidFile, { force: true });
-}
-
-export async function redisCli(r: RedisControl, ...args: string[]): Promise<string> {
-  const { stdout } = await run('redis-cli', ['-h', '127.0.0.1', '-p', String(r.port), ...args], { timeout: 5000 });
-  return stdout.trim();
 }
 
 // ---------------------------------------------------------------- next start
@@ -92,14 +79,9 @@ export async function startNext(opts: { dir: string; name: string; env: Record<s
   const port = await freePort();
   const logFile = path.join(opts.dir, `next-${opts.name}.log`);
   const out = fs.openSync(logFile, 'a');
-  const env: Record<string, string | undefined> = { ...process.env };
-  for (const key of Object.keys(env)) {
-    if (/^(REDIS_|CACHE_|DATABASE_|LOG_|DASHBOARD_|NEXT_PUBLIC_POLL)/.test(key)) delete env[key];
-  }
-  Object.assign(env, { NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production', PORT: String(port) }, opts.env);
   const child = spawn(path.join(process.cwd(), 'node_modules/.bin/next'), ['start', '-p', String(port), '-H', '127.0.0.1'], {
     cwd: process.cwd(),
-    env: env as NodeJS.ProcessEnv,
+    env: nextStartEnv(port, opts.env),
     detached: true,
     stdio: ['ignore', out, out],
   });
@@ -107,11 +89,16 @@ export async function startNext(opts: { dir: string; name: string; env: Record<s
   fs.closeSync(out);
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitFor(`next start (${opts.name}) on ${port}`, async () => {
-      if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}; see ${logFile}`);
-      const res = await fetch(`${url}/api/ai/health`, { signal: AbortSignal.timeout(5000) });
-      return res.status === 200 || res.status === 503;
-    }, 60_000);
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}; see ${logFile}`);
+        const res = await fetch(`${url}/api/ai/health`, { signal: AbortSignal.timeout(5000) }).catch(() => null); // not listening yet
+        return res?.status === 200 || res?.status === 503;
+      },
+      60_000,
+      100,
+      `next start (${opts.name}) on ${port}`,
+    );
   } catch (error) {
     stopNext({ port, url, pid: child.pid ?? 0, logFile });
     throw new Error(`${(error as Error).message}\n--- ${logFile} ---\n${fs.readFileSync(logFile, 'utf8').slice(-3000)}`);

@@ -6,6 +6,7 @@ export interface RunInfo {
   dir: string;
   redis: RedisControl;
   baseURL: string;
+  /** The dashboard's poll interval the server was started with (DASHBOARD_POLL_MS). */
   pollMs: number;
 }
 

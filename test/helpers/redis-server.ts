@@ -19,8 +19,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './free-port';
 
-export { freePort };
-
 export interface RedisServerHandle {
   port: number;
   host: string;
@@ -44,6 +42,8 @@ export interface RedisServerOptions {
   port?: number;
   /** Extra `redis-server` arguments, e.g. ['--maxmemory', '10mb']. */
   args?: string[];
+  /** Command the server runs under, e.g. ['taskset', '-c', '1'] to pin it to a core. */
+  prefix?: string[];
   /** How long to wait for PING (default 10 s). */
   readyTimeoutMs?: number;
 }
@@ -114,11 +114,12 @@ export async function startRedisServer(opts: RedisServerOptions = {}): Promise<R
   let exited: Promise<void> = Promise.resolve();
 
   const launch = async () => {
-    const child = spawn(
+    const [cmd, ...args] = [
+      ...(opts.prefix ?? []),
       'redis-server',
-      ['--port', String(port), '--bind', host, '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--protected-mode', 'no', ...(opts.args ?? [])],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+      ...['--port', String(port), '--bind', host, '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--protected-mode', 'no', ...(opts.args ?? [])],
+    ];
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout?.on('data', (d) => (output = (output + d.toString()).slice(-4000)));
     child.stderr?.on('data', (d) => (output = (output + d.toString()).slice(-4000)));
