@@ -8,7 +8,7 @@
 import { z } from 'zod';
 
 /** Secrets: never echoed in errors or logs. */
-const SECRET_VARS = new Set(['REDIS_PASSWORD', 'REDIS_SENTINEL_PASSWORD', 'CACHE_ADMIN_TOKEN', 'REDIS_URL']);
+const SECRET_VARS = new Set(['REDIS_PASSWORD', 'REDIS_SENTINEL_PASSWORD', 'REDIS_URL']);
 
 export class ConfigError extends Error {
   /** The environment variables that were rejected. */

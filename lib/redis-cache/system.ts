@@ -152,6 +152,11 @@ export class CacheSystem {
     });
   }
 
+  /** Redis INFO, or null while the breaker keeps Redis out or the call fails. */
+  private readServerIfUp(): Promise<Awaited<ReturnType<typeof readServerInfo>> | null> {
+    return this.breaker.allows() ? readServerInfo(this.client).catch(() => null) : Promise.resolve(null);
+  }
+
   /** 'redis' when values live in Redis now, 'memory' while the fallback is active. */
   get backend(): 'redis' | 'memory' {
     return this.breaker.state === 'closed' ? 'redis' : 'memory';
@@ -346,7 +351,7 @@ export class CacheSystem {
   async getCacheInfo(): Promise<CacheInfo> {
     await this.startup();
     const [server, totals, keyCounts] = await Promise.all([
-      this.breaker.allows() ? readServerInfo(this.client).catch(() => null) : Promise.resolve(null),
+      this.readServerIfUp(),
       this.recorder.sharedTotals(),
       this.keyCounter.get(),
     ]);
@@ -448,9 +453,9 @@ export class CacheSystem {
    * totals' HGETALL and everything computed from them. Never throws because of Redis.
    */
   async gaugeSample(): Promise<Pick<CacheInfo, 'backend' | 'used_memory' | 'cache_breakdown'>> {
-    await (this.startup() ?? Promise.resolve());
+    await this.startup();
     const [server, keyCounts] = await Promise.all([
-      this.breaker.allows() ? readServerInfo(this.client).catch(() => null) : Promise.resolve(null),
+      this.readServerIfUp(),
       this.keyCounter.get(),
     ]);
     const c = keyCounts.counts;
