@@ -1,7 +1,7 @@
 import type { Metadata, Viewport } from 'next';
 import { connection } from 'next/server';
 import { Providers } from '@/components/providers';
-import { readPollMs } from '@/components/poll-config';
+import { readEnv } from '@/lib/config/env';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -16,7 +16,7 @@ export const viewport: Viewport = {
 export default async function RootLayout({ children }: Readonly<{ children: React.ReactNode }>) {
   // The polling interval is configuration read when the page is served, not baked in at build time.
   await connection();
-  const pollMs = readPollMs();
+  const pollMs = readEnv().dashboard.pollMs;
   return (
     <html lang="en">
       <body className="min-h-screen bg-slate-50 font-sans text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">

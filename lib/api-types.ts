@@ -3,8 +3,10 @@
  * dashboard that reads them. Field names are snake_case as in the seed's JSON examples. Types only: no runtime.
  */
 
-/** The kinds of cached data, as counted and reported everywhere. */
-export type CacheType = 'models' | 'predictions' | 'products' | 'other';
+import type { CacheAlert, CacheType } from '@/lib/redis-cache';
+
+/** The kinds of cached data and the alerts are the cache library's own (types only: nothing runs here). */
+export type { AlertCode, CacheAlert, CacheType } from '@/lib/redis-cache';
 
 export type ApiErrorCode =
   | 'bad_request'
@@ -22,22 +24,6 @@ export type ApiErrorCode =
 /** Every error response: `{"error":{"code","message"}}` with the matching HTTP status. */
 export interface ApiError {
   error: { code: ApiErrorCode; message: string; details?: unknown };
-}
-
-export type AlertCode = 'low_hit_rate' | 'high_memory' | 'redis_down';
-
-/** An alert at the seed's thresholds (DESIGN.md §7), the same in `/api/ai/cache/info` and on the dashboard. */
-export interface CacheAlert {
-  code: AlertCode;
-  severity: 'warning' | 'critical';
-  /** Short title, e.g. "Cache not effective", "Possible leak", "Redis down — fallback active". */
-  title: string;
-  /** What it means, with the measured value. */
-  message: string;
-  /** What to do (the seed's troubleshooting hints). */
-  hint: string;
-  value: number | null;
-  threshold: number | null;
 }
 
 export interface TypeStats {

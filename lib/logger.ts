@@ -9,6 +9,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
+import { readEnv } from '@/lib/config/env';
+import { processSingleton } from '@/lib/redis-cache';
 
 const REDACT = [
   'password',
@@ -28,14 +30,17 @@ const REDACT = [
   '*.sentinelPassword',
 ];
 
-const LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
-
-const g = globalThis as typeof globalThis & { __aiServiceLogger?: Logger };
+/** LOG_LEVEL and LOG_FILE; the defaults when the environment is invalid (the start hook reports that, naming it). */
+function logSettings(): { level: string; file: string } {
+  try {
+    return readEnv().log;
+  } catch {
+    return { level: 'info', file: 'logs/ai_service.log' };
+  }
+}
 
 function createLogger(): Logger {
-  const envLevel = process.env.LOG_LEVEL?.trim().toLowerCase();
-  const level = envLevel && LEVELS.has(envLevel) ? envLevel : 'info';
-  const file = process.env.LOG_FILE ?? 'logs/ai_service.log';
+  const { level, file } = logSettings();
   const streams: pino.StreamEntry[] = [{ level: 'trace', stream: pino.destination({ dest: 1, sync: false }) }];
   if (file) {
     try {
@@ -59,7 +64,7 @@ function createLogger(): Logger {
 
 /** The process-wide logger (created on first call). */
 export function getLogger(): Logger {
-  return (g.__aiServiceLogger ??= createLogger());
+  return processSingleton('logger', createLogger);
 }
 
 /** Convenience: `logger.info(...)` — resolves the singleton lazily on each property access. */

@@ -5,11 +5,11 @@
  * Existing (product, date) rows are replaced. Models are not retrained: retrain a product to use the new data.
  */
 import fs from 'node:fs';
-import { readForecastingConfig } from '../lib/forecasting/config';
+import { appCacheSystem } from '../lib/config/cache-system';
+import { readEnv } from '../lib/config/env';
 import { importSalesCsv } from '../lib/forecasting/csv-import';
 import { openDatabase } from '../lib/forecasting/database';
 import { SalesStore } from '../lib/forecasting/sales-store';
-import { getCacheSystem } from '../lib/redis-cache';
 
 const MAX_ERRORS_SHOWN = 50;
 // A command-line tool: the cache's connection logs would only drown the result.
@@ -20,7 +20,7 @@ process.env.LOG_LEVEL ??= 'error';
  * Best effort: with Redis unreachable the servers' lists refresh within CACHE_PRODUCTS_TTL anyway.
  */
 async function clearCachedProductList(): Promise<void> {
-  const system = getCacheSystem();
+  const system = appCacheSystem();
   try {
     await system.connect(); // bounded by REDIS_CONNECT_TIMEOUT; falls back to memory when Redis is unreachable
     const { removed } = await system.clear('products');
@@ -45,7 +45,7 @@ function importFile(argv: string[]): number {
     console.error(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
     return 2;
   }
-  const config = readForecastingConfig();
+  const config = readEnv().forecasting;
   const db = openDatabase(config.databasePath);
   try {
     const result = importSalesCsv(new SalesStore(db), text);

@@ -9,7 +9,6 @@ import type { ContenderFactory, ContenderOptions } from './contenders';
 
 async function build(o: ContenderOptions, l1: boolean) {
   const system = createCacheSystem({
-    env: { LOG_LEVEL: 'silent' },
     logger: pino({ level: 'silent' }),
     redis: { host: '127.0.0.1', port: o.port },
     // L1 lifetime = the entry's TTL, as in the peers' memory tiers (the shipped CACHE_L1_TTL of 60 s re-reads each

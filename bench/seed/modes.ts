@@ -21,7 +21,6 @@ export interface SeedMode {
 export async function cachedModes(o: { forecaster: Forecaster; db: ConstructorParameters<typeof ForecastingService>[0]; redisPort: number; product: string; days: number }): Promise<SeedMode[]> {
   const make = async (id: 'redis' | 'full'): Promise<SeedMode> => {
     const system = createCacheSystem({
-      env: { LOG_LEVEL: 'silent' },
       logger: pino({ level: 'silent' }),
       // Each mode its own prefix: the Redis-only mode must not find the other's entries, and vice versa.
       prefix: `seed_${id}`,

@@ -2,7 +2,7 @@
  * The forecasting module: sales history (SQLite), Prophet models (train, rebuild, forecast) and the cached
  * operations on top. Knows nothing of HTTP.
  */
-export { ForecastingConfigError, MAX_FORECAST_DAYS, MAX_PRODUCT_NAME_LENGTH, MIN_FORECAST_DAYS, productNameProblem, readForecastingConfig, type ForecastingConfig } from './config';
+export { MAX_FORECAST_DAYS, MAX_PRODUCT_NAME_LENGTH, MIN_FORECAST_DAYS, productNameProblem } from './config';
 export { importSalesCsv, parseSalesCsv, type CsvRowError, type ImportResult } from './csv-import';
 export { openDatabase, type SqliteDatabase } from './database';
 export { DEMO_HISTORY_DAYS, DEMO_PRODUCTS, generateDemoHistory, type DailySale } from './demo-data';

@@ -1,7 +1,8 @@
-import { cached, cachedModel, cachedPrediction, getCacheSystem, type CacheSystem, type CachedFunction, type Detailed } from '@/lib/redis-cache';
+import { appCacheSystem } from '@/lib/config/cache-system';
+import { readEnv } from '@/lib/config/env';
+import { cached, cachedModel, cachedPrediction, processSingleton, replaceProcessSingleton, type CacheSystem, type CachedFunction, type Detailed } from '@/lib/redis-cache';
 import type { Logger } from 'pino';
 import { getLogger } from '@/lib/logger';
-import { readForecastingConfig } from './config';
 import { openDatabase, type SqliteDatabase } from './database';
 import { seedDemoHistoryIfEmpty } from './demo-seed';
 import { assertForecastDays, Forecaster, type FitRunner, type Prediction } from './forecaster';
@@ -74,15 +75,15 @@ export class ForecastingService {
         });
     const worker = this.worker;
     this.forecaster = new Forecaster({ db, fit: options.fit ?? ((input) => worker!.fit(input)), modelOptions: options.modelOptions });
-    if (options.seedDemoData ?? readForecastingConfig().seedDemoData) {
+    if (options.seedDemoData ?? readEnv().forecasting.seedDemoData) {
       if (seedDemoHistoryIfEmpty(this.forecaster.sales, options.demoEndDate)) this.log.info('empty sales database: demo history seeded');
     }
 
     const explicit = options.cache;
-    this.system = () => explicit ?? getCacheSystem();
+    this.system = () => explicit ?? appCacheSystem();
 
     this.cachedLoadModel = cachedModel((product: string) => this.loadModelUncached(product), {
-      system: explicit,
+      system: this.system,
       codec: {
         toCache: (model) => model.artifact,
         fromCache: (stored) => {
@@ -94,13 +95,13 @@ export class ForecastingService {
       },
     });
     this.cachedPredict = cachedPrediction((product: string, days: number) => this.computePrediction(product, days), {
-      system: explicit,
+      system: this.system,
       version: (product) => this.forecaster.models.latestVersion(product) ?? 0,
     });
     this.cachedProducts = cached(async () => this.forecaster.sales.listProducts(), {
       type: 'products',
       name: 'forecasting:listProducts',
-      system: explicit,
+      system: this.system,
     });
   }
 
@@ -154,7 +155,7 @@ export class ForecastingService {
       if (result.value.version >= current) return result;
       this.log.info({ product, cachedVersion: result.value.version, currentVersion: current }, 'stale cached model dropped');
       const system = this.system();
-      await system.cache.invalidate({ kind: 'keys', keys: [system.keys.model(product)] });
+      await system.cache.delete(system.keys.model(product));
     }
     return { value: await this.loadModelUncached(product), cached: false, tier: null };
   }
@@ -258,27 +259,21 @@ export class ForecastingService {
 
 // ── process-wide instance ───────────────────────────────────────────────────────────────────────────────────
 
-const g = globalThis as typeof globalThis & { __forecastingService?: ForecastingService };
-
 /**
- * The process-wide service (on globalThis, so dev reloads don't multiply it): opens DATABASE_PATH on first call,
- * seeds the demo history into an empty database, trains in a worker thread, caches through the process-wide
- * cache system.
+ * The process-wide service (one per process, so dev reloads don't multiply it): opens DATABASE_PATH on first call
+ * (retried on the next call when that fails), seeds the demo history into an empty database, trains in a worker
+ * thread, caches through the process-wide cache system.
  */
 export function getForecastingService(): ForecastingService {
-  if (!g.__forecastingService) {
-    const db = openDatabase(readForecastingConfig().databasePath);
-    g.__forecastingService = new ForecastingService(db);
-  }
-  return g.__forecastingService;
+  return processSingleton(SERVICE, () => new ForecastingService(openDatabase(readEnv().forecasting.databasePath)));
 }
 
 /** Replaces the process-wide service (tests of the route handlers); returns the previous one, which the caller closes. */
 export function setForecastingServiceForTests(service: ForecastingService | undefined): ForecastingService | undefined {
-  const previous = g.__forecastingService;
-  g.__forecastingService = service;
-  return previous;
+  return replaceProcessSingleton(SERVICE, service);
 }
+
+const SERVICE = 'forecasting-service';
 
 /**
  * A service over the given database (tests, tools, benchmarks); the caller closes it (and its database and cache

@@ -1,5 +1,6 @@
+import { appCacheSystem } from '@/lib/config/cache-system';
 import { bindCacheMetrics, setCacheGauges } from '@/lib/metrics/cache-events';
-import { getCacheSystem } from '@/lib/redis-cache';
+import { withTimeout } from '@/lib/redis-cache';
 import { errorMessage, httpLogger } from './log';
 
 /**
@@ -7,26 +8,12 @@ import { errorMessage, httpLogger } from './log';
  * Redis hangs: the sample is bounded, and on failure the gauges keep their event-driven values.
  */
 export async function refreshCacheGauges(timeoutMs = 1_000): Promise<void> {
-  const system = getCacheSystem();
+  const system = appCacheSystem();
   bindCacheMetrics(system.events);
-  let timer: NodeJS.Timeout | undefined;
   try {
-    const sample = await Promise.race([
-      system.gaugeSample(),
-      new Promise<null>((resolve) => {
-        timer = setTimeout(() => resolve(null), timeoutMs);
-      }),
-    ]);
-    if (sample === null) return;
-    setCacheGauges({
-      backend: sample.backend,
-      redisConnected: sample.backend === 'redis',
-      usedMemoryBytes: sample.backend === 'redis' ? sample.used_memory : null,
-      keys: sample.cache_breakdown,
-    });
+    const sample = await withTimeout(system.gaugeSample(), timeoutMs, 'cache sample timed out');
+    setCacheGauges({ backend: sample.backend, usedMemoryBytes: sample.backend === 'redis' ? sample.usedMemory : null, keys: sample.keys });
   } catch (error) {
     httpLogger().warn({ err: { message: errorMessage(error) } }, 'metrics: cache sample failed');
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -1,20 +1,13 @@
+import { withTimeout } from '@/lib/redis-cache';
 import { HttpError } from './errors';
 
 /**
  * A last-resort bound on a call into the cache or the database from a route. The cache library already bounds
- * its Redis calls (timeouts, circuit breaker); this only guarantees that a bug there can't hang a request
+ * its Redis calls (watchdog, circuit breaker); this only guarantees that a bug there can't hang a request
  * forever. On expiry the request answers 503 `unavailable` (the work itself is not cancelled).
  */
 const ROUTE_DEADLINE_MS = 5_000;
 
-export async function withDeadline<T>(promise: Promise<T>, what: string, ms: number = ROUTE_DEADLINE_MS): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new HttpError('unavailable', `The ${what} did not answer within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, expired]);
-  } finally {
-    clearTimeout(timer);
-  }
+export function withDeadline<T>(promise: Promise<T>, what: string, ms: number = ROUTE_DEADLINE_MS): Promise<T> {
+  return withTimeout(promise, ms, () => new HttpError('unavailable', `The ${what} did not answer within ${ms} ms`));
 }

@@ -5,11 +5,12 @@
  */
 import { getForecastingService, type ForecastingService } from '@/lib/forecasting';
 import type { WarmableForecasting } from '@/lib/forecasting/warmup';
+import { processSingleton, replaceProcessSingleton } from '@/lib/redis-cache';
 import { HttpError } from './errors';
+
+const OVERRIDE = 'forecasting-override';
 import { errorMessage, httpLogger } from './log';
 
-const OVERRIDE = Symbol.for('ai-cache.http.forecasting-override');
-type WithOverride = typeof globalThis & { [OVERRIDE]?: ForecastingService };
 
 /**
  * The forecasting service; 503 `unavailable` when its database can't be opened (a wrong DATABASE_PATH, an
@@ -17,7 +18,7 @@ type WithOverride = typeof globalThis & { [OVERRIDE]?: ForecastingService };
  * call, so fixing the file needs no restart.
  */
 export function forecastingService(): ForecastingService {
-  const override = (globalThis as WithOverride)[OVERRIDE];
+  const override = processSingleton<ForecastingService | undefined>(OVERRIDE, () => undefined);
   if (override) return override;
   try {
     return getForecastingService();
@@ -38,7 +39,7 @@ export function isDatabaseError(error: unknown): boolean {
 
 /** For tests: route handlers use `service` instead of the process-wide one (undefined restores it). */
 export function useForecastingServiceForTests(service: ForecastingService | undefined): void {
-  (globalThis as WithOverride)[OVERRIDE] = service;
+  replaceProcessSingleton(OVERRIDE, service);
 }
 
 /**

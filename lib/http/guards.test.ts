@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { parseAdminConfig } from './admin-config';
+import { readEnv } from '@/lib/config/env';
+
+const parseAdminConfig = (env: Record<string, string | undefined>) => readEnv(env).admin;
 import { assertAdmin } from './auth';
 import { readJsonBody } from './body';
 import { callerAddress, requestHost } from './caller';

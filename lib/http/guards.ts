@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { appMetrics } from '@/lib/metrics/registry';
-import { adminConfig } from './admin-config';
+import { readEnv } from '@/lib/config/env';
 import { assertAdmin } from './auth';
 import { readJsonBody } from './body';
 import { callerAddress, requestHost } from './caller';
@@ -32,7 +32,7 @@ export async function guardAdminCall<S extends z.ZodType>(
   action: AdminAction,
   schema: S,
 ): Promise<AdminCall<z.output<S>>> {
-  const config = adminConfig();
+  const config = readEnv().admin;
   assertSameOrigin(request, requestHost(request, config.trustProxyHops));
   assertAdmin(request, config.adminToken);
   const body = await readJsonBody(request, schema, config.maxBodyBytes);

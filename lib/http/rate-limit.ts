@@ -4,6 +4,8 @@
  * header a client can set (see caller.ts), and a per-address limit would let a client rotate addresses to bypass it.
  * Destructive calls are rare operator actions, so one shared budget per action is the robust choice.
  */
+import { processSingleton } from '@/lib/redis-cache';
+
 export interface RateLimitDecision {
   allowed: boolean;
   /** Whole seconds until one more call is allowed (0 when allowed). */
@@ -44,12 +46,7 @@ export class RateLimiter {
   }
 }
 
-const GLOBAL_KEY = Symbol.for('ai-cache.http.admin-rate-limiter');
-type WithLimiter = typeof globalThis & { [GLOBAL_KEY]?: RateLimiter };
-
-/** The process' limiter, on globalThis so every route bundle and `next dev` reload shares one budget. */
+/** The process' limiter: every route bundle and `next dev` reload shares one budget. */
 export function adminRateLimiter(): RateLimiter {
-  const holder = globalThis as WithLimiter;
-  holder[GLOBAL_KEY] ??= new RateLimiter();
-  return holder[GLOBAL_KEY];
+  return processSingleton('admin-rate-limiter', () => new RateLimiter());
 }

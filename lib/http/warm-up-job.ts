@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { WarmUpJob } from '@/lib/api-types';
 import { appMetrics } from '@/lib/metrics/registry';
-import { getCacheSystem, isLockTimeoutError, type CacheSystem } from '@/lib/redis-cache';
+import { appCacheSystem } from '@/lib/config/cache-system';
 import { warmUpPlan } from '@/lib/forecasting/warmup';
-import { WarmUpRunner, type WarmUpSnapshot } from '@/lib/redis-cache/warmup';
+import { isLockTimeoutError, processSingleton, WarmUpRunner, type CacheSystem, type WarmUpSnapshot } from '@/lib/redis-cache';
 import { withDeadline } from './deadline';
 import { warmableForecasting } from './forecasting-access';
 import { errorMessage, httpLogger } from './log';
@@ -18,9 +18,6 @@ import { errorMessage, httpLogger } from './log';
  *   instance reports it.
  * Finished jobs and tasks are logged and counted in the metrics.
  */
-const RUNNER_KEY = Symbol.for('ai-cache.warm-up-runner');
-type WithRunner = typeof globalThis & { [RUNNER_KEY]?: WarmUpRunner };
-
 const LOCK_NAME = 'cache-warm-up';
 /** Renewed every third of this by the lock's watchdog while the job runs; frees itself if the holder dies. */
 const LOCK_TTL_MS = 30_000;
@@ -31,12 +28,11 @@ const SHARED_READ_TIMEOUT_MS = 500;
 export type WarmUpTrigger = WarmUpJob['trigger'];
 
 export function warmUpRunner(): WarmUpRunner {
-  const holder = globalThis as WithRunner;
-  holder[RUNNER_KEY] ??= new WarmUpRunner({
+  return processSingleton('warm-up-runner', () => new WarmUpRunner({
     onTaskFinished: (task, error) => {
       appMetrics().warmUpTasks.inc({ result: error === null ? 'ok' : 'error' });
       if (error !== null) httpLogger().warn({ task, err: { message: error.message } }, 'warm-up task failed');
-      const snapshot = holder[RUNNER_KEY]?.snapshot();
+      const snapshot = warmUpRunner().snapshot();
       if (snapshot) publishShared(toWarmUpJob(snapshot));
     },
     onJobFinished: (job) => {
@@ -47,8 +43,7 @@ export function warmUpRunner(): WarmUpRunner {
         'cache warm-up finished',
       );
     },
-  });
-  return holder[RUNNER_KEY];
+  }));
 }
 
 /**
@@ -62,7 +57,7 @@ export async function startWarmUp(trigger: WarmUpTrigger): Promise<{ started: bo
   const local = runner.snapshot();
   if (local?.state === 'running') return { started: false, job: toWarmUpJob(local) };
 
-  const system = getCacheSystem();
+  const system = appCacheSystem();
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
   const lock = await new Promise<'held' | 'elsewhere' | 'unavailable'>((resolve) => {
@@ -100,7 +95,7 @@ export async function currentWarmUp(): Promise<WarmUpJob | null> {
   const snapshot = warmUpRunner().snapshot();
   const local = snapshot === null ? null : toWarmUpJob(snapshot);
   if (local?.state === 'running') return local;
-  const shared = await readShared(getCacheSystem());
+  const shared = await readShared(appCacheSystem());
   if (shared === null) return local;
   if (local === null) return shared;
   return Date.parse(shared.started_at) > Date.parse(local.started_at) || (shared.id === local.id && shared.done > local.done) ? shared : local;
@@ -130,22 +125,18 @@ const WarmUpJobSchema = z.object({
   errors: z.array(z.object({ task: z.string(), message: z.string() })),
 });
 
-function sharedKey(system: CacheSystem): string {
-  return `${system.keys.meta}warm-up:job`;
-}
+const SHARED_NAME = 'warm-up:job';
 
 /** Best effort, never awaited by a request: a lost update only makes another instance's view older. */
 function publishShared(job: WarmUpJob): void {
-  const system = getCacheSystem();
-  if (system.backend !== 'redis') return;
-  system.client.set(sharedKey(system), JSON.stringify(job), 'EX', SHARED_TTL_S).catch(() => undefined);
+  void appCacheSystem().writeShared(SHARED_NAME, JSON.stringify(job), SHARED_TTL_S);
 }
 
 async function readShared(system: CacheSystem): Promise<WarmUpJob | null> {
   if (system.backend !== 'redis') return null;
   try {
-    const text = await withDeadline(system.client.get(sharedKey(system)), 'shared warm-up job', SHARED_READ_TIMEOUT_MS);
-    if (text === null) return null;
+    const text = await withDeadline(system.readShared(SHARED_NAME), 'shared warm-up job', SHARED_READ_TIMEOUT_MS);
+    if (text === undefined) return null;
     const parsed = WarmUpJobSchema.safeParse(JSON.parse(text));
     return parsed.success ? parsed.data : null;
   } catch {

@@ -1,5 +1,5 @@
-import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
+import { CacheEvents } from '@/lib/redis-cache/events';
 import { parsePrometheusText } from '@/test/helpers/prometheus-text';
 import { bindCacheMetrics, setCacheGauges } from './cache-events';
 import { appMetrics } from './registry';
@@ -20,18 +20,20 @@ describe('metrics', () => {
   });
 
   it('turns cache events into counters, histograms and gauges, binding a source only once', async () => {
-    const events = new EventEmitter();
+    const events = new CacheEvents('metrics-test');
     bindCacheMetrics(events);
     bindCacheMetrics(events); // idempotent: events are not counted twice
-    events.emit('lookup', { type: 'predictions', result: 'hit', tier: 'l1', durationMs: 0.02 });
-    events.emit('lookup', { type: 'predictions', result: 'hit', tier: 'l2', durationMs: 0.8 });
-    events.emit('lookup', { type: 'models', result: 'miss', tier: null, durationMs: 1.1 });
-    events.emit('lookup', { type: 'Pão de Açúcar', result: 'weird', durationMs: 'x' }); // never a new label value
-    events.emit('compute', { type: 'models', durationMs: 250 });
-    events.emit('backend', { backend: 'memory' });
-    events.emit('invalidate', { target: 'product Bolo', removed: 3, remote: false });
-    events.emit('invalidate', { target: 'product Bolo', removed: 0, remote: true }); // another instance's: not counted twice
-    events.emit('invalidate', { target: 'all', removed: 9, remote: false });
+    events.emit('lookup', { type: 'predictions', key: 'k1', result: 'hit', tier: 'l1', durationMs: 0.02 });
+    events.emit('lookup', { type: 'predictions', key: 'k2', result: 'hit', tier: 'l2', durationMs: 0.8 });
+    events.emit('lookup', { type: 'models', key: 'model:{P%C3%A3o}', result: 'miss', tier: null, durationMs: 1.1 });
+    events.emit('lookup', { type: 'other', key: 'Pão de Açúcar', result: 'miss', tier: null, durationMs: 0.5 }); // keys never become labels
+    events.emit('compute', { type: 'models', key: 'k3', durationMs: 250, error: false });
+    events.emit('backend', { backend: 'memory', reason: 'test' });
+    events.emit('invalidate', { scope: 'product', target: 'product Bolo', removed: 3, remote: false });
+    events.emit('invalidate', { scope: 'product', target: 'product Bolo', removed: 0, remote: true }); // another instance's: not counted twice
+    events.emit('invalidate', { scope: 'all', target: 'all', removed: 9, remote: false });
+    // Another system's events on the same process-wide channels are not this source's.
+    new CacheEvents('another-instance').emit('lookup', { type: 'predictions', key: 'k1', result: 'hit', tier: 'l1', durationMs: 0.02 });
 
     const text = await appMetrics().registry.metrics();
     expect(value(text, 'ai_cache_requests_total', { type: 'predictions', result: 'hit' })).toBe(2);
@@ -47,12 +49,12 @@ describe('metrics', () => {
   });
 
   it('sets the sampled gauges and drops the memory figure while Redis is away', async () => {
-    setCacheGauges({ backend: 'redis', redisConnected: true, usedMemoryBytes: 2_200_000, keys: { models: 3, predictions: 7, products: 1, other: 0 } });
+    setCacheGauges({ backend: 'redis', usedMemoryBytes: 2_200_000, keys: { models: 3, predictions: 7, products: 1, other: 0 } });
     let text = await appMetrics().registry.metrics();
     expect(value(text, 'ai_cache_redis_used_memory_bytes')).toBe(2_200_000);
     expect(value(text, 'ai_cache_keys', { type: 'predictions' })).toBe(7);
     expect(value(text, 'ai_cache_fallback_active')).toBe(0);
-    setCacheGauges({ backend: 'memory', redisConnected: false, usedMemoryBytes: null, keys: { models: 0, predictions: 0, products: 0, other: 0 } });
+    setCacheGauges({ backend: 'memory', usedMemoryBytes: null, keys: { models: 0, predictions: 0, products: 0, other: 0 } });
     text = await appMetrics().registry.metrics();
     expect(value(text, 'ai_cache_redis_used_memory_bytes')).toBeNaN();
     expect(value(text, 'ai_cache_redis_up')).toBe(0);

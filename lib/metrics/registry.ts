@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { processSingleton } from '@/lib/redis-cache';
 
 /**
  * The process' Prometheus metrics, in one registry kept on globalThis: every Next.js route bundle and every
@@ -111,12 +112,7 @@ function createMetrics(): AppMetrics {
   };
 }
 
-const GLOBAL_KEY = Symbol.for('ai-cache.metrics');
-type WithMetrics = typeof globalThis & { [GLOBAL_KEY]?: AppMetrics };
-
 /** The process-wide metrics, created on first use. */
 export function appMetrics(): AppMetrics {
-  const holder = globalThis as WithMetrics;
-  holder[GLOBAL_KEY] ??= createMetrics();
-  return holder[GLOBAL_KEY];
+  return processSingleton('metrics', createMetrics);
 }

@@ -9,7 +9,8 @@
  * half-open: the probe is in flight; calls still use memory.
  * The probe succeeding closes the breaker: Redis is used again (automatic return).
  *
- * `allows()` is a field comparison — it is on the hot path.
+ * `allows()` is a field comparison — it is on the hot path. The state is private: it changes only through the
+ * methods below, so every transition is reported through `onChange`.
  */
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
@@ -24,23 +25,43 @@ export interface BreakerOptions {
 }
 
 export class CircuitBreaker {
-  state: BreakerState;
+  private current: BreakerState;
   private cooldownMs: number;
   private timer: NodeJS.Timeout | null = null;
-  private closedFor = false;
-  /** Error replies seen (Redis reachable but refusing a command). */
-  replyErrors = 0;
-  lastError: string | null = null;
-  openedAt: number | null = null;
+  private disposed = false;
+  private replyErrorCount = 0;
+  private lastErrorText: string | null = null;
+  private openedAtMs: number | null = null;
 
-  constructor(private readonly opts: BreakerOptions, initial: BreakerState = 'closed') {
-    this.state = initial;
+  constructor(
+    private readonly opts: BreakerOptions,
+    initial: BreakerState = 'closed',
+  ) {
+    this.current = initial;
     this.cooldownMs = opts.cooldownMs;
+  }
+
+  get state(): BreakerState {
+    return this.current;
+  }
+
+  /** Error replies seen (Redis reachable but refusing a command, e.g. OOM). */
+  get replyErrors(): number {
+    return this.replyErrorCount;
+  }
+
+  get lastError(): string | null {
+    return this.lastErrorText;
+  }
+
+  /** When the breaker last opened (epoch ms); null while closed. */
+  get openedAt(): number | null {
+    return this.openedAtMs;
   }
 
   /** True when calls may use Redis. */
   allows(): boolean {
-    return this.state === 'closed';
+    return this.current === 'closed';
   }
 
   /**
@@ -50,16 +71,16 @@ export class CircuitBreaker {
    */
   failure(err: unknown): void {
     if (err instanceof Error && err.name === 'ReplyError') {
-      this.replyErrors++;
-      this.lastError = err.message;
+      this.replyErrorCount++;
+      this.lastErrorText = err.message;
       return;
     }
-    this.lastError = err instanceof Error ? err.message : String(err);
-    if (this.state === 'closed') {
-      this.state = 'open';
-      this.openedAt = Date.now();
+    this.lastErrorText = err instanceof Error ? err.message : String(err);
+    if (this.current === 'closed') {
+      this.current = 'open';
+      this.openedAtMs = Date.now();
       this.cooldownMs = this.opts.cooldownMs;
-      this.opts.onChange('open', this.lastError);
+      this.opts.onChange('open', this.lastErrorText);
       this.schedule();
     }
   }
@@ -68,39 +89,40 @@ export class CircuitBreaker {
   markHealthy(reason: string): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    const was = this.state;
-    this.state = 'closed';
-    this.openedAt = null;
+    const was = this.current;
+    this.current = 'closed';
+    this.openedAtMs = null;
     this.cooldownMs = this.opts.cooldownMs;
     if (was !== 'closed') this.opts.onChange('closed', reason);
   }
 
   /** Marks Redis unreachable whatever the state (e.g. the first connection failed) and schedules a probe. */
   markDown(err: unknown): void {
-    if (this.state === 'closed') return this.failure(err);
-    this.lastError = err instanceof Error ? err.message : String(err);
-    this.openedAt ??= Date.now();
-    if (this.state === 'half-open') return;
+    if (this.current === 'closed') return this.failure(err);
+    this.lastErrorText = err instanceof Error ? err.message : String(err);
+    this.openedAtMs ??= Date.now();
+    if (this.current === 'half-open') return;
     this.schedule();
   }
 
   /** Runs a probe now (e.g. the client just became ready). No-op when closed or a probe is running. */
   probeNow(): void {
-    if (this.state !== 'open' || this.closedFor) return;
+    if (this.current !== 'open' || this.disposed) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     void this.runProbe();
   }
 
-  /** Stops timers (on close). */
+  /** Stops timers and keeps the breaker open for good (the system is closing); no further transition is reported. */
   dispose(): void {
-    this.closedFor = true;
+    this.disposed = true;
+    this.current = 'open';
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
   }
 
   private schedule(): void {
-    if (this.closedFor || this.timer) return;
+    if (this.disposed || this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.runProbe();
@@ -109,15 +131,15 @@ export class CircuitBreaker {
   }
 
   private async runProbe(): Promise<void> {
-    if (this.state !== 'open' || this.closedFor) return;
-    this.state = 'half-open';
+    if (this.current !== 'open' || this.disposed) return;
+    this.current = 'half-open';
     try {
       await this.opts.probe();
-      if (this.closedFor || (this.state as BreakerState) === 'closed') return; // closed meanwhile by markHealthy
+      if (this.disposed || (this.current as BreakerState) === 'closed') return; // closed meanwhile by markHealthy
       this.markHealthy('probe succeeded');
     } catch (err) {
-      this.lastError = err instanceof Error ? err.message : String(err);
-      this.state = 'open';
+      this.lastErrorText = err instanceof Error ? err.message : String(err);
+      this.current = 'open';
       this.cooldownMs = Math.min(this.cooldownMs * 2, MAX_COOLDOWN_MS);
       this.schedule();
     }

@@ -5,36 +5,44 @@
  * - `lazyConnect`: nothing connects at import or during `next build`; the cache system connects on first use.
  * - `enableOfflineQueue: false` + `maxRetriesPerRequest: 0`: while disconnected a command fails at once (the
  *   circuit breaker then routes to memory) instead of waiting in a queue for a Redis that may never come back.
- * - `commandTimeout` (REDIS_COMMAND_TIMEOUT): bounds a hung Redis (e.g. CLIENT PAUSE) to one short wait.
- *   A timed-out command is not cancelled by Redis; see `redis-cache.ts` for why a late write is harmless.
- * - `retryStrategy`: capped exponential backoff with jitter. REDIS_RETRY_ON_TIMEOUT=false turns automatic
+ * - no `commandTimeout`: it arms a timer per command. The bound on a hung Redis is the gate's watchdog instead
+ *   (redis-gate.ts: one timer per connection). A command cut off by it is not cancelled on the server; see
+ *   docs/ARCHITECTURE.md ("Failures") for why a late write is harmless.
+ * - `retryStrategy`: capped exponential backoff with jitter. `retryOnTimeout: false` turns automatic
  *   reconnection off; the circuit breaker's probe then reconnects explicitly on its own schedule.
  * - no auto-pipelining: it defers every command to `setImmediate`, which measured 2× slower for a lone GET
  *   (the common case) and no faster at 50 concurrent lookups; each command is written at once (Nagle off).
  */
 import { Cluster, Redis } from 'ioredis';
-import type { Logger } from 'pino';
-import { describeRedisAddress, type CacheConfig } from './config';
+import type { CacheLogger } from './logger';
+import { describeRedisAddress, type ResolvedCacheOptions } from './options';
+import { withScripts, type RedisClient } from './scripts';
 
-export type RedisClient = Redis | Cluster;
+type RedisConfig = ResolvedCacheOptions['redis'];
 
-function retryStrategy(cfg: CacheConfig['redis']) {
+function retryStrategy(cfg: RedisConfig) {
   return (times: number): number | null => {
     if (!cfg.retryOnTimeout) return null;
     return Math.min(50 * 2 ** Math.min(times, 6), 2000) + Math.floor(Math.random() * 100);
   };
 }
 
-/** Creates (does not connect) a client for `cfg`. `role` names the connection in CLIENT LIST and logs. */
-export function createRedisClient(cfg: CacheConfig['redis'], role: string): RedisClient {
+/**
+ * Creates (does not connect) a client for `cfg`, with the library's scripts registered. `role` names the
+ * connection in CLIENT LIST and logs.
+ */
+export function createRedisClient(cfg: RedisConfig, role: string): RedisClient {
+  return withScripts(createBareClient(cfg, role));
+}
+
+function createBareClient(cfg: RedisConfig, role: string): Redis | Cluster {
   const common = {
     lazyConnect: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
-    commandTimeout: cfg.commandTimeoutMs,
     connectTimeout: cfg.connectTimeoutMs,
-    // REDIS_SOCKET_TIMEOUT is enforced by the breaker's probe (system.ts), not by ioredis' socketTimeout, which
-    // arms a timer and a listener per command burst on the hot path; the per-command bound is commandTimeout.
+    // The socket timeout is enforced by the gate's probe (redis-gate.ts), not by ioredis' socketTimeout, which
+    // arms a timer and a listener per command burst on the hot path.
     keepAlive: cfg.socketTimeoutMs,
     enableAutoPipelining: false,
     connectionName: `ai_cache:${role}`,
@@ -74,14 +82,14 @@ export function createRedisClient(cfg: CacheConfig['redis'], role: string): Redi
  * "redis connected", "redis connection lost", "redis reconnecting"… The messages contain `redis` so the
  * seed's runbook (`grep redis logs/ai_service.log`) finds them. No credentials are logged.
  */
-export function logConnectionState(client: RedisClient, cfg: CacheConfig['redis'], role: string, log: Logger): void {
+export function logConnectionState(client: RedisClient, cfg: RedisConfig, role: string, log: CacheLogger): void {
   const address = describeRedisAddress(cfg);
   let last = '';
   let lastError = '';
-  const note = (state: string, level: 'info' | 'warn', extra?: Record<string, unknown>) => {
+  const note = (state: string, level: 'info' | 'warn') => {
     if (state === last) return;
     last = state;
-    log[level]({ role, mode: cfg.mode, address, state, ...extra }, `redis ${role} ${state}`);
+    log[level]({ role, mode: cfg.mode, address, state }, `redis ${role} ${state}`);
   };
   client.on('ready', () => {
     lastError = '';

@@ -1,62 +1,82 @@
 /**
- * Typed events of the cache system. Emitting costs nothing when nobody listens: the hot path checks the
- * `listening` flags (maintained on add/remove of listeners) before building an event object.
+ * Typed events of a cache system, published on `node:diagnostics_channel` channels — one per event, as lru-cache
+ * and BentoCache do. Publishing is skipped when nobody subscribes (the hot path asks `listening(name)`, a getter
+ * on the channel, before building a payload), so events cost nothing unless observed.
+ *
+ * The channels are process-wide (`ai-cache:lookup`, …) so any diagnostics tool can subscribe by name; each payload
+ * carries the `instanceId` of the system that published it, and {@link CacheEvents.on} delivers only its own
+ * system's events.
  */
-import { EventEmitter } from 'node:events';
+import dc from 'node:diagnostics_channel';
 import type { CacheType } from './keys';
 
-export interface CacheEvents {
+/** Where an invalidation applied. */
+export type InvalidationScope = 'keys' | 'product' | 'type' | 'all';
+
+export interface CacheEventMap {
   /** One lookup: where it was answered (`tier` null on a miss). */
   lookup: { type: CacheType; key: string; result: 'hit' | 'miss'; tier: 'l1' | 'l2' | null; durationMs: number };
   /** A wrapped function ran on a miss. */
   compute: { type: CacheType; key: string; durationMs: number; error: boolean };
   /** Where values live now. */
   backend: { backend: 'redis' | 'memory'; reason: string };
-  /** Keys were invalidated (here, or on another instance when `remote`). */
-  invalidate: { target: string; kind: 'keys' | 'product' | 'type' | 'all'; removed: number; remote: boolean };
+  /** Entries were invalidated (here, or on another instance when `remote`); `target` describes them for logs. */
+  invalidate: { scope: InvalidationScope; target: string; removed: number; remote: boolean };
 }
 
-export type CacheEventName = keyof CacheEvents;
+export type CacheEventName = keyof CacheEventMap;
 
-export class CacheEventEmitter extends EventEmitter {
-  /** Hot-path flags: true while at least one listener is registered. */
-  readonly listening: Record<CacheEventName, boolean> = { lookup: false, compute: false, backend: false, invalidate: false };
+/** What a channel carries: the event and the instance that published it. */
+export type CacheEventMessage<K extends CacheEventName> = CacheEventMap[K] & { instanceId: string };
 
-  constructor() {
-    super();
-    const refresh = (name: string | symbol) => {
-      if (typeof name === 'string' && name in this.listening) {
-        // newListener fires before the add, removeListener after the removal: recompute on the next tick-free path.
-        queueMicrotask(() => (this.listening[name as CacheEventName] = this.listenerCount(name) > 0));
+/** The process-wide channel names. */
+export const CACHE_CHANNELS: Readonly<Record<CacheEventName, string>> = {
+  lookup: 'ai-cache:lookup',
+  compute: 'ai-cache:compute',
+  backend: 'ai-cache:backend',
+  invalidate: 'ai-cache:invalidate',
+};
+
+export class CacheEvents {
+  private readonly channels: Record<CacheEventName, dc.Channel>;
+
+  constructor(readonly instanceId: string) {
+    this.channels = {
+      lookup: dc.channel(CACHE_CHANNELS.lookup),
+      compute: dc.channel(CACHE_CHANNELS.compute),
+      backend: dc.channel(CACHE_CHANNELS.backend),
+      invalidate: dc.channel(CACHE_CHANNELS.invalidate),
+    };
+  }
+
+  /** True while someone subscribes to `name` (check before building a payload on a hot path). */
+  listening(name: CacheEventName): boolean {
+    return this.channels[name].hasSubscribers;
+  }
+
+  emit<K extends CacheEventName>(name: K, payload: CacheEventMap[K]): void {
+    const channel = this.channels[name];
+    if (channel.hasSubscribers) channel.publish({ ...payload, instanceId: this.instanceId } satisfies CacheEventMessage<K>);
+  }
+
+  /**
+   * Calls `listener` with this system's `name` events; returns the function that stops it. A listener that throws
+   * is ignored: an observer's bug must not break the cache operation that published (nor, as diagnostics_channel
+   * would, surface as an uncaught exception).
+   */
+  on<K extends CacheEventName>(name: K, listener: (event: CacheEventMessage<K>) => void): () => void {
+    const onMessage = (message: unknown) => {
+      const event = message as CacheEventMessage<K>;
+      if (event.instanceId !== this.instanceId) return;
+      try {
+        listener(event);
+      } catch {
+        // ignored on purpose, see above
       }
     };
-    this.on('newListener', (name: string | symbol) => {
-      if (typeof name === 'string' && name in this.listening) this.listening[name as CacheEventName] = true;
-    });
-    this.on('removeListener', refresh);
-  }
-
-  override on<K extends CacheEventName>(event: K, listener: (e: CacheEvents[K]) => void): this;
-  override on(event: string | symbol, listener: (...args: never[]) => void): this;
-  override on(event: string | symbol, listener: (...args: never[]) => void): this {
-    return super.on(event, listener as (...args: unknown[]) => void);
-  }
-
-  override once<K extends CacheEventName>(event: K, listener: (e: CacheEvents[K]) => void): this;
-  override once(event: string | symbol, listener: (...args: never[]) => void): this;
-  override once(event: string | symbol, listener: (...args: never[]) => void): this {
-    return super.once(event, listener as (...args: unknown[]) => void);
-  }
-
-  override off<K extends CacheEventName>(event: K, listener: (e: CacheEvents[K]) => void): this;
-  override off(event: string | symbol, listener: (...args: never[]) => void): this;
-  override off(event: string | symbol, listener: (...args: never[]) => void): this {
-    return super.off(event, listener as (...args: unknown[]) => void);
-  }
-
-  override emit<K extends CacheEventName>(event: K, payload: CacheEvents[K]): boolean;
-  override emit(event: string | symbol, ...args: unknown[]): boolean;
-  override emit(event: string | symbol, ...args: unknown[]): boolean {
-    return super.emit(event, ...args);
+    dc.subscribe(CACHE_CHANNELS[name], onMessage);
+    return () => {
+      dc.unsubscribe(CACHE_CHANNELS[name], onMessage);
+    };
   }
 }

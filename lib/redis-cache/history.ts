@@ -14,11 +14,30 @@
  * The same buckets are kept in process memory (24 h, pruned): `getHistory` answers from them while Redis is
  * unavailable, and deltas counted during an outage reach the shared totals once Redis is back.
  */
-import type { CacheHistory, HistoryBucket, HistoryRange } from '../api-types';
-import type { CircuitBreaker } from './circuit-breaker';
-import type { RedisClient } from './connection';
-import { CACHE_TYPES, sumCounts, zeroCounts, type CacheType } from './keys';
+import { CACHE_TYPES, sumCounts, TYPE_COUNT, zeroArray, zeroCounts, type CacheType } from './keys';
+import { UNAVAILABLE, type RedisGate } from './redis-gate';
 import { rate, type CacheStats } from './stats';
+
+export type HistoryRange = '15m' | '1h' | '6h' | '24h';
+
+/** One time bucket: lookups per type, and the latest memory and key-count samples taken in it. */
+export interface HistoryBucket {
+  /** Start of the bucket, epoch ms. */
+  t: number;
+  hits: Record<CacheType, number>;
+  misses: Record<CacheType, number>;
+  /** Percent over all types; null without lookups. */
+  hitRate: number | null;
+  usedMemory: number | null;
+  keys: Record<CacheType, number> | null;
+}
+
+export interface CacheHistory {
+  range: HistoryRange;
+  bucketSeconds: number;
+  /** Oldest first, empty buckets included. */
+  buckets: HistoryBucket[];
+}
 
 export const BUCKET_MS = 10_000;
 const HOUR_MS = 3_600_000;
@@ -49,15 +68,14 @@ export interface SharedTotals {
 export class StatsRecorder {
   private readonly local = new Map<number, LocalBucket>();
   /** Deltas not yet in the shared totals (flush failed or Redis was down). */
-  private unshared = { h: [0, 0, 0, 0], m: [0, 0, 0, 0], saved: 0 };
+  private unshared = { h: zeroArray(), m: zeroArray(), saved: 0 };
   private lastSaved = 0;
   private lastSampleBucket = 0;
   private timer: NodeJS.Timeout | null = null;
   private flushing = false;
 
   constructor(
-    private readonly client: RedisClient,
-    private readonly breaker: CircuitBreaker,
+    private readonly gate: RedisGate,
     private readonly stats: CacheStats,
     private readonly metaKey: string,
     /** Latest key counts (for samples); null when not known. */
@@ -95,7 +113,7 @@ export class StatsRecorder {
       const bucket = now - (now % BUCKET_MS);
       const lb = this.localBucket(bucket);
       if (d) {
-        for (let i = 0; i < 4; i++) {
+        for (let i = 0; i < TYPE_COUNT; i++) {
           lb.h[i] += d.hits[i];
           lb.m[i] += d.misses[i];
           this.unshared.h[i] += d.hits[i];
@@ -110,7 +128,7 @@ export class StatsRecorder {
         if (kc) lb.keys = CACHE_TYPES.map((t) => kc[t]);
         this.prune(now);
       }
-      if (!this.breaker.allows()) return;
+      if (!this.gate.up) return;
       const u = this.unshared;
       const any = u.h.some((x) => x) || u.m.some((x) => x) || u.saved > 0;
       const mem = sample ? await this.usedMemory().catch(() => null) : null;
@@ -119,9 +137,9 @@ export class StatsRecorder {
       const hourStart = bucket - (bucket % HOUR_MS);
       const slot = (bucket - hourStart) / BUCKET_MS;
       const hk = this.hourKey(hourStart);
-      const p = this.client.pipeline();
+      const p = this.gate.client.pipeline();
       const taken = { h: [...u.h], m: [...u.m], saved: u.saved };
-      for (let i = 0; i < 4; i++) {
+      for (let i = 0; i < TYPE_COUNT; i++) {
         if (taken.h[i]) {
           p.hincrby(this.totalsKey, `h${i}`, taken.h[i]);
           p.hincrby(hk, `${slot}:h${i}`, taken.h[i]);
@@ -136,19 +154,15 @@ export class StatsRecorder {
       if (sample && lb.keys) lb.keys.forEach((n, i) => p.hset(hk, `${slot}:k${i}`, n));
       p.expire(hk, HASH_TTL_S);
       // Take before the await: deltas counted meanwhile go to the next flush.
-      this.unshared = { h: [0, 0, 0, 0], m: [0, 0, 0, 0], saved: 0 };
-      try {
-        const res = await p.exec();
-        const failed = res?.find(([err]) => err);
-        if (failed) throw failed[0];
-      } catch (err) {
+      this.unshared = { h: zeroArray(), m: zeroArray(), saved: 0 };
+      const res = await this.gate.run(() => execAll(p));
+      if (res === UNAVAILABLE) {
         // Put them back; they reach Redis with a later flush (history buckets of the outage stay local).
-        for (let i = 0; i < 4; i++) {
+        for (let i = 0; i < TYPE_COUNT; i++) {
           this.unshared.h[i] += taken.h[i];
           this.unshared.m[i] += taken.m[i];
         }
         this.unshared.saved += taken.saved;
-        this.breaker.failure(err);
       }
     } finally {
       this.flushing = false;
@@ -157,16 +171,11 @@ export class StatsRecorder {
 
   /** Shared totals (all instances) plus this instance's deltas not yet flushed; null when Redis is unavailable. */
   async sharedTotals(): Promise<SharedTotals | null> {
-    if (!this.breaker.allows()) return null;
-    let h: Record<string, string>;
-    try {
-      h = await this.client.hgetall(this.totalsKey);
-    } catch (err) {
-      this.breaker.failure(err);
-      return null;
-    }
-    const hits = [0, 1, 2, 3].map((i) => Number(h[`h${i}`] ?? 0) + this.unshared.h[i] + this.stats.pendingHits[i]);
-    const misses = [0, 1, 2, 3].map((i) => Number(h[`m${i}`] ?? 0) + this.unshared.m[i] + this.stats.pendingMisses[i]);
+    if (!this.gate.up) return null;
+    const h = await this.gate.run((c) => c.hgetall(this.totalsKey));
+    if (h === UNAVAILABLE) return null;
+    const hits = CACHE_TYPES.map((_, i) => Number(h[`h${i}`] ?? 0) + this.unshared.h[i] + this.stats.pendingHits[i]);
+    const misses = CACHE_TYPES.map((_, i) => Number(h[`m${i}`] ?? 0) + this.unshared.m[i] + this.stats.pendingMisses[i]);
     const savedMs = Number(h.saved ?? 0) + this.unshared.saved + (this.stats.savedMs - this.lastSaved);
     return { hits, misses, savedMs };
   }
@@ -181,7 +190,7 @@ export class StatsRecorder {
     const out: Working[] = [];
     const index = new Map<number, Working>();
     for (let t = start; t <= end; t += size) {
-      const b: Working = { t, hits: zeroCounts(), misses: zeroCounts(), hit_rate: null, used_memory: null, keys: null, _memAt: -1, _keysAt: -1 };
+      const b: Working = { t, hits: zeroCounts(), misses: zeroCounts(), hitRate: null, usedMemory: null, keys: null, _memAt: -1, _keysAt: -1 };
       out.push(b);
       index.set(t, b);
     }
@@ -193,7 +202,7 @@ export class StatsRecorder {
       if (field === 'h') b.hits[type] += value;
       else if (field === 'm') b.misses[type] += value;
       else if (field === 'mem' && ts >= b._memAt) {
-        b.used_memory = value;
+        b.usedMemory = value;
         b._memAt = ts;
       } else if (field === 'k' && ts >= b._keysAt) {
         // A sample is a set of four fields with one timestamp.
@@ -203,15 +212,14 @@ export class StatsRecorder {
       }
     };
     let fromRedis = false;
-    if (this.breaker.allows()) {
-      try {
-        const hours: number[] = [];
-        for (let hs = start - (start % HOUR_MS); hs <= now; hs += HOUR_MS) hours.push(hs);
-        const p = this.client.pipeline();
-        for (const hs of hours) p.hgetall(this.hourKey(hs));
-        const res = (await p.exec()) ?? [];
-        res.forEach(([err, val], j) => {
-          if (err) throw err;
+    if (this.gate.up) {
+      const hours: number[] = [];
+      for (let hs = start - (start % HOUR_MS); hs <= now; hs += HOUR_MS) hours.push(hs);
+      const p = this.gate.client.pipeline();
+      for (const hs of hours) p.hgetall(this.hourKey(hs));
+      const res = await this.gate.run(() => execAll(p));
+      if (res !== UNAVAILABLE) {
+        res.forEach((val, j) => {
           for (const [f, v] of Object.entries((val ?? {}) as Record<string, string>)) {
             const m = /^(\d+):(h|m|mem|k)(\d?)$/.exec(f);
             if (!m) continue;
@@ -219,19 +227,11 @@ export class StatsRecorder {
           }
         });
         fromRedis = true;
-      } catch (err) {
-        this.breaker.failure(err);
-        for (const b of out) {
-          b.hits = zeroCounts();
-          b.misses = zeroCounts();
-          b.used_memory = null;
-          b.keys = null;
-        }
       }
     }
     if (!fromRedis) {
       for (const [ts, lb] of this.local) {
-        for (let i = 0; i < 4; i++) {
+        for (let i = 0; i < TYPE_COUNT; i++) {
           if (lb.h[i]) add(ts, 'h', i, lb.h[i]);
           if (lb.m[i]) add(ts, 'm', i, lb.m[i]);
         }
@@ -241,19 +241,15 @@ export class StatsRecorder {
     }
     return {
       range,
-      bucket_seconds: bucketSeconds,
-      buckets: out.map(({ _memAt: _a, _keysAt: _b, ...b }) => {
-        const h = sumCounts(b.hits);
-        const m = sumCounts(b.misses);
-        return { ...b, hit_rate: rate(h, m) };
-      }),
+      bucketSeconds,
+      buckets: out.map(({ _memAt: _a, _keysAt: _b, ...b }) => ({ ...b, hitRate: rate(sumCounts(b.hits), sumCounts(b.misses)) })),
     };
   }
 
   private localBucket(t: number): LocalBucket {
     let b = this.local.get(t);
     if (!b) {
-      b = { h: [0, 0, 0, 0], m: [0, 0, 0, 0], mem: null, keys: null };
+      b = { h: zeroArray(), m: zeroArray(), mem: null, keys: null };
       this.local.set(t, b);
     }
     return b;
@@ -265,4 +261,12 @@ export class StatsRecorder {
       else break; // insertion order = time order
     }
   }
+}
+
+/** Runs a pipeline; rejects with the first command's error, so a partial failure counts as a failure. */
+async function execAll(p: ReturnType<RedisGate['client']['pipeline']>): Promise<unknown[]> {
+  const res = (await p.exec()) ?? [];
+  const failed = res.find(([err]) => err);
+  if (failed) throw failed[0];
+  return res.map(([, value]) => value);
 }

@@ -1,26 +1,36 @@
 /**
- * The cache library's public API (DESIGN.md §3). Framework-free: imports nothing from Next.js, React or the
- * forecasting module; importing it connects to nothing.
+ * The cache library's public API (docs/ARCHITECTURE.md). Framework-free and application-free: it imports nothing
+ * from Next.js, React, the forecasting module or the application, and reads no environment variable; importing it
+ * connects to nothing.
  */
-export { getCacheSystem, createCacheSystem, resetCacheSystemForTests, CacheSystem, type CacheSystemOptions, type ClearTarget, type HealthCheck } from './system';
-export { RedisCache, type Lookup, type SetOptions, type GetOptions, type InvalidationTarget } from './redis-cache';
+export { CacheSystem, type ClearTarget } from './system';
+export { createCacheSystem, getCacheSystem, configureCacheSystem, resetCacheSystemForTests, getCacheInfo, healthCheck, type CacheOptionsSource } from './singleton';
+export { RedisCache, type Lookup, type EntryOptions, type SetOptions } from './redis-cache';
 export { ModelCache, type PredictionKeyOptions } from './model-cache';
+export { cached, cachedModel, cachedPrediction, type CachedFunction, type CachedOptions, type CachedModelOptions, type CachedPredictionOptions } from './wrappers';
+export type { Detailed } from './core';
+export { jsonCodec, liveCodec, type EntryCodec, type ValueCodec } from './entry-codec';
 export {
-  cached,
-  cachedModel,
-  cachedPrediction,
-  type CachedFunction,
-  type CachedOptions,
-  type CachedModelOptions,
-  type CachedPredictionOptions,
-  type Detailed,
-  type ValueCodec,
-} from './wrappers';
-export { loadConfig, ConfigError, formatTtl, describeRedisAddress, type CacheConfig, type RedisMode } from './config';
+  resolveOptions,
+  describeRedisAddress,
+  DEFAULT_OPTIONS,
+  type CacheSystemOptions,
+  type ResolvedCacheOptions,
+  type RedisConnectionOptions,
+  type RedisMode,
+  type HostPort,
+  type TtlSeconds,
+  type AlertThresholds,
+} from './options';
+export type { CacheLogger } from './logger';
 export { KeyScheme, encodeSegment, decodeSegment, CACHE_TYPES, type CacheType } from './keys';
 export { encode, decode } from './codec';
-export { CacheEventEmitter, type CacheEvents, type CacheEventName } from './events';
-export type { BreakerState } from './circuit-breaker';
+export { CACHE_CHANNELS, type CacheEvents, type CacheEventMap, type CacheEventMessage, type CacheEventName, type InvalidationScope } from './events';
 export { LockTimeoutError, isLockTimeoutError, type LockOptions } from './lock';
-export { humanBytes, computeAlerts } from './info';
-export type { KeyCounts } from './key-counter';
+export { humanBytes, type CacheAlert, type AlertCode } from './info';
+export type { CacheReport, HealthCheck, GaugeSample, Backend } from './reports';
+export type { CacheHistory, HistoryBucket, HistoryRange } from './history';
+export type { TypeCounters } from './stats';
+export { WarmUpRunner, type WarmUpTask, type WarmUpSnapshot, type WarmUpState, type WarmUpOptions, type WarmUpStartResult, type WarmUpRunnerEvents } from './warmup';
+export { withTimeout, sleep, errorMessage } from './timeout';
+export { processSingleton, replaceProcessSingleton } from './process-singleton';

@@ -1,17 +1,31 @@
 /**
- * The numbers behind `GET /api/ai/cache/info`: Redis INFO parsing, byte formatting and the alerts at the
- * configured thresholds (DESIGN.md §7).
+ * Redis INFO parsing, byte formatting and the alerts at the configured thresholds (DESIGN.md §7).
  */
-import type { CacheAlert } from '../api-types';
-import type { CacheConfig } from './config';
-import type { RedisClient } from './connection';
-import { isCluster } from './redis-cache';
+import { dataNodes } from './key-ops';
+import type { AlertThresholds } from './options';
+import { UNAVAILABLE, type RedisGate } from './redis-gate';
 
 export interface RedisServerInfo {
   version: string | null;
-  used_memory: number;
+  usedMemory: number;
   maxmemory: number;
-  evicted_keys: number;
+  evictedKeys: number;
+}
+
+export type AlertCode = 'low_hit_rate' | 'high_memory' | 'redis_down';
+
+/** An alert at the configured thresholds, the same in the info report and on the dashboard. */
+export interface CacheAlert {
+  code: AlertCode;
+  severity: 'warning' | 'critical';
+  /** Short title, e.g. "Cache not effective", "Possible leak", "Redis down — fallback active". */
+  title: string;
+  /** What it means, with the measured value. */
+  message: string;
+  /** What to do (the seed's troubleshooting hints). */
+  hint: string;
+  value: number | null;
+  threshold: number | null;
 }
 
 export function parseInfo(text: string): Record<string, string> {
@@ -23,15 +37,16 @@ export function parseInfo(text: string): Record<string, string> {
   return out;
 }
 
-/** INFO of the server (summed over masters in Cluster mode). */
-export async function readServerInfo(client: RedisClient): Promise<RedisServerInfo> {
-  const nodes = isCluster(client) ? client.nodes('master') : [client];
-  const infos = await Promise.all(nodes.map(async (n) => parseInfo(await n.info())));
+/** INFO of the server (summed over masters in Cluster mode); null while Redis is unavailable. */
+export async function readServerInfo(gate: RedisGate): Promise<RedisServerInfo | null> {
+  if (!gate.up) return null;
+  const infos = await gate.run((c) => Promise.all(dataNodes(c).map(async (n) => parseInfo(await n.info()))));
+  if (infos === UNAVAILABLE) return null;
   return {
     version: infos[0]?.redis_version ?? null,
-    used_memory: infos.reduce((a, i) => a + Number(i.used_memory ?? 0), 0),
+    usedMemory: infos.reduce((a, i) => a + Number(i.used_memory ?? 0), 0),
     maxmemory: infos.reduce((a, i) => a + Number(i.maxmemory ?? 0), 0),
-    evicted_keys: infos.reduce((a, i) => a + Number(i.evicted_keys ?? 0), 0),
+    evictedKeys: infos.reduce((a, i) => a + Number(i.evicted_keys ?? 0), 0),
   };
 }
 
@@ -53,7 +68,7 @@ export interface AlertInput {
   misses: number;
   hitRate: number;
   usedMemory: number | null;
-  thresholds: CacheConfig['alerts'];
+  thresholds: AlertThresholds;
 }
 
 /** The alerts at the configured thresholds; the same list is shown on the dashboard. */

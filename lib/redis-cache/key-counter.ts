@@ -14,12 +14,11 @@
  * While Redis is unavailable, the counts are those of the memory tier.
  */
 import { randomUUID } from 'node:crypto';
-import type { CircuitBreaker } from './circuit-breaker';
-import type { RedisClient } from './connection';
+import { RedisUnavailableError, scanKeys } from './key-ops';
 import { CACHE_TYPES, zeroCounts, type CacheType, type KeyScheme } from './keys';
-import { RELEASE } from './lock';
 import type { MemoryTier } from './memory-tier';
-import { scanKeys } from './redis-cache';
+import { UNAVAILABLE, type RedisGate } from './redis-gate';
+import { withTimeout } from './timeout';
 
 export interface KeyCounts {
   counts: Record<CacheType, number>;
@@ -33,8 +32,7 @@ export class KeyCounter {
   private running: Promise<void> | null = null;
 
   constructor(
-    private readonly client: RedisClient,
-    private readonly breaker: CircuitBreaker,
+    private readonly gate: RedisGate,
     private readonly keys: KeyScheme,
     private readonly memory: MemoryTier,
     readonly intervalMs = 15_000,
@@ -50,13 +48,13 @@ export class KeyCounter {
 
   /** The latest counts known to this instance, without any I/O (for samples). */
   peek(): Record<CacheType, number> | null {
-    if (!this.breaker.allows()) return this.memory.countByType(Date.now());
+    if (!this.gate.up) return this.memory.countByType(Date.now());
     return this.last?.counts ?? null;
   }
 
   /** Current counts: shared ones when fresh, else starts a pass and waits at most `maxWaitMs` for it. */
   async get(maxWaitMs = 25): Promise<KeyCounts> {
-    if (!this.breaker.allows()) return { counts: this.memory.countByType(Date.now()), at: Date.now(), source: 'memory' };
+    if (!this.gate.up) return { counts: this.memory.countByType(Date.now()), at: Date.now(), source: 'memory' };
     const now = Date.now();
     if (!this.last || now - this.last.at > this.intervalMs) {
       await this.readShared();
@@ -65,7 +63,7 @@ export class KeyCounter {
         // nothing to show (never counted, or just cleared) does the caller wait — once, and at most maxWaitMs.
         const alreadyRunning = this.running !== null;
         const pass = this.refresh();
-        if (!this.last && !alreadyRunning) await Promise.race([pass, new Promise((r) => setTimeout(r, maxWaitMs).unref())]);
+        if (!this.last && !alreadyRunning) await withTimeout(pass, maxWaitMs, 'key count pending').catch(() => undefined);
       }
     }
     return { counts: this.last?.counts ?? zeroCounts(), at: this.last?.at ?? null, source: 'redis' };
@@ -74,8 +72,7 @@ export class KeyCounter {
   /** Marks the counts stale everywhere (after a clear). */
   async invalidate(): Promise<void> {
     this.last = null;
-    if (!this.breaker.allows()) return;
-    await this.client.hdel(this.sharedKey, 'at').catch(() => undefined);
+    await this.gate.run((c) => c.hdel(this.sharedKey, 'at'));
   }
 
   /** Runs one counting pass now (shared with a pass already running). Resolves when done. */
@@ -87,40 +84,36 @@ export class KeyCounter {
   }
 
   private async readShared(): Promise<void> {
-    try {
-      const h = await this.client.hgetall(this.sharedKey);
-      if (h.at && (!this.last || Number(h.at) > this.last.at)) {
-        const counts = zeroCounts();
-        for (const t of CACHE_TYPES) counts[t] = Number(h[t] ?? 0);
-        this.last = { counts, at: Number(h.at) };
-      }
-    } catch (err) {
-      this.breaker.failure(err);
+    const h = await this.gate.run((c) => c.hgetall(this.sharedKey));
+    if (h === UNAVAILABLE) return;
+    if (h.at && (!this.last || Number(h.at) > this.last.at)) {
+      const counts = zeroCounts();
+      for (const t of CACHE_TYPES) counts[t] = Number(h[t] ?? 0);
+      this.last = { counts, at: Number(h.at) };
     }
   }
 
   private async scan(): Promise<void> {
-    if (!this.breaker.allows()) return;
     const token = randomUUID();
+    // One scanner at a time across instances; the lock outlives a slow pass only by its own expiry.
+    const got = await this.gate.run((c) => c.set(this.lockKey, token, 'PX', 60_000, 'NX'));
+    if (got !== 'OK') return;
     try {
-      // One scanner at a time across instances; the lock outlives a slow pass only by its own expiry.
-      const got = await this.client.set(this.lockKey, token, 'PX', 60_000, 'NX');
-      if (got !== 'OK') return;
       const started = Date.now();
       const counts = zeroCounts();
-      for await (const batch of scanKeys(this.client, this.keys.pattern('all'))) {
+      for await (const batch of scanKeys(this.gate, this.keys.pattern('all'))) {
         for (const k of batch) {
           const t = this.keys.typeOf(k);
           if (t) counts[t]++;
         }
-        await new Promise((r) => setImmediate(r)); // yield: never monopolise the event loop
+        await new Promise((resolve) => setImmediate(resolve)); // yield between steps: never monopolise the event loop
       }
       this.last = { counts, at: started };
-      await this.client.hset(this.sharedKey, { ...counts, at: started });
+      await this.gate.run((c) => c.hset(this.sharedKey, { ...counts, at: started }));
     } catch (err) {
-      this.breaker.failure(err);
+      if (!(err instanceof RedisUnavailableError)) throw err;
     } finally {
-      await this.client.eval(RELEASE, 1, this.lockKey, token).catch(() => undefined);
+      await this.gate.run((c) => c.releaseLock(this.lockKey, token));
     }
   }
 }

@@ -16,19 +16,35 @@
  * Names are not Unicode-normalised: two different strings are two different products, as in the database.
  */
 import { createHash } from 'node:crypto';
-import type { CacheType } from '../api-types';
 
-export type { CacheType };
-export const CACHE_TYPES: readonly CacheType[] = ['models', 'predictions', 'products', 'other'];
+/** The kinds of cached data, as counted and reported everywhere — the one list of them. */
+export const CACHE_TYPES = ['models', 'predictions', 'products', 'other'] as const;
+export type CacheType = (typeof CACHE_TYPES)[number];
+
+/** How many types there are: the length of every per-type counter array. */
+export const TYPE_COUNT = CACHE_TYPES.length;
+
+/** Position of each type in CACHE_TYPES: the index into the per-type counter arrays. */
+export const TYPE_INDEX = Object.fromEntries(CACHE_TYPES.map((t, i) => [t, i])) as Record<CacheType, number>;
 
 /** A count of 0 for every type. */
 export function zeroCounts(): Record<CacheType, number> {
-  return { models: 0, predictions: 0, products: 0, other: 0 };
+  return Object.fromEntries(CACHE_TYPES.map((t) => [t, 0])) as Record<CacheType, number>;
+}
+
+/** A per-type record from an array in CACHE_TYPES order. */
+export function byType<T>(values: readonly T[]): Record<CacheType, T> {
+  return Object.fromEntries(CACHE_TYPES.map((t, i) => [t, values[i]])) as Record<CacheType, T>;
 }
 
 /** The sum of a per-type count. */
 export function sumCounts(c: Record<CacheType, number>): number {
-  return c.models + c.predictions + c.products + c.other;
+  return CACHE_TYPES.reduce((sum, t) => sum + c[t], 0);
+}
+
+/** An array of zeros, one per type. */
+export function zeroArray(): number[] {
+  return new Array<number>(TYPE_COUNT).fill(0);
 }
 
 const SAFE = /^[A-Za-z0-9._-]+$/;
@@ -151,6 +167,11 @@ export class KeyScheme {
   /** True for the library's index sets (removed with the data they index). */
   isIndex(key: string): boolean {
     return key.startsWith(this.meta + 'product:') || key === this.productsIndex();
+  }
+
+  /** The key of a cross-instance lock (its own hash tag). */
+  lockKey(name: string): string {
+    return this.meta + 'lock:{' + encodeSegment(name) + '}';
   }
 
   /** Key of another cached result: a custom key (encoded) or a content hash. */

@@ -6,8 +6,8 @@
  * Contenders in the same process queue on a local promise chain first, so they don't poll Redis.
  */
 import { randomUUID } from 'node:crypto';
-import type { CircuitBreaker } from './circuit-breaker';
-import type { RedisClient } from './connection';
+import { UNAVAILABLE, type RedisGate } from './redis-gate';
+import { sleep, withTimeout } from './timeout';
 
 /** Thrown when the lock could not be acquired within `waitMs`. `code` is stable for callers (e.g. → HTTP 409). */
 export class LockTimeoutError extends Error {
@@ -31,16 +31,11 @@ export interface LockOptions {
   waitMs?: number;
 }
 
-/** Deletes KEYS[1] only if it still holds the token ARGV[1] (a lock released by its holder, never by another). */
-export const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
-const EXTEND = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
-
 export class LockManager {
   private readonly local = new Map<string, Promise<void>>();
 
   constructor(
-    private readonly client: RedisClient,
-    private readonly breaker: CircuitBreaker,
+    private readonly gate: RedisGate,
     private readonly keyOf: (name: string) => string,
   ) {}
 
@@ -57,8 +52,7 @@ export class LockManager {
     this.local.set(name, chained);
     try {
       if (prev) {
-        const waited = await Promise.race([prev.then(() => true), sleep(Math.max(0, deadline - Date.now())).then(() => false)]);
-        if (!waited) throw new LockTimeoutError(name);
+        await withTimeout(prev, Math.max(0, deadline - Date.now()), () => new LockTimeoutError(name));
       }
       // 2. Redis.
       const key = this.keyOf(name);
@@ -67,7 +61,7 @@ export class LockManager {
       let watchdog: NodeJS.Timeout | null = null;
       if (held) {
         watchdog = setInterval(() => {
-          this.client.eval(EXTEND, 1, key, token, String(ttlMs)).catch(() => undefined);
+          void this.gate.run((c) => c.extendLock(key, token, ttlMs));
         }, Math.max(50, Math.floor(ttlMs / 3)));
         watchdog.unref();
       }
@@ -75,7 +69,7 @@ export class LockManager {
         return await fn();
       } finally {
         if (watchdog) clearInterval(watchdog);
-        if (held) await this.client.eval(RELEASE, 1, key, token).catch(() => undefined);
+        if (held) await this.gate.run((c) => c.releaseLock(key, token));
       }
     } finally {
       release();
@@ -87,21 +81,13 @@ export class LockManager {
   private async acquire(key: string, token: string, ttlMs: number, deadline: number, name: string): Promise<boolean> {
     let delay = 10;
     for (;;) {
-      if (!this.breaker.allows()) return false;
-      try {
-        const ok = await this.client.set(key, token, 'PX', ttlMs, 'NX');
-        if (ok === 'OK') return true;
-      } catch (err) {
-        this.breaker.failure(err);
-        return false;
-      }
+      if (!this.gate.up) return false;
+      const ok = await this.gate.run((c) => c.set(key, token, 'PX', ttlMs, 'NX'));
+      if (ok === UNAVAILABLE) return false;
+      if (ok === 'OK') return true;
       if (Date.now() >= deadline) throw new LockTimeoutError(name);
       await sleep(Math.min(delay + Math.random() * delay, Math.max(1, deadline - Date.now())));
       delay = Math.min(delay * 2, 200);
     }
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

@@ -9,6 +9,7 @@
  * Values are stored decoded (never bytes to parse again per hit). Byte size is an estimate supplied by the
  * caller (the encoded length when known).
  */
+import type { EntryCodec } from './entry-codec';
 import { zeroCounts, type CacheType } from './keys';
 
 export interface MemoryEntry {
@@ -26,6 +27,8 @@ export interface MemoryEntry {
   costMs: number;
   /** CLOCK reference bit. */
   ref: boolean;
+  /** The codec that produced `value`: a reader with another codec converts instead of taking it as its own. */
+  codec: EntryCodec<unknown>;
 }
 
 export interface MemoryTierStats {

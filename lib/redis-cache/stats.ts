@@ -1,16 +1,14 @@
 /**
  * The app's own hit/miss counters (DESIGN.md §3 "Stats"): per type, plain number increments on the hot path.
- * Sharing across instances (Redis hashes per 10 s bucket) is done by flushing the *deltas* in batches.
+ * Sharing across instances (Redis hashes per 10 s bucket) is done by flushing the *deltas* in batches (history.ts).
  */
-import { CACHE_TYPES, type CacheType } from './keys';
-
-/** Position of each type in CACHE_TYPES: the index into the per-type counter arrays. */
-export const TYPE_INDEX = Object.fromEntries(CACHE_TYPES.map((t, i) => [t, i])) as Record<CacheType, number>;
+import { byType, CACHE_TYPES, TYPE_COUNT, zeroArray, type CacheType } from './keys';
 
 export interface TypeCounters {
   hits: number;
   misses: number;
-  hit_rate: number | null;
+  /** Percent 0–100 with one decimal; null before any lookup. */
+  hitRate: number | null;
 }
 
 /** Percent with one decimal, or null when there were no lookups. */
@@ -21,30 +19,28 @@ export function rate(hits: number, misses: number): number | null {
 
 /** Hits, misses and hit rate per type, from per-type counter arrays (CACHE_TYPES order). */
 export function countersByType(hits: readonly number[], misses: readonly number[]): Record<CacheType, TypeCounters> {
-  const out = {} as Record<CacheType, TypeCounters>;
-  CACHE_TYPES.forEach((t, i) => (out[t] = { hits: hits[i], misses: misses[i], hit_rate: rate(hits[i], misses[i]) }));
-  return out;
+  return byType(CACHE_TYPES.map((_, i) => ({ hits: hits[i], misses: misses[i], hitRate: rate(hits[i], misses[i]) })));
 }
 
 /** Hits and misses summed over the types, with their hit rate (0 before any lookup). */
-export function counterTotals(hits: readonly number[], misses: readonly number[]): { hits: number; misses: number; hit_rate: number } {
+export function counterTotals(hits: readonly number[], misses: readonly number[]): { hits: number; misses: number; hitRate: number } {
   const h = hits.reduce((a, b) => a + b, 0);
   const m = misses.reduce((a, b) => a + b, 0);
-  return { hits: h, misses: m, hit_rate: rate(h, m) ?? 0 };
+  return { hits: h, misses: m, hitRate: rate(h, m) ?? 0 };
 }
 
 export class CacheStats {
-  readonly hits = [0, 0, 0, 0];
-  readonly misses = [0, 0, 0, 0];
+  readonly hits = zeroArray();
+  readonly misses = zeroArray();
   l1Hits = 0;
   l2Hits = 0;
   /** Sum of compute time avoided by hits (ms). */
   savedMs = 0;
-  readonly computeMs = [0, 0, 0, 0];
-  readonly computeCount = [0, 0, 0, 0];
+  private readonly computeMs = zeroArray();
+  private readonly computeCount = zeroArray();
   /** Deltas not yet flushed to Redis. */
-  readonly pendingHits = [0, 0, 0, 0];
-  readonly pendingMisses = [0, 0, 0, 0];
+  readonly pendingHits = zeroArray();
+  readonly pendingMisses = zeroArray();
 
   hitL1(t: number, costMs: number): void {
     this.hits[t]++;
@@ -70,15 +66,15 @@ export class CacheStats {
     this.computeCount[t]++;
   }
 
-  avgCompute(t: number): number {
+  private avgCompute(t: number): number {
     const n = this.computeCount[t];
     return n === 0 ? 0 : this.computeMs[t] / n;
   }
 
-  /** Takes and zeroes the unflushed deltas. */
+  /** Takes and zeroes the unflushed deltas; null when there are none. */
   drain(): { hits: number[]; misses: number[] } | null {
     let any = 0;
-    for (let i = 0; i < 4; i++) any += this.pendingHits[i] + this.pendingMisses[i];
+    for (let i = 0; i < TYPE_COUNT; i++) any += this.pendingHits[i] + this.pendingMisses[i];
     if (any === 0) return null;
     const out = { hits: [...this.pendingHits], misses: [...this.pendingMisses] };
     this.pendingHits.fill(0);
@@ -90,7 +86,7 @@ export class CacheStats {
     return countersByType(this.hits, this.misses);
   }
 
-  totals(): { hits: number; misses: number; hit_rate: number } {
+  totals(): { hits: number; misses: number; hitRate: number } {
     return counterTotals(this.hits, this.misses);
   }
 }

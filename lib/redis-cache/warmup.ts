@@ -12,6 +12,8 @@
  * - `snapshot()` returns copies: callers can't change the runner's state.
  */
 
+import { errorMessage, withTimeout } from './timeout';
+
 export interface WarmUpTask {
   /** Short, human-readable, e.g. "model:Bolo" or "prediction:Bolo:7d". */
   name: string;
@@ -152,17 +154,7 @@ async function runPool<T>(items: T[], concurrency: number, worker: (item: T) => 
   await Promise.all(lanes);
 }
 
-/** `promise`, or a rejection with `Error(message)` once `ms` have passed (the timer never keeps the process alive). */
-export function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-    timer.unref?.();
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 function shortMessage(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return message.length > MAX_MESSAGE_LENGTH ? `${message.slice(0, MAX_MESSAGE_LENGTH - 1)}…` : message;
 }

@@ -4,6 +4,7 @@ import { POST as clear, GET as clearGet } from '@/app/api/ai/cache/clear/route';
 import { waitFor } from '../helpers/redis-server';
 import { adminRateLimiter } from '@/lib/http/rate-limit';
 import { apiRequest, jsonOf, NO_CONTEXT, REDIS_PASSWORD, startApiTestEnv, type ApiTestEnv } from './setup';
+import { processSingleton } from '@/lib/redis-cache';
 
 /**
  * `POST /api/ai/cache/clear` on real Redis with two instances: the route clears through the process-wide cache
@@ -201,10 +202,10 @@ describe('POST /api/ai/cache/clear', () => {
     for (let batch = 0; batch < 10; batch += 1) {
       await env.cli('EVAL', `for i=1,5000 do redis.call('SET', KEYS[1] .. ARGV[1] .. ':' .. i, 'x') end`, '1', `${env.prefix}:bulk:`, String(batch));
     }
-    await waitFor(async () => (await env.system.healthCheck()).redis_available, 10_000, 20, 'Redis to be in use');
-    const inFlight = Symbol.for('ai-cache.clear-in-flight');
+    await waitFor(async () => (await env.system.healthCheck()).redisAvailable, 10_000, 20, 'Redis to be in use');
     const first = post({ target: 'all' });
-    await waitFor(() => (globalThis as Record<symbol, unknown>)[inFlight] === true, 5_000, 1, 'the first clear to start');
+    const inFlight = () => processSingleton('clear-in-flight', () => ({ running: false }));
+    await waitFor(() => inFlight().running, 5_000, 1, 'the first clear to start');
     const second = await post({ target: 'models' });
     expect(second.status).toBe(409);
     expect(await jsonOf(second)).toMatchObject({ error: { code: 'conflict' } });
@@ -224,7 +225,7 @@ describe('POST /api/ai/cache/clear', () => {
       expect(unknown.status).toBe(404);
     } finally {
       await env.restartRedis();
-      await waitFor(async () => (await env.system.healthCheck()).redis_available && (await env.other.healthCheck()).redis_available, 15_000);
+      await waitFor(async () => (await env.system.healthCheck()).redisAvailable && (await env.other.healthCheck()).redisAvailable, 15_000);
     }
   });
 });

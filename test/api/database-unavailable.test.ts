@@ -17,6 +17,7 @@ import { HttpError } from '@/lib/http/errors';
 import { resetCacheSystemForTests } from '@/lib/redis-cache';
 import pino from 'pino';
 import { startRedisServer, type RedisServerHandle } from '../helpers/redis-server';
+import { cacheSystemOptions } from '@/lib/config/cache-system';
 
 describe('forecasting routes with an unusable database', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'db-unavailable-'));
@@ -27,7 +28,7 @@ describe('forecasting routes with an unusable database', () => {
   beforeAll(async () => {
     // The process-wide service builds on the process-wide cache system: point it at a private Redis.
     redis = await startRedisServer();
-    await resetCacheSystemForTests({ env: { REDIS_URL: redis.url, CACHE_AUTO_WARMUP: 'false' }, logger: pino({ level: 'silent' }) });
+    await resetCacheSystemForTests(cacheSystemOptions({ REDIS_URL: redis.url, CACHE_AUTO_WARMUP: 'false' }, pino({ level: 'silent' })));
     fs.writeFileSync(corrupt, 'this is not an SQLite database, just text long enough to fill a header page'.repeat(20));
     useForecastingServiceForTests(undefined);
     setForecastingServiceForTests(undefined)?.close();

@@ -18,6 +18,8 @@ import { useHttpLoggerForTests } from '@/lib/http/log';
 import { onServerStart } from '@/lib/http/server-start';
 import { createCacheSystem, resetCacheSystemForTests, type CacheSystem } from '@/lib/redis-cache';
 import { startRedisServer, waitFor, type RedisServerHandle } from '../helpers/redis-server';
+import { cacheSystemOptions } from '@/lib/config/cache-system';
+import { readEnv } from '@/lib/config/env';
 
 export const ORIGIN = 'http://localhost:5001';
 export const REDIS_PASSWORD = 'pw-never-in-responses-7f3a';
@@ -64,8 +66,8 @@ export async function startApiTestEnv(extraEnv: Record<string, string> = {}): Pr
     CACHE_AUTO_WARMUP: 'false',
     ...extraEnv,
   };
-  const system = (await resetCacheSystemForTests({ env, logger: silent }))!;
-  const other = createCacheSystem({ env, logger: silent });
+  const system = (await resetCacheSystemForTests(cacheSystemOptions(env, silent)))!;
+  const other = createCacheSystem(cacheSystemOptions(env, silent));
   // Seeding the demo history blocks the event loop for a while: do it before the cache systems connect, so
   // their first commands don't time out and open the circuit breaker.
   const db = openDatabase(path.join(dir, 'sales.db'));
@@ -85,7 +87,7 @@ export async function startApiTestEnv(extraEnv: Record<string, string> = {}): Pr
   adminRateLimiter().reset();
   // As at server start (instrumentation.ts): the cache system feeds the metrics, and with CACHE_AUTO_WARMUP=true
   // a warm-up starts.
-  onServerStart();
+  onServerStart(readEnv(env));
 
   const cli = (...args: string[]) => redis.cli('-a', REDIS_PASSWORD, '--no-auth-warning', ...args);
   return {

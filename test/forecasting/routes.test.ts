@@ -13,6 +13,7 @@ import { GET as getHistory } from '@/app/api/ai/products/[name]/history/route';
 import { GET as getProducts } from '@/app/api/ai/products/route';
 import { startRedisServer, type RedisServerHandle } from '../helpers/redis-server';
 import { silentLogger } from '../redis-cache/setup';
+import { cacheSystemOptions } from '@/lib/config/cache-system';
 
 /** The forecasting route handlers, called as Next calls them, over a real redis-server and a demo database. */
 describe('forecasting HTTP routes', () => {
@@ -28,10 +29,9 @@ describe('forecasting HTTP routes', () => {
     redis = await startRedisServer();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forecasting-routes-'));
     db = openDatabase(path.join(dir, 'sales.db'));
-    cache = (await resetCacheSystemForTests({
-      env: { REDIS_URL: redis.url, REDIS_COMMAND_TIMEOUT: '0.5', CACHE_PREFIX: `routes${process.pid}` },
-      logger: silentLogger,
-    }))!;
+    cache = (await resetCacheSystemForTests(
+      cacheSystemOptions({ REDIS_URL: redis.url, REDIS_COMMAND_TIMEOUT: '0.5', CACHE_PREFIX: `routes${process.pid}` }, silentLogger),
+    ))!;
     service = createForecastingService({ db, cache, logger: silentLogger, seedDemoData: true, demoEndDate: '2026-10-31' });
     setForecastingServiceForTests(service);
   });
@@ -48,7 +48,7 @@ describe('forecasting HTTP routes', () => {
   const params = <T>(value: T) => ({ params: Promise.resolve(value) });
 
   async function cachedKeys(): Promise<number> {
-    const keys = await redis.cli('--scan', '--pattern', `${cache.config.prefix}:*`);
+    const keys = await redis.cli('--scan', '--pattern', `${cache.options.prefix}:*`);
     return keys ? keys.split('\n').filter((k) => !k.includes(':_meta:')).length : 0;
   }
 

@@ -39,9 +39,9 @@ describe('forecasting service behind the cache', () => {
     dbA = openDatabase(file);
     dbB = openDatabase(file);
     cacheA = makeSystem(redis.url);
-    const prefix = cacheA.config.prefix;
-    cacheB = makeSystem(redis.url, { prefix } as never);
-    expect(cacheB.config.prefix).toBe(prefix);
+    const prefix = cacheA.options.prefix;
+    cacheB = makeSystem(redis.url, { prefix });
+    expect(cacheB.options.prefix).toBe(prefix);
     a = createForecastingService({ db: dbA, cache: cacheA, fit: countingFit, logger: silentLogger, seedDemoData: true, demoEndDate: '2026-10-31' });
     b = createForecastingService({ db: dbB, cache: cacheB, fit: countingFit, logger: silentLogger, seedDemoData: true, demoEndDate: '2026-10-31' });
   });
@@ -59,7 +59,7 @@ describe('forecasting service behind the cache', () => {
   });
 
   async function keyCount(): Promise<number> {
-    const keys = await redis.cli('--scan', '--pattern', `${cacheA.config.prefix}:*`);
+    const keys = await redis.cli('--scan', '--pattern', `${cacheA.options.prefix}:*`);
     return keys ? keys.split('\n').filter((k) => !k.includes(':_meta:')).length : 0;
   }
 
@@ -86,6 +86,28 @@ describe('forecasting service behind the cache', () => {
     const model = await b.loadModelDetailed('Bolo');
     expect(model).toMatchObject({ cached: true, tier: 'l2' });
     expect(forecaster.predict(model.value, 30).forecast).toEqual(forecaster.predict(await forecaster.loadModel('Bolo'), 30).forecast);
+  });
+
+  it("the seed's getModel and the service's loadModel agree on what a model entry holds (one entry, one codec)", async () => {
+    await a.loadModel('Bolo'); // the model's artifact is in Redis
+    // A third instance with an empty L1, used as a user of the seed's API would: a manual getModel (a Redis hit)...
+    const cacheC = makeSystem(redis.url, { prefix: cacheA.options.prefix });
+    const dbC = openDatabase(path.join(dir, 'sales.db'));
+    const c = createForecastingService({ db: dbC, cache: cacheC, fit: countingFit, logger: silentLogger, seedDemoData: false });
+    try {
+      const manual = await cacheC.models.getModel('Bolo');
+      expect(manual).toBeDefined();
+      // ...then the service's own path on the same entry: a live model, not whatever getModel decoded.
+      const prediction = await c.predictDemand('Bolo', 9);
+      expect(prediction.forecast.length).toBe(9);
+      const model = await c.loadModel('Bolo');
+      expect(typeof model.version).toBe('number');
+      expect(c.forecaster.predict(model, 9).forecast).toEqual(prediction.forecast);
+    } finally {
+      await c.close();
+      await cacheC.close();
+      dbC.close();
+    }
   });
 
   it('lists products through the products cache, with model versions', async () => {
@@ -122,7 +144,7 @@ describe('forecasting service behind the cache', () => {
     const { version } = await a.retrain('Pão de Açúcar');
     expect(version).toBe(old.version + 1);
     // As if B missed the invalidation (or a load racing the retrain re-cached the old model afterwards).
-    await cacheB.cache.set(cacheB.keys.model('Pão de Açúcar'), old, 3600, { type: 'models', l1Only: true, freeze: false });
+    await cacheB.cache.set(cacheB.keys.model('Pão de Açúcar'), old, 3600, { type: 'models', l1Only: true });
     const prediction = await b.predictDemand('Pão de Açúcar', 10);
     expect(prediction.modelVersion).toBe(version);
     expect((await b.loadModel('Pão de Açúcar')).version).toBe(version);
@@ -169,14 +191,14 @@ describe('forecasting service behind the cache', () => {
   it('bad input is rejected before any cache is touched', async () => {
     await waitFor(async () => (await keyCount()) > 0, 5000, 20, 'keys in Redis');
     const keys = await keyCount();
-    const stats = JSON.stringify(cacheA.stats.totals());
+    const stats = JSON.stringify(cacheA.localCounters().total);
     await expect(a.predictDemandDetailed('Pão de Ló', 7)).rejects.toMatchObject({ code: 'unknown_product' });
     await expect(a.predictDemandDetailed('x'.repeat(300), 7)).rejects.toMatchObject({ code: 'unknown_product' });
     for (const days of [0, -1, 366, 2.5, Number.NaN]) await expect(a.predictDemandDetailed('Bolo', days)).rejects.toMatchObject({ code: 'invalid_argument' });
     await expect(a.loadModel('Pão de Ló')).rejects.toMatchObject({ code: 'unknown_product' });
     await expect(a.retrain('Pão de Ló')).rejects.toMatchObject({ code: 'unknown_product' });
     expect(await keyCount()).toBe(keys);
-    expect(JSON.stringify(cacheA.stats.totals())).toBe(stats);
+    expect(JSON.stringify(cacheA.localCounters().total)).toBe(stats);
   });
 });
 

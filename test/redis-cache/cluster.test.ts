@@ -4,15 +4,16 @@ import type { CacheSystem } from '@/lib/redis-cache';
 import { startRedisCluster, waitFor, type RedisClusterHandle } from '@/test/helpers/redis-server';
 import { createCacheSystem } from '@/lib/redis-cache';
 import { silentLogger } from './setup';
+import { toCacheHealth, toCacheInfo, toHistory } from '@/lib/http/cache-report';
+import { cacheSystemOptions } from '@/lib/config/cache-system';
 
 let cluster: RedisClusterHandle;
 const systems: CacheSystem[] = [];
 let n = 0;
 const sys = (prefix?: string) => {
-  const s = createCacheSystem({
-    env: { REDIS_CLUSTER_NODES: cluster.nodeList, REDIS_COMMAND_TIMEOUT: '1', CACHE_PREFIX: prefix ?? `cl${process.pid}_${++n}` },
-    logger: silentLogger,
-  });
+  const s = createCacheSystem(
+    cacheSystemOptions({ REDIS_CLUSTER_NODES: cluster.nodeList, REDIS_COMMAND_TIMEOUT: '1', CACHE_PREFIX: prefix ?? `cl${process.pid}_${++n}` }, silentLogger),
+  );
   systems.push(s);
   return s;
 };
@@ -40,7 +41,7 @@ async function allKeys(prefix: string): Promise<string[]> {
 describe('Redis Cluster mode', () => {
   test('values spread over the masters; a product’s keys share one slot; clear walks every master', async () => {
     const s = sys();
-    expect(s.config.redis.mode).toBe('cluster');
+    expect(s.options.redis.mode).toBe('cluster');
     const products = Array.from({ length: 30 }, (_, i) => `Pão ${i} *?[`);
     for (const p of products) {
       await s.models.setModel(p, { p });
@@ -54,34 +55,34 @@ describe('Redis Cluster mode', () => {
       const slots = new Set(await Promise.all([s.keys.model(p), s.keys.prediction(p, 7, { a: 1 }, 1)].map((k) => cluster.nodes[0].cli('CLUSTER', 'KEYSLOT', k))));
       expect(slots.size).toBe(1);
     }
-    s.memory.clear();
+    s.clearLocal();
     expect(await s.models.getModel(products[3])).toEqual({ p: products[3] });
     expect(await s.models.invalidateModel(products[3])).toBe(3);
-    expect((await allKeys(s.config.prefix)).length).toBe(87);
+    expect((await allKeys(s.options.prefix)).length).toBe(87);
     expect(await s.clear('predictions')).toEqual({ removed: 58 });
     expect(await s.models.invalidateAll()).toBe(29);
-    expect(await allKeys(s.config.prefix)).toEqual([]);
+    expect(await allKeys(s.options.prefix)).toEqual([]);
   });
 
   test('info, health, history, locks and cross-instance invalidation work in Cluster mode', async () => {
     const a = sys();
-    const b = sys(a.config.prefix);
+    const b = sys(a.options.prefix);
     await b.connect(); // subscribed
     await a.models.setModel('Bolo', 1);
     expect(await b.models.getModel('Bolo')).toBe(1);
     await a.models.invalidateModel('Bolo');
-    await waitFor(() => b.memory.get(b.keys.model('Bolo'), Date.now()) === undefined, 5000, 10, 'invalidation across instances');
-    const h = await a.healthCheck();
+    await waitFor(() => b.inspectLocal(b.keys.model('Bolo')) === undefined, 5000, 10, 'invalidation across instances');
+    const h = toCacheHealth(await a.healthCheck());
     expect(h).toMatchObject({ redis_available: true, read_write_test: true });
     for (let i = 0; i < 10; i++) await a.models.setPrediction(`p${i}`, 1, i);
-    await a.keyCounter.refresh();
-    const info = await a.getCacheInfo();
+    await a.refreshKeyCounts();
+    const info = toCacheInfo(await a.getCacheInfo());
     expect(info.redis.mode).toBe('cluster');
     expect(info.cache_breakdown.predictions).toBe(10);
     expect(info.used_memory).toBeGreaterThan(0);
     await a.models.getPrediction('p1', 1);
     await a.flushStats();
-    const hist = await b.getHistory('15m');
+    const hist = toHistory(await b.getHistory('15m'));
     expect(hist.buckets.reduce((x, bk) => x + bk.hits.predictions, 0)).toBe(1);
     let inside = 0;
     let max = 0;

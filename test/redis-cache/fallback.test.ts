@@ -2,7 +2,8 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import type { CacheSystem } from '@/lib/redis-cache';
 import { startRedisServer, waitFor, type RedisServerHandle } from '@/test/helpers/redis-server';
-import { makeSystem } from './setup';
+import { makeSystem, redisClientOf } from './setup';
+import { toCacheHealth, toCacheInfo, toHistory } from '@/lib/http/cache-report';
 
 const systems: CacheSystem[] = [];
 const servers: RedisServerHandle[] = [];
@@ -65,7 +66,7 @@ describe('fallback to memory', () => {
     servers.push(redis);
     const s = track(makeSystem(redis.url)); // command timeout 0.3 s
     await s.models.setModel('Bolo', 1);
-    s.memory.clear();
+    s.clearLocal();
     const sent = countCommands(s);
     const pauseMs = 6000;
     const pausedUntil = Date.now() + pauseMs;
@@ -92,20 +93,20 @@ describe('fallback to memory', () => {
     const big = 'x'.repeat(4 * 1024 * 1024);
     expect(await s.cache.set(s.keys.other('big'), big, 60)).toBe(false); // refused by Redis…
     expect(s.backend).toBe('redis'); // …which is still reachable
-    expect(s.breaker.replyErrors).toBeGreaterThan(0);
+    expect(s.redisReplyErrors).toBeGreaterThan(0);
     expect(await s.cache.get(s.keys.other('big'))).toBe(big); // kept in L1
-    s.memory.clear();
+    s.clearLocal();
     expect(await s.models.getModel('small')).toBe(1); // reads still come from Redis
     // Health: Redis answers (available) but can't store (the write test fails) — not "unreachable".
-    await s.client.config('SET', 'maxmemory', '1');
-    const health = await s.healthCheck();
+    await redisClientOf(s).config('SET', 'maxmemory', '1');
+    const health = toCacheHealth(await s.healthCheck());
     expect(health).toMatchObject({ redis_available: true, read_write_test: false, backend: 'redis' });
   });
 });
 
 /** Counts the commands the system's client sends (a spy on the real client, not a mock). */
 function countCommands(s: CacheSystem): { count: number } {
-  const c = s.client as unknown as { sendCommand: (...a: unknown[]) => unknown };
+  const c = redisClientOf(s) as unknown as { sendCommand: (...a: unknown[]) => unknown };
   const counter = { count: 0 };
   const orig = c.sendCommand.bind(c);
   c.sendCommand = (...a: unknown[]) => {

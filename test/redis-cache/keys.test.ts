@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { clusterSlot } from '@/lib/redis-cache/redis-cache';
+import clusterSlot from 'cluster-key-slot';
 import { decodeSegment, encodeSegment, KeyScheme } from '@/lib/redis-cache/keys';
 
 const nasty = ['Pão de Açúcar', 'Bolo', 'Bolo*', 'Bolo?', 'Bolo[1]', 'a:b', 'a%3Ab', '{x}', 'x}', 'back\\slash', '', ' ', '~', '%', 'Pão Francês', '日本'];

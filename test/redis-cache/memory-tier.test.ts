@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { jsonCodec } from '@/lib/redis-cache/entry-codec';
 import { MemoryTier, type MemoryEntry } from '@/lib/redis-cache/memory-tier';
 
 const entry = (value: unknown, bytes = 10, ttlMs = 60_000): MemoryEntry => ({
@@ -9,6 +10,7 @@ const entry = (value: unknown, bytes = 10, ttlMs = 60_000): MemoryEntry => ({
   origin: 'local',
   costMs: 0,
   ref: false,
+  codec: jsonCodec,
 });
 
 describe('memory tier', () => {

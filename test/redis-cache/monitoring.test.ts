@@ -3,6 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { LockTimeoutError, type CacheSystem, type CacheSystemOptions } from '@/lib/redis-cache';
 import { waitFor } from '@/test/helpers/redis-server';
 import { usePrivateRedis } from './setup';
+import { toCacheHealth, toCacheInfo, toHistory } from '@/lib/http/cache-report';
 
 const fixture = usePrivateRedis();
 const sys = (opts: CacheSystemOptions = {}, url?: string | null) => fixture.system(opts, url);
@@ -15,8 +16,8 @@ describe('getCacheInfo', () => {
     await s.models.setPrediction('Bolo', 14, 1);
     await s.models.setProducts(['Bolo']);
     await fixture.redis().cli('SET', 'foreign', 'x');
-    await s.keyCounter.refresh();
-    const info = await s.getCacheInfo();
+    await s.refreshKeyCounts();
+    const info = toCacheInfo(await s.getCacheInfo());
     expect(info).toMatchObject({
       enabled: true,
       backend: 'redis',
@@ -38,10 +39,10 @@ describe('getCacheInfo', () => {
   test('the breakdown follows a clear without a scan on the info path', async () => {
     const s = sys();
     for (let i = 0; i < 5; i++) await s.models.setModel(`p${i}`, i);
-    await s.keyCounter.refresh();
-    expect((await s.getCacheInfo()).cache_breakdown.models).toBe(5);
+    await s.refreshKeyCounts();
+    expect((toCacheInfo(await s.getCacheInfo())).cache_breakdown.models).toBe(5);
     await s.clear('models');
-    await waitFor(async () => (await s.getCacheInfo()).cache_breakdown.models === 0, 5000, 20, 'counts after clear');
+    await waitFor(async () => (toCacheInfo(await s.getCacheInfo())).cache_breakdown.models === 0, 5000, 20, 'counts after clear');
   });
 
   test('hit rates per type and overall; low-hit-rate alert only after the minimum number of requests', async () => {
@@ -49,7 +50,7 @@ describe('getCacheInfo', () => {
     await s.models.setModel('A', 1);
     await s.models.getModel('A');
     for (let i = 0; i < 4; i++) await s.models.getModel(`missing${i}`);
-    let info = await s.getCacheInfo();
+    let info = toCacheInfo(await s.getCacheInfo());
     expect(info.hits).toBe(1);
     expect(info.misses).toBe(4);
     expect(info.hit_rate).toBe(20);
@@ -57,19 +58,19 @@ describe('getCacheInfo', () => {
     expect(info.by_type.products.hit_rate).toBeNull();
     expect(info.alerts.map((a) => a.code)).toEqual([]); // 5 < 10 requests: too early to judge
     for (let i = 0; i < 5; i++) await s.models.getModel(`missing${i}`);
-    info = await s.getCacheInfo();
+    info = toCacheInfo(await s.getCacheInfo());
     expect(info.alerts.map((a) => a.code)).toEqual(['low_hit_rate']);
     expect(info.alerts[0]).toMatchObject({ title: 'Cache not effective', value: 10, threshold: 60 });
   });
 
   test('memory alert above the threshold, Redis-down alert with the fallback', async () => {
     const s = sys({ alerts: { hitRateMinRequests: 100, hitRateMinPercent: 60, memoryMaxBytes: 1024 } });
-    const info = await s.getCacheInfo();
+    const info = toCacheInfo(await s.getCacheInfo());
     expect(info.alerts.map((a) => a.code)).toEqual(['high_memory']);
     expect(info.alerts[0].title).toBe('Possible leak');
     const down = sys({}, null);
     await down.models.setModel('x', 1);
-    const di = await down.getCacheInfo();
+    const di = toCacheInfo(await down.getCacheInfo());
     expect(di).toMatchObject({ backend: 'memory', redis: { connected: false }, used_memory: null, cache_breakdown: { models: 1 }, total_keys: 1 });
     expect(di.alerts.map((a) => a.code)).toEqual(['redis_down']);
     expect(di.alerts[0].title).toBe('Redis down — fallback active');
@@ -77,19 +78,19 @@ describe('getCacheInfo', () => {
 
   test('counters are shared: two instances see the sum of their lookups', async () => {
     const a = sys();
-    const b = sys({ prefix: a.config.prefix });
+    const b = sys({ prefix: a.options.prefix });
     await a.models.setModel('A', 1);
     await a.models.getModel('A');
     await b.models.getModel('A');
     await b.models.getModel('B');
     await a.flushStats();
     await b.flushStats();
-    const ia = await a.getCacheInfo();
-    const ib = await b.getCacheInfo();
+    const ia = toCacheInfo(await a.getCacheInfo());
+    const ib = toCacheInfo(await b.getCacheInfo());
     expect([ia.hits, ia.misses]).toEqual([2, 1]);
     expect([ib.hits, ib.misses]).toEqual([2, 1]);
     // One pipelined flush, not one command per lookup: the totals hash holds the sums.
-    expect(await fixture.redis().cli('HGET', `${a.config.prefix}:_meta:{stats}:totals`, 'h0')).toBe('2');
+    expect(await fixture.redis().cli('HGET', `${a.options.prefix}:_meta:{stats}:totals`, 'h0')).toBe('2');
   });
 
   test('time saved accumulates the compute cost avoided by hits', async () => {
@@ -105,20 +106,20 @@ describe('getCacheInfo', () => {
     await f();
     await f();
     await f();
-    expect((await s.getCacheInfo()).time_saved_ms).toBeGreaterThan(0);
+    expect((toCacheInfo(await s.getCacheInfo())).time_saved_ms).toBeGreaterThan(0);
   });
 });
 
 describe('getHistory', () => {
   test('10 s buckets of hits/misses per type, shared via Redis, kept ≥ 24 h', async () => {
     const a = sys();
-    const b = sys({ prefix: a.config.prefix });
+    const b = sys({ prefix: a.options.prefix });
     await a.models.setPrediction('A', 7, 1);
     await a.models.getPrediction('A', 7);
     await b.models.getPrediction('A', 7);
     await b.models.getProducts();
     await b.flushStats();
-    const h = await a.getHistory('15m');
+    const h = toHistory(await a.getHistory('15m'));
     expect(h.range).toBe('15m');
     expect(h.bucket_seconds).toBe(10);
     expect(h.buckets.length).toBe(90);
@@ -131,10 +132,10 @@ describe('getHistory', () => {
     expect(h.buckets.some((x) => x.used_memory !== null && x.used_memory > 0)).toBe(true);
     const last = h.buckets.filter((x) => x.hits.predictions + x.misses.products > 0);
     expect(last.every((x) => x.hit_rate !== null)).toBe(true);
-    const hourKeys = (await fixture.redis().cli('--scan', '--pattern', `${a.config.prefix}:_meta:{stats}:h:*`)).split('\n');
+    const hourKeys = (await fixture.redis().cli('--scan', '--pattern', `${a.options.prefix}:_meta:{stats}:h:*`)).split('\n');
     for (const k of hourKeys) expect(Number(await fixture.redis().cli('TTL', k))).toBeGreaterThanOrEqual(24 * 3600);
     for (const r of ['1h', '6h', '24h'] as const) {
-      const hr = await a.getHistory(r);
+      const hr = toHistory(await a.getHistory(r));
       expect(hr.buckets.reduce((n, x) => n + x.hits.predictions, 0)).toBe(2);
       expect(hr.buckets.length * hr.bucket_seconds * 1000).toBe({ '1h': 3600_000, '6h': 6 * 3600_000, '24h': 24 * 3600_000 }[r]);
     }
@@ -146,7 +147,7 @@ describe('getHistory', () => {
     await s.models.getModel('x');
     await s.models.setModel('x', 1);
     await s.models.getModel('x');
-    const h = await s.getHistory('15m');
+    const h = toHistory(await s.getHistory('15m'));
     expect(h.buckets.reduce((n, x) => n + x.hits.models + x.misses.models, 0)).toBe(2);
   });
 });
@@ -154,7 +155,7 @@ describe('getHistory', () => {
 describe('lock', () => {
   test('mutual exclusion across two instances; released after the work, also after an error', async () => {
     const a = sys();
-    const b = sys({ prefix: a.config.prefix });
+    const b = sys({ prefix: a.options.prefix });
     let inside = 0;
     let maxInside = 0;
     const work = (s: CacheSystem) =>
@@ -170,15 +171,15 @@ describe('lock', () => {
     expect(results.length).toBe(4);
     await expect(a.lock('x', 5000, async () => Promise.reject(new Error('fail')))).rejects.toThrow('fail');
     expect(await b.lock('x', 5000, async () => 'free again', { waitMs: 0 })).toBe('free again');
-    expect(await fixture.redis().cli('--scan', '--pattern', `${a.config.prefix}:_meta:lock:*`)).toBe('');
+    expect(await fixture.redis().cli('--scan', '--pattern', `${a.options.prefix}:_meta:lock:*`)).toBe('');
   });
 
   test('waitMs: 0 fails at once with LockTimeoutError while another instance holds it', async () => {
     const a = sys();
-    const b = sys({ prefix: a.config.prefix });
+    const b = sys({ prefix: a.options.prefix });
     let release!: () => void;
     const held = a.lock('job', 5000, () => new Promise<void>((r) => (release = r)));
-    await waitFor(async () => (await fixture.redis().cli('--scan', '--pattern', `${a.config.prefix}:_meta:lock:*`)) !== '', 2000);
+    await waitFor(async () => (await fixture.redis().cli('--scan', '--pattern', `${a.options.prefix}:_meta:lock:*`)) !== '', 2000);
     const err = await b.lock('job', 5000, async () => 1, { waitMs: 0 }).catch((e) => e);
     expect(err).toBeInstanceOf(LockTimeoutError);
     expect(err.code).toBe('LOCK_TIMEOUT');
@@ -188,10 +189,10 @@ describe('lock', () => {
 
   test('the lock is kept beyond its ttl while the work runs (watchdog)', async () => {
     const a = sys();
-    const b = sys({ prefix: a.config.prefix });
+    const b = sys({ prefix: a.options.prefix });
     let release!: () => void;
     const held = a.lock('long', 200, () => new Promise<void>((r) => (release = r)));
-    await waitFor(async () => (await fixture.redis().cli('--scan', '--pattern', `${a.config.prefix}:_meta:lock:*`)) !== '', 2000);
+    await waitFor(async () => (await fixture.redis().cli('--scan', '--pattern', `${a.options.prefix}:_meta:lock:*`)) !== '', 2000);
     await new Promise((r) => setTimeout(r, 600)); // three ttls
     await expect(b.lock('long', 200, async () => 1, { waitMs: 0 })).rejects.toBeInstanceOf(LockTimeoutError);
     release();

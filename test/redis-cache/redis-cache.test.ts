@@ -2,6 +2,7 @@
 import { describe, expect, test } from 'vitest';
 import { waitFor } from '@/test/helpers/redis-server';
 import { usePrivateRedis } from './setup';
+import { toCacheHealth, toCacheInfo, toHistory } from '@/lib/http/cache-report';
 
 const fixture = usePrivateRedis();
 const sys = () => fixture.system();
@@ -13,13 +14,13 @@ describe('RedisCache over a real Redis', () => {
     await s.models.setPrediction('Bolo', 7, [{ yhat: 1 }]);
     await s.models.setProducts(['Bolo']);
     await s.cache.set(s.keys.other('misc'), 'x', 50);
-    const p = s.config.prefix;
+    const p = s.options.prefix;
     const keys = (await fixture.redis().cli('--scan', '--pattern', `${p}:*`)).split('\n').filter((k) => !k.startsWith(`${p}:_meta:`)).sort();
     expect(keys).toEqual([`${p}:misc`, `${p}:model:{Bolo}`, `${p}:prediction:{Bolo}:7:default`, `${p}:products_list`].sort());
     expect(Number(await fixture.redis().cli('TTL', `${p}:model:{Bolo}`))).toBeGreaterThan(21500);
     expect(Number(await fixture.redis().cli('TTL', `${p}:prediction:{Bolo}:7:default`))).toBeLessThanOrEqual(300);
     expect(Number(await fixture.redis().cli('TTL', `${p}:products_list`))).toBeGreaterThan(500);
-    s.memory.clear(); // force L2 reads
+    s.clearLocal(); // force L2 reads
     expect(await s.models.getModel('Bolo')).toEqual({ k: 1 });
     expect(await s.models.getPrediction('Bolo', 7)).toEqual([{ yhat: 1 }]);
     expect(await s.models.getProducts()).toEqual(['Bolo']);
@@ -33,17 +34,17 @@ describe('RedisCache over a real Redis', () => {
     expect(await s.cache.get(s.keys.other('short'))).toEqual({ v: 1 });
     expect(await s.cache.ttl(s.keys.other('short'))).toBe(1);
     await waitFor(async () => (await s.cache.get(s.keys.other('short'))) === undefined, 5000, 50, 'expiry');
-    expect(await fixture.redis().cli('EXISTS', `${s.config.prefix}:short`)).toBe('0');
+    expect(await fixture.redis().cli('EXISTS', `${s.options.prefix}:short`)).toBe('0');
     expect(await s.cache.ttl(s.keys.other('short'))).toBe(-2);
   });
 
   test("an L1 copy of a Redis value never outlives the value's TTL", async () => {
     const a = sys();
-    const b = fixture.system({ prefix: a.config.prefix });
+    const b = fixture.system({ prefix: a.options.prefix });
     await b.connect();
     await a.cache.set(a.keys.other('soon'), 1, 2);
     expect(await b.cache.get(b.keys.other('soon'))).toBe(1); // read from Redis into b's L1
-    const e = b.memory.get(b.keys.other('soon'), Date.now());
+    const e = b.inspectLocal(b.keys.other('soon'));
     expect(e).toBeDefined();
     expect(e!.expiresAt - Date.now()).toBeLessThanOrEqual(2000);
   });
@@ -74,20 +75,20 @@ describe('RedisCache over a real Redis', () => {
     const s = sys();
     await s.models.setModel('A', 1);
     await s.models.getModel('A'); // hit l1
-    s.memory.clear();
+    s.clearLocal();
     await s.models.getModel('A'); // hit l2
     await s.models.getModel('B'); // miss
     await s.models.getPrediction('A', 1); // miss
     await s.models.setProducts([]);
     await s.models.getProducts(); // hit
-    const t = s.stats.byType();
-    expect(t.models).toEqual({ hits: 2, misses: 1, hit_rate: 66.7 });
-    expect(t.predictions).toEqual({ hits: 0, misses: 1, hit_rate: 0 });
-    expect(t.products).toEqual({ hits: 1, misses: 0, hit_rate: 100 });
-    expect(t.other).toEqual({ hits: 0, misses: 0, hit_rate: null });
-    expect(s.stats.totals()).toEqual({ hits: 3, misses: 2, hit_rate: 60 });
-    expect(s.stats.l1Hits).toBe(2);
-    expect(s.stats.l2Hits).toBe(1);
+    const t = s.localCounters().byType;
+    expect(t.models).toEqual({ hits: 2, misses: 1, hitRate: 66.7 });
+    expect(t.predictions).toEqual({ hits: 0, misses: 1, hitRate: 0 });
+    expect(t.products).toEqual({ hits: 1, misses: 0, hitRate: 100 });
+    expect(t.other).toEqual({ hits: 0, misses: 0, hitRate: null });
+    expect(s.localCounters().total).toEqual({ hits: 3, misses: 2, hitRate: 60 });
+    expect(s.localCounters().l1Hits).toBe(2);
+    expect(s.localCounters().l2Hits).toBe(1);
   });
 
   test('invalidating a product with a hostile name leaves every other product alone', async () => {
@@ -99,7 +100,7 @@ describe('RedisCache over a real Redis', () => {
       await s.models.setPrediction(n, 30, [n], { p: 1 }, { version: 2 });
     }
     await s.models.setProducts(names);
-    const dataKeys = async () => (await fixture.redis().cli('--scan', '--pattern', `${s.config.prefix}:*`)).split('\n').filter((k) => k && !k.includes(':_meta:')).length;
+    const dataKeys = async () => (await fixture.redis().cli('--scan', '--pattern', `${s.options.prefix}:*`)).split('\n').filter((k) => k && !k.includes(':_meta:')).length;
     const before = await dataKeys();
     for (const victim of ['Bolo*', '*', '?', '[', 'a:b', 'Pão de Açúcar']) {
       const removed = await s.models.invalidateModel(victim);
@@ -120,14 +121,14 @@ describe('RedisCache over a real Redis', () => {
   test('invalidateAll removes only keys with our prefix (no FLUSHDB)', async () => {
     const s = sys();
     await fixture.redis().cli('SET', 'foreign:key', '1');
-    await fixture.redis().cli('SET', `${s.config.prefix}x:lookalike`, '1');
-    await fixture.redis().cli('SET', `${s.config.prefix}`, '1');
+    await fixture.redis().cli('SET', `${s.options.prefix}x:lookalike`, '1');
+    await fixture.redis().cli('SET', `${s.options.prefix}`, '1');
     for (let i = 0; i < 1200; i++) await s.cache.set(s.keys.other(`k${i}`), i, 60);
     await s.models.setModel('Bolo', 1);
     expect(await s.models.invalidateAll()).toBe(1201);
-    expect(await fixture.redis().cli('EXISTS', 'foreign:key', `${s.config.prefix}x:lookalike`, s.config.prefix)).toBe('3');
+    expect(await fixture.redis().cli('EXISTS', 'foreign:key', `${s.options.prefix}x:lookalike`, s.options.prefix)).toBe('3');
     expect(await s.models.getModel('Bolo')).toBeUndefined();
-    expect(s.memory.size).toBe(0);
+    expect(s.localEntries).toBe(0);
   });
 
   test('a corrupt value in Redis is a miss, not an exception', async () => {
@@ -138,13 +139,13 @@ describe('RedisCache over a real Redis', () => {
 
   test('two instances: one invalidates, the other stops serving the value from its L1', async () => {
     const a = sys();
-    const b = fixture.system({ prefix: a.config.prefix });
+    const b = fixture.system({ prefix: a.options.prefix });
     await b.connect(); // subscribed: from now on b hears a
     await a.models.setModel('Bolo', { v: 1 });
     expect(await b.models.getModel('Bolo')).toEqual({ v: 1 }); // now in b's L1
-    expect(b.memory.get(b.keys.model('Bolo'), Date.now())).toBeDefined();
+    expect(b.inspectLocal(b.keys.model('Bolo'))).toBeDefined();
     await a.models.invalidateModel('Bolo');
-    await waitFor(() => b.memory.get(b.keys.model('Bolo'), Date.now()) === undefined, 5000, 10, 'remote invalidation');
+    await waitFor(() => b.inspectLocal(b.keys.model('Bolo')) === undefined, 5000, 10, 'remote invalidation');
     expect(await b.models.getModel('Bolo')).toBeUndefined();
     // A new value set on one instance replaces the other's L1 copy too.
     await a.models.setModel('Bolo', { v: 2 });
@@ -178,13 +179,13 @@ describe('clear and health', () => {
   test('healthCheck does a real read/write round trip', async () => {
     const s = sys();
     await s.models.setModel('Bolo', 1);
-    await s.keyCounter.refresh();
-    const h = await s.healthCheck();
+    await s.refreshKeyCounts();
+    const h = toCacheHealth(await s.healthCheck());
     expect(h).toMatchObject({ redis_available: true, read_write_test: true, backend: 'redis', stats: { total_keys: 1 } });
     expect(h.latency_ms).toBeGreaterThanOrEqual(0);
-    expect(await fixture.redis().cli('--scan', '--pattern', `${s.config.prefix}:_meta:health*`)).toBe('');
+    expect(await fixture.redis().cli('--scan', '--pattern', `${s.options.prefix}:_meta:health*`)).toBe('');
     const down = fixture.system({}, null);
-    expect(await down.healthCheck()).toMatchObject({ redis_available: false, read_write_test: false, backend: 'memory', latency_ms: null });
+    expect(toCacheHealth(await down.healthCheck())).toMatchObject({ redis_available: false, read_write_test: false, backend: 'memory', latency_ms: null });
   });
 });
 
@@ -207,21 +208,21 @@ describe('lifecycle', () => {
     await s.connect();
     await s.models.setModel('Bolo', 1);
     await s.models.setPrediction('Bolo', 1, 1);
-    s.memory.clear();
+    s.clearLocal();
     await s.models.getModel('Bolo'); // an L1 copy of a Redis value
-    expect(s.memory.get(s.keys.model('Bolo'), Date.now())?.origin).toBe('l2');
+    expect(s.inspectLocal(s.keys.model('Bolo'))?.origin).toBe('l2');
     await fixture.redis().cli('CLIENT', 'KILL', 'TYPE', 'pubsub');
-    await waitFor(() => s.memory.get(s.keys.model('Bolo'), Date.now()) === undefined, 10_000, 20, 'L1 dropped on resubscribe');
+    await waitFor(() => s.inspectLocal(s.keys.model('Bolo')) === undefined, 10_000, 20, 'L1 dropped on resubscribe');
     expect(await s.models.getModel('Bolo')).toBe(1); // still in Redis
   });
 
   test('the first operation waits for the invalidation channel: an invalidation right after it is heard', async () => {
     const a = sys();
     await a.models.setModel('Bolo', 1);
-    const b = fixture.system({ prefix: a.config.prefix });
+    const b = fixture.system({ prefix: a.options.prefix });
     expect(await b.models.getModel('Bolo')).toBe(1); // first operation: connects and subscribes
-    expect(b.memory.get(b.keys.model('Bolo'), Date.now())).toBeDefined();
+    expect(b.inspectLocal(b.keys.model('Bolo'))).toBeDefined();
     await a.models.invalidateModel('Bolo');
-    await waitFor(() => b.memory.get(b.keys.model('Bolo'), Date.now()) === undefined, 5000, 10, 'invalidation heard');
+    await waitFor(() => b.inspectLocal(b.keys.model('Bolo')) === undefined, 5000, 10, 'invalidation heard');
   });
 });

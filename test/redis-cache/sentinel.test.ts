@@ -3,6 +3,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { createCacheSystem, type CacheSystem } from '@/lib/redis-cache';
 import { startRedisSentinel, startRedisServer, waitFor, type RedisSentinelHandle, type RedisServerHandle } from '@/test/helpers/redis-server';
 import { silentLogger } from './setup';
+import { toCacheHealth, toCacheInfo, toHistory } from '@/lib/http/cache-report';
+import { cacheSystemOptions } from '@/lib/config/cache-system';
 
 let master: RedisServerHandle;
 let sentinel: RedisSentinelHandle;
@@ -21,19 +23,18 @@ afterAll(async () => {
 
 describe('Redis Sentinel mode', () => {
   test('the client finds the master through Sentinel and the cache works on it', async () => {
-    const s = createCacheSystem({
-      env: { REDIS_SENTINELS: sentinel.address, REDIS_SENTINEL_NAME: 'cachemaster', CACHE_PREFIX: `sn${process.pid}` },
-      logger: silentLogger,
-    });
+    const s = createCacheSystem(
+      cacheSystemOptions({ REDIS_SENTINELS: sentinel.address, REDIS_SENTINEL_NAME: 'cachemaster', CACHE_PREFIX: `sn${process.pid}` }, silentLogger),
+    );
     systems.push(s);
-    expect(s.config.redis.mode).toBe('sentinel');
+    expect(s.options.redis.mode).toBe('sentinel');
     await s.models.setModel('Pão de Açúcar', { v: 1 });
     expect(await master.cli('EXISTS', s.keys.model('Pão de Açúcar'))).toBe('1');
-    s.memory.clear();
+    s.clearLocal();
     expect(await s.models.getModel('Pão de Açúcar')).toEqual({ v: 1 });
-    const info = await s.getCacheInfo();
+    const info = toCacheInfo(await s.getCacheInfo());
     expect(info.redis).toMatchObject({ mode: 'sentinel', address: `cachemaster@${sentinel.address}/0`, connected: true });
-    expect(await s.healthCheck()).toMatchObject({ redis_available: true, read_write_test: true });
+    expect(toCacheHealth(await s.healthCheck())).toMatchObject({ redis_available: true, read_write_test: true });
   });
 });
 
@@ -46,10 +47,12 @@ describe('Redis Sentinel failover', () => {
       await waitFor(async () => (await primary.cli('INFO', 'replication')).includes('connected_slaves:1'), 15_000, 50, 'replica link');
       watcher = await startRedisSentinel(primary, 'failmaster');
       await waitFor(async () => (await primary.cli('INFO', 'replication')).includes('connected_slaves:1'), 5000, 50, 'replica still linked');
-      const s = createCacheSystem({
-        env: { REDIS_SENTINELS: watcher.address, REDIS_SENTINEL_NAME: 'failmaster', CACHE_PREFIX: `fo${process.pid}`, REDIS_COMMAND_TIMEOUT: '0.5' },
-        logger: silentLogger,
-      });
+      const s = createCacheSystem(
+        cacheSystemOptions(
+          { REDIS_SENTINELS: watcher.address, REDIS_SENTINEL_NAME: 'failmaster', CACHE_PREFIX: `fo${process.pid}`, REDIS_COMMAND_TIMEOUT: '0.5' },
+          silentLogger,
+        ),
+      );
       systems.push(s);
       await s.models.setModel('Bolo', { v: 1 });
       await waitFor(async () => (await replica.cli('EXISTS', s.keys.model('Bolo'))) === '1', 5000, 20, 'replicated');
@@ -75,7 +78,7 @@ describe('Redis Sentinel failover', () => {
       // What was written before the failover survived it (replicated), and is read from the new master.
       await waitFor(
         async () => {
-          s.memory.clear();
+          s.clearLocal();
           return JSON.stringify(await s.models.getModel('Bolo')) === '{"v":1}' && s.backend === 'redis';
         },
         10_000,

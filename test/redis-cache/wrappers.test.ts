@@ -20,10 +20,10 @@ describe('wrappers', () => {
     expect(calls).toBe(1);
     expect(await add(2, 1)).toBe(3);
     expect(calls).toBe(2);
-    system.memory.clear();
+    system.clearLocal();
     expect(await add.detailed(1, 2)).toEqual({ value: 3, cached: true, tier: 'l2' });
     expect(calls).toBe(2);
-    expect(add.key(1, 2)).toMatch(new RegExp(`^${system.config.prefix}:[0-9a-f]{32}$`));
+    expect(add.key(1, 2)).toMatch(new RegExp(`^${system.options.prefix}:[0-9a-f]{32}$`));
   });
 
   test('cached: 50 concurrent misses on one key call the function once', async () => {
@@ -40,8 +40,8 @@ describe('wrappers', () => {
     const results = await Promise.all(Array.from({ length: 50 }, () => slow('a')));
     expect(calls).toBe(1);
     expect(new Set(results.map((r) => r.x))).toEqual(new Set(['a']));
-    expect(system.stats.byType().other).toMatchObject({ hits: 0, misses: 50 });
-    expect(await fixture.redis().cli('EXISTS', `${system.config.prefix}:slow%3Aa`)).toBe('1');
+    expect(system.localCounters().byType.other).toMatchObject({ hits: 0, misses: 50 });
+    expect(await fixture.redis().cli('EXISTS', `${system.options.prefix}:slow%3Aa`)).toBe('1');
   });
 
   test('an error of the function reaches every joined caller and is not cached', async () => {
@@ -84,7 +84,7 @@ describe('wrappers', () => {
     version = 2;
     expect(await predict('Pão de Açúcar', 7)).toBe('Pão de Açúcar:7:v2');
     expect(calls).toBe(2);
-    expect(await fixture.redis().cli('--scan', '--pattern', `${system.config.prefix}:prediction:*`)).toContain(':7:v2');
+    expect(await fixture.redis().cli('--scan', '--pattern', `${system.options.prefix}:prediction:*`)).toContain(':7:v2');
   });
 
   test('cachedModel with a codec: L1 keeps the live object, Redis its artifact, another instance rebuilds it', async () => {
@@ -96,7 +96,7 @@ describe('wrappers', () => {
     }
     const codec = { toCache: (m: Live) => ({ params: m.params }), fromCache: (s: unknown) => new Live((s as { params: Float64Array }).params) };
     const a = sys();
-    const b = sys(fixture.redis().url, a.config.prefix);
+    const b = sys(fixture.redis().url, a.options.prefix);
     let trained = 0;
     const train = async (_product: string) => (trained++, new Live(new Float64Array([21, 0.5])));
     const loadA = cachedModel(train, { codec, system: a });
@@ -125,7 +125,7 @@ describe('wrappers', () => {
     let calls = 0;
     const list = cached(async () => (calls++, ['Bolo']), { ttl: 600, type: 'products', system });
     await list();
-    expect(await fixture.redis().cli('EXISTS', `${system.config.prefix}:products_list`)).toBe('1');
+    expect(await fixture.redis().cli('EXISTS', `${system.options.prefix}:products_list`)).toBe('1');
     await system.models.invalidateAll();
     await list();
     expect(calls).toBe(2);
@@ -153,7 +153,7 @@ describe('wrappers', () => {
 
   test('cachedModel lockTtlMs: concurrent misses on two instances train once', async () => {
     const a = sys();
-    const b = sys(fixture.redis().url, a.config.prefix);
+    const b = sys(fixture.redis().url, a.options.prefix);
     let trained = 0;
     const train = async (product: string) => {
       trained++;
@@ -172,7 +172,7 @@ describe('wrappers', () => {
     const system = sys();
     const f = cached(async () => 1, { system, key: () => 'dflt' });
     await f();
-    expect(Number(await fixture.redis().cli('TTL', `${system.config.prefix}:dflt`))).toBeGreaterThan(290);
+    expect(Number(await fixture.redis().cli('TTL', `${system.options.prefix}:dflt`))).toBeGreaterThan(290);
   });
 
   test('a key that cannot be computed (throwing version lookup) calls through instead of failing', async () => {

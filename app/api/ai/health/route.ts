@@ -4,7 +4,8 @@ import { databaseStatus } from '@/lib/http/forecasting-access';
 import { errorMessage, httpLogger } from '@/lib/http/log';
 import { jsonResponse } from '@/lib/http/respond';
 import { apiRoute } from '@/lib/http/route';
-import { getCacheSystem } from '@/lib/redis-cache';
+import { appCacheSystem } from '@/lib/config/cache-system';
+import { toCacheHealth } from '@/lib/http/cache-report';
 import { methodNotAllowed } from '@/lib/http/errors';
 
 /**
@@ -45,7 +46,7 @@ export const GET = apiRoute('/api/ai/health', async () => {
 /** A failing health check is a finding, not an error: it becomes `degraded`, never a 5xx. */
 async function cacheHealth(): Promise<CacheHealth> {
   try {
-    return await withDeadline(getCacheSystem().healthCheck(), 'cache health check', 3_000);
+    return toCacheHealth(await withDeadline(appCacheSystem().healthCheck(), 'cache health check', 3_000));
   } catch (error) {
     httpLogger().warn({ err: { message: errorMessage(error) } }, 'health: cache check failed');
     return UNREACHABLE;

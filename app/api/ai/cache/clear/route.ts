@@ -7,7 +7,8 @@ import { candidateProductNames } from '@/lib/http/forecasting-access';
 import { adminRoute } from '@/lib/http/guards';
 import { httpLogger } from '@/lib/http/log';
 import { jsonResponse } from '@/lib/http/respond';
-import { getCacheSystem } from '@/lib/redis-cache';
+import { appCacheSystem } from '@/lib/config/cache-system';
+import { processSingleton } from '@/lib/redis-cache';
 
 /**
  * `POST /api/ai/cache/clear` with `{"target": "all"|"models"|"predictions"|"products"|"<exact product name>"}`
@@ -27,18 +28,18 @@ const BodySchema = z
   })
   .strict();
 
-const IN_FLIGHT = Symbol.for('ai-cache.clear-in-flight');
-type WithFlag = typeof globalThis & { [IN_FLIGHT]?: boolean };
+/** One clear at a time per process (every route bundle shares the flag). */
+const inFlight = () => processSingleton('clear-in-flight', () => ({ running: false }));
 
 export const POST = adminRoute('/api/ai/cache/clear', 'clear', BodySchema, async ({ body, caller }) => {
   const products = isTypeTarget(body.target) ? [] : await withDeadline(candidateProductNames(body.target), 'product list');
   const target = resolveClearTarget(body.target, products);
 
-  const holder = globalThis as WithFlag;
-  if (holder[IN_FLIGHT]) throw new HttpError('conflict', 'A clear is already running; retry when it has finished');
-  holder[IN_FLIGHT] = true;
+  const flag = inFlight();
+  if (flag.running) throw new HttpError('conflict', 'A clear is already running; retry when it has finished');
+  flag.running = true;
   try {
-    const { removed } = await getCacheSystem().clear(target);
+    const { removed } = await appCacheSystem().clear(target);
     const label = typeof target === 'string' ? target : target.product;
     httpLogger().info({ action: 'cache.clear', target: label, removed, caller }, 'cache cleared');
     const result: ClearResult = {
@@ -49,7 +50,7 @@ export const POST = adminRoute('/api/ai/cache/clear', 'clear', BodySchema, async
     };
     return jsonResponse(result);
   } finally {
-    holder[IN_FLIGHT] = false;
+    flag.running = false;
   }
 });
 

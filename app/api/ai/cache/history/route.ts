@@ -4,7 +4,8 @@ import { withDeadline } from '@/lib/http/deadline';
 import { HttpError } from '@/lib/http/errors';
 import { jsonResponse } from '@/lib/http/respond';
 import { apiRoute } from '@/lib/http/route';
-import { getCacheSystem } from '@/lib/redis-cache';
+import { appCacheSystem } from '@/lib/config/cache-system';
+import { toHistory } from '@/lib/http/cache-report';
 import { methodNotAllowed } from '@/lib/http/errors';
 
 /**
@@ -20,7 +21,7 @@ export const GET = apiRoute('/api/ai/cache/history', async (request) => {
   const params = new URL(request.url).searchParams;
   const parsed = QuerySchema.safeParse({ range: params.get('range') ?? undefined });
   if (!parsed.success) throw new HttpError('bad_request', 'range must be one of 15m, 1h, 6h, 24h');
-  const history: CacheHistory = await withDeadline(getCacheSystem().getHistory(parsed.data.range), 'cache history');
+  const history: CacheHistory = toHistory(await withDeadline(appCacheSystem().getHistory(parsed.data.range), 'cache history'));
   return jsonResponse(history);
 });
 

@@ -2,7 +2,8 @@ import type { CacheInfo } from '@/lib/api-types';
 import { withDeadline } from '@/lib/http/deadline';
 import { jsonResponse } from '@/lib/http/respond';
 import { apiRoute } from '@/lib/http/route';
-import { getCacheSystem } from '@/lib/redis-cache';
+import { appCacheSystem } from '@/lib/config/cache-system';
+import { toCacheInfo } from '@/lib/http/cache-report';
 import { methodNotAllowed } from '@/lib/http/errors';
 
 /**
@@ -14,7 +15,7 @@ export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
 export const GET = apiRoute('/api/ai/cache/info', async () => {
-  const info: CacheInfo = await withDeadline(getCacheSystem().getCacheInfo(), 'cache info');
+  const info: CacheInfo = toCacheInfo(await withDeadline(appCacheSystem().getCacheInfo(), 'cache info'));
   return jsonResponse(info);
 });
 

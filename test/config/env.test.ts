@@ -1,7 +1,15 @@
 import { describe, expect, test } from 'vitest';
-import { ConfigError, formatTtl, loadConfig } from '@/lib/redis-cache/config';
+import { ConfigError, DEFAULT_POLL_MS, readEnv } from '@/lib/config/env';
+import { formatTtl } from '@/lib/http/cache-report';
+import { resolveOptions } from '@/lib/redis-cache';
 
-describe('configuration', () => {
+/** The cache options as the library resolves them, the rest of the environment as the app reads it. */
+function loadConfig(env: Record<string, string | undefined>) {
+  const e = readEnv(env);
+  return { ...resolveOptions(e.cache), autoWarmup: e.autoWarmup, port: e.server.port, logFile: e.log.file, databasePath: e.forecasting.databasePath };
+}
+
+describe('environment', () => {
   test("defaults are the seed's", () => {
     const c = loadConfig({});
     expect(c.redis).toMatchObject({ mode: 'standalone', host: 'localhost', port: 6379, db: 0, password: undefined, connectTimeoutMs: 5000, socketTimeoutMs: 5000, retryOnTimeout: true });
@@ -10,7 +18,7 @@ describe('configuration', () => {
     expect(c.prefix).toBe('ai_module');
     expect(c.port).toBe(5001);
     expect(c.logFile).toBe('logs/ai_service.log');
-    expect(c.databasePath).toBe('data/sales.db');
+    expect(c.databasePath).toMatch(/data[\\/]sales\.db$/);
     expect(c.alerts).toEqual({ hitRateMinPercent: 60, hitRateMinRequests: 100, memoryMaxBytes: 100 * 1024 * 1024 });
   });
 
@@ -25,6 +33,11 @@ describe('configuration', () => {
     ['REDIS_SENTINELS', 'host-without-port'],
     ['LOG_LEVEL', 'loud'],
     ['CACHE_ALERT_HIT_RATE_MIN', '150'],
+    ['SEED_DEMO_DATA', 'nah'],
+    ['CACHE_ADMIN_RATE_LIMIT', 'lots'],
+    ['DASHBOARD_POLL_MS', '10'],
+    ['DASHBOARD_POLL_MS', 'fast'],
+    ['NEXT_PUBLIC_POLL_MS', '99999'],
   ])('%s=%s is refused with a message naming the variable', (name, value) => {
     let err: unknown;
     try {
@@ -73,5 +86,27 @@ describe('configuration', () => {
     expect(formatTtl(300)).toBe('300s (5min)');
     expect(formatTtl(600)).toBe('600s (10min)');
     expect(formatTtl(90)).toBe('90s (1min 30s)');
+  });
+
+  test('booleans are read the same way everywhere: case-insensitive, trimmed, empty = default', () => {
+    expect(readEnv({ SEED_DEMO_DATA: 'FALSE' }).forecasting.seedDemoData).toBe(false);
+    expect(readEnv({ SEED_DEMO_DATA: ' 0 ' }).forecasting.seedDemoData).toBe(false);
+    expect(readEnv({ SEED_DEMO_DATA: 'True' }).forecasting.seedDemoData).toBe(true);
+    expect(readEnv({ SEED_DEMO_DATA: '' }).forecasting.seedDemoData).toBe(true);
+    expect(readEnv({ SEED_DEMO_DATA: 'no', CACHE_AUTO_WARMUP: 'off', CACHE_ENABLED: 'Yes' })).toMatchObject({
+      forecasting: { seedDemoData: false },
+      autoWarmup: false,
+      cache: { enabled: true },
+    });
+  });
+
+  test('an empty DATABASE_PATH is unset (a copied .env with the line emptied)', () => {
+    expect(readEnv({ DATABASE_PATH: '' }).forecasting.databasePath).toMatch(/data[\\/]sales\.db$/);
+  });
+
+  test('the dashboard polling interval: DASHBOARD_POLL_MS, or its alias NEXT_PUBLIC_POLL_MS, else the default', () => {
+    expect(readEnv({ DASHBOARD_POLL_MS: '1000' }).dashboard.pollMs).toBe(1000);
+    expect(readEnv({ NEXT_PUBLIC_POLL_MS: '2500' }).dashboard.pollMs).toBe(2500);
+    expect(readEnv({}).dashboard.pollMs).toBe(DEFAULT_POLL_MS);
   });
 });

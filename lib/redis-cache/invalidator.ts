@@ -1,0 +1,163 @@
+/**
+ * The one invalidation entry point: removes what a target designates from this process's L1, from Redis and
+ * from every other instance's L1 (over the bus). While Redis is unavailable the Redis part is remembered and
+ * replayed when it is back, so a clear made during an outage still happens.
+ *
+ * Redis side: one product's keys and the product lists are listed in index sets (keys.ts), so clearing a product —
+ * which every retrain does — never scans the keyspace; a type or everything is a glob-free SCAN + UNLINK.
+ */
+import type { CacheEvents } from './events';
+import { describeTarget, type InvalidationBus, type InvalidationTarget } from './invalidation-bus';
+import { RedisUnavailableError, scanKeys, unlinkKeys } from './key-ops';
+import { CACHE_TYPES, type CacheType, type KeyScheme } from './keys';
+import type { CacheLogger } from './logger';
+import type { MemoryTier } from './memory-tier';
+import { UNAVAILABLE, type RedisGate } from './redis-gate';
+
+/**
+ * What a clear designates — the one clear-target type of the library: everything of this prefix, one type of data,
+ * or one product (its model and predictions). A product is an object, so no product name can mean 'all'.
+ */
+export type ClearTarget = 'all' | CacheType | { product: string };
+
+/** The wire form of a clear target (and of explicit keys, which only the library itself invalidates). */
+export function toInvalidation(target: ClearTarget): InvalidationTarget {
+  if (typeof target === 'object' && target !== null && typeof target.product === 'string') return { kind: 'product', product: target.product };
+  if (target === 'all') return { kind: 'all' };
+  if (CACHE_TYPES.includes(target as CacheType)) return { kind: 'type', type: target as CacheType };
+  throw new TypeError("clear target must be 'all', 'models', 'predictions', 'products', 'other' or { product }");
+}
+
+/** Invalidations remembered during an outage; beyond this many, "all" is replayed instead. */
+const MAX_PENDING = 1000;
+
+export interface InvalidatorDeps {
+  gate: RedisGate;
+  memory: MemoryTier;
+  keys: KeyScheme;
+  bus: InvalidationBus;
+  events: CacheEvents;
+  log: CacheLogger;
+  /** Called after a local invalidation of more than explicit keys. */
+  afterBulkClear: () => void;
+}
+
+export class Invalidator {
+  private pending: InvalidationTarget[] = [];
+
+  constructor(private readonly d: InvalidatorDeps) {}
+
+  /** Clears `target` everywhere; resolves how many keys were removed (Redis' count when Redis took part). */
+  clear(target: ClearTarget): Promise<number> {
+    return this.invalidate(toInvalidation(target));
+  }
+
+  /** Removes explicit keys everywhere. */
+  deleteKeys(keys: string[]): Promise<number> {
+    return this.invalidate({ kind: 'keys', keys });
+  }
+
+  private async invalidate(target: InvalidationTarget): Promise<number> {
+    let removed = this.dropLocal(target);
+    const fromRedis = await this.removeFromRedis(target);
+    if (fromRedis === UNAVAILABLE) this.remember(target);
+    else {
+      removed = fromRedis;
+      this.d.bus.publish(target);
+    }
+    if (target.kind !== 'keys') this.d.afterBulkClear();
+    this.d.log.info({ target: describeTarget(target), removed }, 'cache invalidated');
+    this.d.events.emit('invalidate', { scope: target.kind, target: describeTarget(target), removed, remote: false });
+    return removed;
+  }
+
+  /** Applies an invalidation received from another instance to this process's L1. */
+  applyRemote(target: InvalidationTarget): void {
+    const removed = this.dropLocal(target);
+    this.d.events.emit('invalidate', { scope: target.kind, target: describeTarget(target), removed, remote: true });
+  }
+
+  /** Redis is reachable again: replays the invalidations made during the outage. */
+  async replayPending(): Promise<void> {
+    const todo = this.pending;
+    this.pending = [];
+    for (const [i, t] of todo.entries()) {
+      if ((await this.removeFromRedis(t)) === UNAVAILABLE) {
+        for (const rest of todo.slice(i)) this.remember(rest);
+        return;
+      }
+      this.d.bus.publish(t);
+    }
+    if (todo.length) this.d.log.info({ replayed: todo.length }, 'cache invalidations made while redis was down replayed');
+  }
+
+  private remember(t: InvalidationTarget): void {
+    if (this.pending.some((p) => p.kind === 'all')) return;
+    if (t.kind === 'all' || this.pending.length >= MAX_PENDING) this.pending = [{ kind: 'all' }];
+    else this.pending.push(t);
+  }
+
+  /** Drops matching entries from this process's memory tier; returns how many. */
+  private dropLocal(target: InvalidationTarget): number {
+    const m = this.d.memory;
+    const k = this.d.keys;
+    switch (target.kind) {
+      case 'keys':
+        return target.keys.reduce((n, key) => n + (m.delete(key) ? 1 : 0), 0);
+      case 'product': {
+        const model = k.model(target.product);
+        const predictions = k.predictionPattern(target.product).slice(0, -1);
+        return m.deleteWhere((key) => key === model || key.startsWith(predictions));
+      }
+      case 'type':
+        return m.deleteWhere((key, e) => e.type === target.type && key.startsWith(k.root));
+      case 'all':
+        return m.deleteWhere((key) => key.startsWith(k.root) && !key.startsWith(k.meta));
+    }
+  }
+
+  private async removeFromRedis(target: InvalidationTarget): Promise<number | typeof UNAVAILABLE> {
+    if (!this.d.gate.up) return UNAVAILABLE;
+    const k = this.d.keys;
+    const gate = this.d.gate;
+    try {
+      switch (target.kind) {
+        case 'keys':
+          return await unlinkKeys(gate, target.keys);
+        case 'product':
+          return await this.unlinkIndexed(k.productIndex(target.product), k.model(target.product));
+        case 'type':
+          if (target.type === 'products') return await this.unlinkIndexed(k.productsIndex(), k.products());
+          return await this.unlinkData(k.pattern(target.type), target.type === 'other' ? (key) => k.typeOf(key) === 'other' : undefined);
+        case 'all':
+          return await this.unlinkData(k.pattern('all'), (key) => !key.startsWith(k.meta) || k.isIndex(key));
+      }
+    } catch (err) {
+      if (err instanceof RedisUnavailableError) return UNAVAILABLE;
+      throw err;
+    }
+  }
+
+  /**
+   * UNLINKs `main` and every key listed in the index set `index`, then the set itself. Counts data keys only
+   * (`main` is unlinked even when the set misses it).
+   */
+  private async unlinkIndexed(index: string, main: string): Promise<number> {
+    const members = await this.d.gate.run((c) => c.smembers(index));
+    if (members === UNAVAILABLE) throw new RedisUnavailableError();
+    const n = await unlinkKeys(this.d.gate, [main, ...members.filter((m) => m !== main)]);
+    await unlinkKeys(this.d.gate, [index]);
+    return n;
+  }
+
+  /** UNLINKs the scanned keys `keep` accepts; counts data keys only (index sets go too, uncounted). */
+  private async unlinkData(pattern: string, keep?: (key: string) => boolean): Promise<number> {
+    let n = 0;
+    for await (const batch of scanKeys(this.d.gate, pattern)) {
+      const keys = keep ? batch.filter(keep) : batch;
+      await unlinkKeys(this.d.gate, keys.filter((key) => this.d.keys.isIndex(key)));
+      n += await unlinkKeys(this.d.gate, keys.filter((key) => !this.d.keys.isIndex(key)));
+    }
+    return n;
+  }
+}

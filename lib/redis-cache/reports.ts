@@ -1,0 +1,143 @@
+/**
+ * What a cache system reports about itself: the numbers behind `cache/info`, the health round trip and the
+ * metrics gauges. Results are camelCase domain objects; the HTTP layer maps them to the API's JSON.
+ * Cost: O(1) Redis work — INFO, one HGETALL of the shared totals, one of the shared key counts; never a keyspace
+ * scan. Nothing here fails because of Redis.
+ */
+import { randomUUID } from 'node:crypto';
+import type { StatsRecorder } from './history';
+import { computeAlerts, readServerInfo, type CacheAlert } from './info';
+import type { KeyCounter } from './key-counter';
+import { sumCounts, type CacheType, type KeyScheme } from './keys';
+import type { MemoryTier } from './memory-tier';
+import { describeRedisAddress, type AlertThresholds, type RedisMode, type ResolvedCacheOptions, type TtlSeconds } from './options';
+import { UNAVAILABLE, type RedisGate } from './redis-gate';
+import { counterTotals, countersByType, type CacheStats, type TypeCounters } from './stats';
+
+export type Backend = 'redis' | 'memory';
+
+export interface CacheReport {
+  enabled: boolean;
+  /** Where values live right now: Redis, or the in-process fallback while Redis is unreachable. */
+  backend: Backend;
+  redis: { mode: RedisMode; address: string; connected: boolean; version: string | null };
+  /** Shared across instances while Redis is up, this instance's own otherwise. Percent, one decimal; 0 before any lookup. */
+  hitRate: number;
+  hits: number;
+  misses: number;
+  byType: Record<CacheType, TypeCounters>;
+  usedMemory: number | null;
+  maxmemory: number | null;
+  evictedKeys: number | null;
+  /** Live keys per type, from the background count (no scan per report). */
+  keys: Record<CacheType, number>;
+  totalKeys: number;
+  ttl: TtlSeconds;
+  l1: { entries: number; bytes: number; maxEntries: number; maxBytes: number };
+  alerts: CacheAlert[];
+  thresholds: AlertThresholds;
+  /** Estimated compute time saved by hits so far. */
+  timeSavedMs: number;
+  generatedAt: Date;
+}
+
+export interface HealthCheck {
+  /** Redis answered (even if it refused the write). */
+  redisAvailable: boolean;
+  /** Redis returned exactly what was written, and deleted it. */
+  readWriteTest: boolean;
+  backend: Backend;
+  latencyMs: number | null;
+  stats: { hits: number; misses: number; hitRate: number; totalKeys: number };
+}
+
+/** The part of the report the metrics gauges sample at scrape time. */
+export interface GaugeSample {
+  backend: Backend;
+  usedMemory: number | null;
+  keys: Record<CacheType, number>;
+}
+
+export interface ReportDeps {
+  options: ResolvedCacheOptions;
+  gate: RedisGate;
+  keys: KeyScheme;
+  memory: MemoryTier;
+  stats: CacheStats;
+  recorder: StatsRecorder;
+  keyCounter: KeyCounter;
+  instanceId: string;
+}
+
+function backendOf(gate: RedisGate): Backend {
+  return gate.up ? 'redis' : 'memory';
+}
+
+export async function cacheReport(d: ReportDeps): Promise<CacheReport> {
+  await d.gate.startup();
+  const [server, totals, keyCounts] = await Promise.all([readServerInfo(d.gate), d.recorder.sharedTotals(), d.keyCounter.get()]);
+  const backend = backendOf(d.gate);
+  const hitsArr = totals?.hits ?? d.stats.hits;
+  const missArr = totals?.misses ?? d.stats.misses;
+  const { hits, misses, hitRate } = counterTotals(hitsArr, missArr);
+  const usedMemory = server?.usedMemory ?? null;
+  const l1 = d.memory.stats();
+  const o = d.options;
+  return {
+    enabled: o.enabled,
+    backend,
+    redis: { mode: o.redis.mode, address: describeRedisAddress(o.redis), connected: backend === 'redis', version: server?.version ?? null },
+    hitRate,
+    hits,
+    misses,
+    byType: countersByType(hitsArr, missArr),
+    usedMemory,
+    maxmemory: server?.maxmemory ?? null,
+    evictedKeys: server?.evictedKeys ?? null,
+    keys: keyCounts.counts,
+    totalKeys: sumCounts(keyCounts.counts),
+    ttl: { ...o.ttl },
+    l1: { entries: l1.entries, bytes: l1.bytes, maxEntries: l1.maxEntries, maxBytes: l1.maxBytes },
+    alerts: computeAlerts({ backend, hits, misses, hitRate, usedMemory, thresholds: o.alerts }),
+    thresholds: { ...o.alerts },
+    timeSavedMs: Math.round(totals?.savedMs ?? d.stats.savedMs),
+    generatedAt: new Date(),
+  };
+}
+
+/**
+ * A real round trip: writes a unique value under a meta key, reads it back, deletes it. `readWriteTest` is true
+ * only when Redis returned exactly what was written. An error *reply* (e.g. OOM under `noeviction`) leaves
+ * Redis available but the test failed.
+ */
+export async function healthCheck(d: ReportDeps): Promise<HealthCheck> {
+  const stats = () => {
+    const t = d.stats.totals();
+    const c = d.keyCounter.peek();
+    return { hits: t.hits, misses: t.misses, hitRate: t.hitRate, totalKeys: c ? sumCounts(c) : 0 };
+  };
+  await d.gate.startup();
+  if (!d.gate.up) return { redisAvailable: false, readWriteTest: false, backend: 'memory', latencyMs: null, stats: stats() };
+  const key = d.keys.meta + 'health:{' + d.instanceId + '}';
+  const token = randomUUID();
+  const t0 = performance.now();
+  const back = await d.gate.run(async (c) => {
+    await c.set(key, token, 'PX', 10_000);
+    const read = await c.get(key);
+    await c.unlink(key);
+    return read;
+  });
+  if (back === UNAVAILABLE) {
+    return { redisAvailable: d.gate.up, readWriteTest: false, backend: backendOf(d.gate), latencyMs: null, stats: stats() };
+  }
+  const latencyMs = Math.round((performance.now() - t0) * 100) / 100;
+  // Shared key counts: one HGETALL, never a scan here (a stale count is refreshed in the background).
+  await d.keyCounter.get(0);
+  return { redisAvailable: true, readWriteTest: back === token, backend: backendOf(d.gate), latencyMs, stats: stats() };
+}
+
+export async function gaugeSample(d: ReportDeps): Promise<GaugeSample> {
+  await d.gate.startup();
+  const [server, keyCounts] = await Promise.all([readServerInfo(d.gate), d.keyCounter.get()]);
+  return { backend: backendOf(d.gate), usedMemory: server?.usedMemory ?? null, keys: keyCounts.counts };
+}

@@ -1,0 +1,52 @@
+/**
+ * The library's Lua scripts, registered on each client with ioredis `defineCommand`: the script text is sent once
+ * (EVALSHA afterwards, with a transparent fallback to EVAL after a SCRIPT FLUSH or a failover), and each script
+ * becomes a typed method of the client. Every script touches only keys of one hash tag, so it is Cluster-safe.
+ */
+import type { Cluster, Redis } from 'ioredis';
+
+const SCRIPTS = {
+  /** GET and PTTL of KEYS[1] in one command: a read that also bounds its L1 copy by the Redis expiry. */
+  getWithTtl: {
+    numberOfKeys: 1,
+    lua: `return {redis.call('get', KEYS[1]), redis.call('pttl', KEYS[1])}`,
+  },
+  /**
+   * SET KEYS[1] ARGV[1] PX ARGV[2], then records KEYS[1] in the index set KEYS[2] and makes the set live at least
+   * ARGV[2] ms (never shortens it): one command for a write and its bookkeeping.
+   */
+  setIndexed: {
+    numberOfKeys: 2,
+    lua: `redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2])
+redis.call('sadd', KEYS[2], KEYS[1])
+local t = redis.call('pttl', KEYS[2])
+if t == -1 or (t >= 0 and t < tonumber(ARGV[2])) then redis.call('pexpire', KEYS[2], ARGV[2]) end
+return 1`,
+  },
+  /** Deletes the lock KEYS[1] only if it still holds the token ARGV[1] (released by its holder, never by another). */
+  releaseLock: {
+    numberOfKeys: 1,
+    lua: `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`,
+  },
+  /** Extends the lock KEYS[1] to ARGV[2] ms if it still holds the token ARGV[1]. */
+  extendLock: {
+    numberOfKeys: 1,
+    lua: `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`,
+  },
+} as const;
+
+/** The methods the scripts add to a client. */
+export interface ScriptCommands {
+  getWithTtl(key: string): Promise<[value: string | null, pttlMs: number]>;
+  setIndexed(key: string, index: string, value: string, ttlMs: number): Promise<number>;
+  releaseLock(key: string, token: string): Promise<number>;
+  extendLock(key: string, token: string, ttlMs: number): Promise<number>;
+}
+
+export type RedisClient = (Redis | Cluster) & ScriptCommands;
+
+/** Registers the scripts on `client` (no I/O) and returns it typed with their methods. */
+export function withScripts(client: Redis | Cluster): RedisClient {
+  for (const [name, def] of Object.entries(SCRIPTS)) client.defineCommand(name, { numberOfKeys: def.numberOfKeys, lua: def.lua });
+  return client as RedisClient;
+}
