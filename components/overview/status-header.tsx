@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import type { CacheInfo, HealthReport } from '@/lib/api-types';
 import { formatAgo, formatClock, formatDuration } from '../format';
-import { useCacheInfo, useHealth } from '../use-api';
+import { cacheInfoReceivedAt, useCacheInfo, useHealth } from '../use-api';
 import { usePollMs } from '../providers';
 
 const STATUS_STYLE: Record<HealthReport['status'] | 'unknown', string> = {
@@ -38,10 +38,7 @@ export function StatusHeader() {
   const now = useNow();
 
   // Last time the info answered, in the browser's clock (the server's clock may differ).
-  const [refreshedAt, setRefreshedAt] = useState<number | null>(null);
-  useEffect(() => {
-    if (info.data) setRefreshedAt(Date.now());
-  }, [info.data]);
+  const refreshedAt = cacheInfoReceivedAt(info.data);
 
   const status = health.error && !health.data ? 'unknown' : (health.data?.status ?? 'unknown');
   const failing = Boolean(info.error || health.error);
