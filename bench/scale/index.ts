@@ -66,7 +66,7 @@ export const scale: BenchPart = {
     let server: NextServer | null = null;
     let serverNote = '';
     const rows: { keys: number; dbsize: number; infoMs: Spread; httpInfoMs: number | null; infoDuringPassMs: number; passMs: number; countedKeys: number; clearMs: Spread; removed: number[]; fillSec: number }[] = [];
-    let memory: { what: string; jsonBytes: number; redisBytes: number }[] = [];
+    let memory: { what: string; jsonBytes: number; redisBytes: number }[];
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-scale-'));
     try {
       await system.healthCheck();

@@ -101,7 +101,7 @@ export async function startNext(opts: { dir: string; name: string; env: Record<s
     );
   } catch (error) {
     stopNext({ port, url, pid: child.pid ?? 0, logFile });
-    throw new Error(`${(error as Error).message}\n--- ${logFile} ---\n${fs.readFileSync(logFile, 'utf8').slice(-3000)}`);
+    throw new Error(`${(error as Error).message}\n--- ${logFile} ---\n${fs.readFileSync(logFile, 'utf8').slice(-3000)}`, { cause: error });
   }
   return { port, url, pid: child.pid ?? 0, logFile };
 }
