@@ -48,7 +48,10 @@ export function StatusHeader() {
       <div>
         <dt className="text-xs text-slate-600 dark:text-slate-300">Status</dt>
         <dd>
-          <span data-testid="service-status" className={`inline-block rounded-full px-2.5 py-0.5 text-sm font-semibold ring-1 ${STATUS_STYLE[status]}`}>
+          <span
+            data-testid="service-status"
+            className={`inline-block rounded-full px-2.5 py-0.5 text-sm font-semibold ring-1 ${STATUS_STYLE[status]}`}
+          >
             {status === 'unknown' ? (health.isLoading ? 'checking…' : 'unknown') : status}
           </span>
           {health.data?.cache.latency_ms != null ? (
@@ -66,7 +69,11 @@ export function StatusHeader() {
         <dt className="text-xs text-slate-600 dark:text-slate-300">Last refresh</dt>
         <dd className="tabular" data-testid="last-refresh">
           {refreshedAt === null ? (
-            info.error ? 'never' : 'loading…'
+            info.error ? (
+              'never'
+            ) : (
+              'loading…'
+            )
           ) : (
             <>
               {formatClock(refreshedAt)} <span className="text-slate-600 dark:text-slate-300">({formatAgo(refreshedAt, now)})</span>
