@@ -33,7 +33,7 @@ function* fillerKeys(system: CacheSystem): Generator<string> {
 /** Writes the next `count` filler keys (pipelines of 2 000 SETs). */
 async function fill(system: CacheSystem, keys: Generator<string>, count: number): Promise<void> {
   const value = encode({ product: 'x', days: 7, modelVersion: 1, generatedAt: '2026-11-01T00:00:00.000Z', forecast: [] });
-  for (let done = 0; done < count; ) {
+  for (let done = 0; done < count;) {
     const p = system.client.pipeline();
     const n = Math.min(2000, count - done);
     for (let i = 0; i < n; i++) p.set(keys.next().value as string, value, 'EX', 7200);
@@ -49,7 +49,9 @@ function targetKeys(system: CacheSystem): string[] {
 /** The cleared product's keys, written through the library's own API (as the service would). */
 async function writeTarget(system: CacheSystem): Promise<void> {
   await system.models.setModel(TARGET, { artifact: 'stand-in' });
-  await Promise.all(Array.from({ length: TARGET_PREDICTIONS }, (_, i) => system.models.setPrediction(TARGET, i + 1, { forecast: [] }, undefined, { version: 1 })));
+  await Promise.all(
+    Array.from({ length: TARGET_PREDICTIONS }, (_, i) => system.models.setPrediction(TARGET, i + 1, { forecast: [] }, undefined, { version: 1 })),
+  );
 }
 
 export const scale: BenchPart = {
@@ -61,11 +63,26 @@ export const scale: BenchPart = {
     const clears = quick ? 3 : 5;
     const redis = await startPrivateRedis({ core: 1 });
     const env = captureEnvironment(redis, command);
-    const system = createCacheSystem({ env: { LOG_LEVEL: 'silent' }, logger: pino({ level: 'silent' }), redis: { host: '127.0.0.1', port: redis.port } });
+    const system = createCacheSystem({
+      env: { LOG_LEVEL: 'silent' },
+      logger: pino({ level: 'silent' }),
+      redis: { host: '127.0.0.1', port: redis.port },
+    });
     const info = () => system.getCacheInfo();
     let server: NextServer | null = null;
     let serverNote = '';
-    const rows: { keys: number; dbsize: number; infoMs: Spread; httpInfoMs: number | null; infoDuringPassMs: number; passMs: number; countedKeys: number; clearMs: Spread; removed: number[]; fillSec: number }[] = [];
+    const rows: {
+      keys: number;
+      dbsize: number;
+      infoMs: Spread;
+      httpInfoMs: number | null;
+      infoDuringPassMs: number;
+      passMs: number;
+      countedKeys: number;
+      clearMs: Spread;
+      removed: number[];
+      fillSec: number;
+    }[] = [];
     let memory: { what: string; jsonBytes: number; redisBytes: number }[];
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-scale-'));
     try {
@@ -74,7 +91,14 @@ export const scale: BenchPart = {
       try {
         ensureBuild();
         server = await startNext({
-          env: { REDIS_HOST: '127.0.0.1', REDIS_PORT: String(redis.port), DATABASE_PATH: path.join(work, 'server.db'), LOG_LEVEL: 'warn', LOG_FILE: path.join(work, 'server.log'), CACHE_AUTO_WARMUP: 'false' },
+          env: {
+            REDIS_HOST: '127.0.0.1',
+            REDIS_PORT: String(redis.port),
+            DATABASE_PATH: path.join(work, 'server.db'),
+            LOG_LEVEL: 'warn',
+            LOG_FILE: path.join(work, 'server.log'),
+            CACHE_AUTO_WARMUP: 'false',
+          },
           core: 0,
           readyPath: '/',
           logFile: path.join(work, 'next.log'),
@@ -162,7 +186,8 @@ export const scale: BenchPart = {
           removed.push(r.removed);
         }
         const left = await system.client.exists(...targetKeys(system));
-        if (left !== 0 || removed.some((n) => n !== TARGET_PREDICTIONS + 1)) throw new Error(`clear left ${left} of the product's keys; removed ${removed.join(', ')}, expected ${TARGET_PREDICTIONS + 1}`);
+        if (left !== 0 || removed.some((n) => n !== TARGET_PREDICTIONS + 1))
+          throw new Error(`clear left ${left} of the product's keys; removed ${removed.join(', ')}, expected ${TARGET_PREDICTIONS + 1}`);
         rows.push({ keys: size, dbsize, infoMs, httpInfoMs, infoDuringPassMs, passMs, countedKeys, clearMs: spread(clearTimes), removed, fillSec });
         console.log(`  ${fmtInt(size)} keys: filled in ${fillSec.toFixed(1)} s, info ${fmtMs(infoMs.median)}, clear ${fmtMs(median(clearTimes))}`);
       }
@@ -178,7 +203,17 @@ export const scale: BenchPart = {
     const tables: Table[] = [
       {
         title: `getCacheInfo() and clear({ product }) as the keyspace grows (product cleared: ${TARGET_PREDICTIONS + 1} keys; median (min–max))`,
-        columns: ['keys in Redis', 'getCacheInfo()', 'min–max', 'GET /api/ai/cache/info', 'info during a count pass', 'count pass', 'clear one product', 'min–max', 'removed'],
+        columns: [
+          'keys in Redis',
+          'getCacheInfo()',
+          'min–max',
+          'GET /api/ai/cache/info',
+          'info during a count pass',
+          'count pass',
+          'clear one product',
+          'min–max',
+          'removed',
+        ],
         rows: rows.map((r) => [
           fmtInt(r.dbsize),
           fmtMs(r.infoMs.median),
@@ -190,7 +225,8 @@ export const scale: BenchPart = {
           `${fmtMs(r.clearMs.min)}–${fmtMs(r.clearMs.max)}`,
           [...new Set(r.removed)].join(', '),
         ]),
-        note: `getCacheInfo(): median of ${infoCalls} sequential calls, 3 rounds, with fresh key counts (no count pass running). ` +
+        note:
+          `getCacheInfo(): median of ${infoCalls} sequential calls, 3 rounds, with fresh key counts (no count pass running). ` +
           '"info during a count pass": median of the calls made while the library\'s background key-count pass (a SCAN of the prefix, ' +
           'at most once per 15 s across instances) runs in the same process; "count pass": how long that pass took. ' +
           `GET /api/ai/cache/info: median of ${infoCalls} sequential requests to \`next start\` on the same Redis, after its own count pass${serverNote ? ` (${serverNote})` : ''}. ` +

@@ -38,7 +38,7 @@ export function readForecastingConfig(env: NodeJS.ProcessEnv = process.env): For
   }
   return {
     // A run-time location, not a build input: keep Next's file tracing from including the whole project.
-    databasePath: path.resolve(/*turbopackIgnore: true*/ (parsed.data.DATABASE_PATH || path.join(process.cwd(), 'data', 'sales.db'))),
+    databasePath: path.resolve(/*turbopackIgnore: true*/ parsed.data.DATABASE_PATH || path.join(process.cwd(), 'data', 'sales.db')),
     seedDemoData: !['false', '0'].includes(parsed.data.SEED_DEMO_DATA ?? ''),
   };
 }
