@@ -23,9 +23,23 @@ export const predictKey = (product: string, days: number) => `${predictPrefix(pr
 /** A product's daily sales (not the cache history of historyUrl). */
 export const salesHistoryKey = (product: string, days: number) => `/api/ai/products/${encodeURIComponent(product)}/history?days=${days}`;
 
+/** When each cache-info answer arrived, in the browser's clock (the server's clock may differ). */
+const infoReceivedAt = new WeakMap<CacheInfo, number>();
+
+async function getCacheInfo(url: string): Promise<CacheInfo> {
+  const info = await getJson<CacheInfo>(url);
+  infoReceivedAt.set(info, Date.now());
+  return info;
+}
+
+/** The browser time at which this cache-info answer arrived; null when unknown. */
+export function cacheInfoReceivedAt(info: CacheInfo | undefined): number | null {
+  return (info && infoReceivedAt.get(info)) ?? null;
+}
+
 export function useCacheInfo() {
   const pollMs = usePollMs();
-  return useSWR<CacheInfo, ApiRequestError>(INFO_URL, { refreshInterval: pollMs });
+  return useSWR<CacheInfo, ApiRequestError>(INFO_URL, getCacheInfo, { refreshInterval: pollMs });
 }
 
 /** Health answers 503 with a full report when unhealthy: that is data to show, not a fetch error. */

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test: type check, unit + integration (vitest, real redis-server on free ports),
+# Runs every test: type check, lint, format check, unit + integration (vitest, real redis-server on free ports),
 # end-to-end (Playwright in Debian's Chromium against `next start`). Installs what is missing.
 # Ends with one line: `tests: N passed, M failed`.
 set -uo pipefail
@@ -17,6 +17,12 @@ steps_failed=()
 
 log "type check (tsc --noEmit)"
 npx tsc --noEmit || steps_failed+=("typecheck")
+
+log "lint (eslint, no warnings allowed)"
+npm run -s lint || steps_failed+=("lint")
+
+log "format check (prettier --check)"
+npm run -s format:check || steps_failed+=("format")
 
 log "unit and integration tests (vitest)"
 npx vitest run --reporter=default --reporter=json --outputFile.json="$out/vitest.json"

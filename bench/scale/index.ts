@@ -50,7 +50,9 @@ function targetKeys(system: CacheSystem): string[] {
 /** The cleared product's keys, written through the library's own API (as the service would). */
 async function writeTarget(system: CacheSystem): Promise<void> {
   await system.models.setModel(TARGET, { artifact: 'stand-in' });
-  await Promise.all(Array.from({ length: TARGET_PREDICTIONS }, (_, i) => system.models.setPrediction(TARGET, i + 1, { forecast: [] }, undefined, { version: 1 })));
+  await Promise.all(
+    Array.from({ length: TARGET_PREDICTIONS }, (_, i) => system.models.setPrediction(TARGET, i + 1, { forecast: [] }, undefined, { version: 1 })),
+  );
 }
 
 export const scale: BenchPart = {
@@ -68,8 +70,19 @@ export const scale: BenchPart = {
     const info = () => system.getCacheInfo();
     let server: NextServer | null = null;
     let serverNote = '';
-    const rows: { keys: number; dbsize: number; infoMs: Spread; httpInfoMs: number | null; infoDuringPassMs: number; passMs: number; countedKeys: number; clearMs: Spread; removed: number[]; fillSec: number }[] = [];
-    let memory: { what: string; jsonBytes: number; redisBytes: number }[] = [];
+    const rows: {
+      keys: number;
+      dbsize: number;
+      infoMs: Spread;
+      httpInfoMs: number | null;
+      infoDuringPassMs: number;
+      passMs: number;
+      countedKeys: number;
+      clearMs: Spread;
+      removed: number[];
+      fillSec: number;
+    }[] = [];
+    let memory: { what: string; jsonBytes: number; redisBytes: number }[];
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-scale-'));
     try {
       await system.healthCheck();
@@ -77,7 +90,14 @@ export const scale: BenchPart = {
       try {
         ensureBuild();
         server = await startNext({
-          env: { REDIS_HOST: '127.0.0.1', REDIS_PORT: String(redis.port), DATABASE_PATH: path.join(work, 'server.db'), LOG_LEVEL: 'warn', LOG_FILE: path.join(work, 'server.log'), CACHE_AUTO_WARMUP: 'false' },
+          env: {
+            REDIS_HOST: '127.0.0.1',
+            REDIS_PORT: String(redis.port),
+            DATABASE_PATH: path.join(work, 'server.db'),
+            LOG_LEVEL: 'warn',
+            LOG_FILE: path.join(work, 'server.log'),
+            CACHE_AUTO_WARMUP: 'false',
+          },
           core: 0,
           readyPath: '/',
           logFile: path.join(work, 'next.log'),
@@ -182,7 +202,17 @@ export const scale: BenchPart = {
     const tables: Table[] = [
       {
         title: `getCacheInfo() and clear({ product }) as the keyspace grows (product cleared: ${TARGET_PREDICTIONS + 1} keys; median (min–max))`,
-        columns: ['keys in Redis', 'getCacheInfo()', 'min–max', 'GET /api/ai/cache/info', 'info during a count pass', 'count pass', 'clear one product', 'min–max', 'removed'],
+        columns: [
+          'keys in Redis',
+          'getCacheInfo()',
+          'min–max',
+          'GET /api/ai/cache/info',
+          'info during a count pass',
+          'count pass',
+          'clear one product',
+          'min–max',
+          'removed',
+        ],
         rows: rows.map((r) => [
           fmtInt(r.dbsize),
           fmtMs(r.infoMs.median),
@@ -194,7 +224,8 @@ export const scale: BenchPart = {
           `${fmtMs(r.clearMs.min)}–${fmtMs(r.clearMs.max)}`,
           [...new Set(r.removed)].join(', '),
         ]),
-        note: `getCacheInfo(): median of ${infoCalls} sequential calls, 3 rounds, with fresh key counts (no count pass running). ` +
+        note:
+          `getCacheInfo(): median of ${infoCalls} sequential calls, 3 rounds, with fresh key counts (no count pass running). ` +
           '"info during a count pass": median of the calls made while the library\'s background key-count pass (a SCAN of the prefix, ' +
           'at most once per 15 s across instances) runs in the same process; "count pass": how long that pass took. ' +
           `GET /api/ai/cache/info: median of ${infoCalls} sequential requests to \`next start\` on the same Redis, after its own count pass${serverNote ? ` (${serverNote})` : ''}. ` +

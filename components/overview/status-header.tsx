@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import type { CacheInfo, HealthReport } from '@/lib/api-types';
 import { formatAgo, formatClock, formatDuration } from '../format';
-import { useCacheInfo, useHealth } from '../use-api';
+import { cacheInfoReceivedAt, useCacheInfo, useHealth } from '../use-api';
 import { usePollMs } from '../providers';
 
 const STATUS_STYLE: Record<HealthReport['status'] | 'unknown', string> = {
@@ -38,10 +38,7 @@ export function StatusHeader() {
   const now = useNow();
 
   // Last time the info answered, in the browser's clock (the server's clock may differ).
-  const [refreshedAt, setRefreshedAt] = useState<number | null>(null);
-  useEffect(() => {
-    if (info.data) setRefreshedAt(Date.now());
-  }, [info.data]);
+  const refreshedAt = cacheInfoReceivedAt(info.data);
 
   const status = health.error && !health.data ? 'unknown' : (health.data?.status ?? 'unknown');
   const failing = Boolean(info.error || health.error);
@@ -51,7 +48,10 @@ export function StatusHeader() {
       <div>
         <dt className="text-xs text-slate-600 dark:text-slate-300">Status</dt>
         <dd>
-          <span data-testid="service-status" className={`inline-block rounded-full px-2.5 py-0.5 text-sm font-semibold ring-1 ${STATUS_STYLE[status]}`}>
+          <span
+            data-testid="service-status"
+            className={`inline-block rounded-full px-2.5 py-0.5 text-sm font-semibold ring-1 ${STATUS_STYLE[status]}`}
+          >
             {status === 'unknown' ? (health.isLoading ? 'checking…' : 'unknown') : status}
           </span>
           {health.data?.cache.latency_ms != null ? (
@@ -69,7 +69,11 @@ export function StatusHeader() {
         <dt className="text-xs text-slate-600 dark:text-slate-300">Last refresh</dt>
         <dd className="tabular" data-testid="last-refresh">
           {refreshedAt === null ? (
-            info.error ? 'never' : 'loading…'
+            info.error ? (
+              'never'
+            ) : (
+              'loading…'
+            )
           ) : (
             <>
               {formatClock(refreshedAt)} <span className="text-slate-600 dark:text-slate-300">({formatAgo(refreshedAt, now)})</span>

@@ -33,14 +33,22 @@ async function redisAnswers(port: number): Promise<boolean> {
 
 export async function startRedis(r: RedisControl): Promise<void> {
   await run('redis-server', [
-    '--port', String(r.port),
-    '--bind', '127.0.0.1',
-    '--save', '',
-    '--appendonly', 'no',
-    '--daemonize', 'yes',
-    '--pidfile', redisPidFile(r),
-    '--logfile', path.join(r.dir, `redis-${r.port}.log`),
-    '--dir', r.dir,
+    '--port',
+    String(r.port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--daemonize',
+    'yes',
+    '--pidfile',
+    redisPidFile(r),
+    '--logfile',
+    path.join(r.dir, `redis-${r.port}.log`),
+    '--dir',
+    r.dir,
   ]);
   // redis-cli fails while the server is still starting: that is "not yet", not an error.
   await waitFor(() => redisAnswers(r.port).catch(() => false), 10_000, 100, `redis-server on ${r.port}`);
@@ -101,7 +109,7 @@ export async function startNext(opts: { dir: string; name: string; env: Record<s
     );
   } catch (error) {
     stopNext({ port, url, pid: child.pid ?? 0, logFile });
-    throw new Error(`${(error as Error).message}\n--- ${logFile} ---\n${fs.readFileSync(logFile, 'utf8').slice(-3000)}`);
+    throw new Error(`${(error as Error).message}\n--- ${logFile} ---\n${fs.readFileSync(logFile, 'utf8').slice(-3000)}`, { cause: error });
   }
   return { port, url, pid: child.pid ?? 0, logFile };
 }

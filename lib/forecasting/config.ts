@@ -3,7 +3,7 @@
 /** Longest product name accepted anywhere (API, import). */
 export const MAX_PRODUCT_NAME_LENGTH = 200;
 
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- matching control characters is this pattern's purpose
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 
 /** Why a (non-empty, NFC-normalised) product name is refused anywhere (API, import); null when it is accepted. */

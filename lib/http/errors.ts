@@ -23,11 +23,7 @@ export function statusOf(code: ApiErrorCode): number {
  * The one error shape of the API: `{"error":{"code","message"}}` with the status that matches the code.
  * Messages are written for API users; never pass an exception's text or stack (it can carry secrets).
  */
-export function errorResponse(
-  code: ApiErrorCode,
-  message: string,
-  init?: { details?: unknown; headers?: HeadersInit },
-): Response {
+export function errorResponse(code: ApiErrorCode, message: string, init?: { details?: unknown; headers?: HeadersInit }): Response {
   const body: ApiError = { error: { code, message, ...(init?.details === undefined ? {} : { details: init.details }) } };
   return Response.json(body, { status: STATUS[code], headers: { 'Cache-Control': 'no-store', ...init?.headers } });
 }
@@ -61,10 +57,4 @@ export async function handleErrors(fn: () => Promise<Response>, onUnexpected?: (
     onUnexpected?.(error);
     return errorResponse('internal', 'Internal error');
   }
-}
-
-/** For the methods a path doesn't serve: 405 in the API's error shape, with `Allow`. */
-export function methodNotAllowed(allowed: string[]): () => Promise<Response> {
-  return async () =>
-    errorResponse('method_not_allowed', `Use ${allowed.join(' or ')} for this endpoint`, { headers: { Allow: allowed.join(', ') } });
 }

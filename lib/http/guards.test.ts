@@ -6,7 +6,8 @@ const parseAdminConfig = (env: Record<string, string | undefined>) => readEnv(en
 import { assertAdmin } from './auth';
 import { readJsonBody } from './body';
 import { callerAddress, requestHost } from './caller';
-import { HttpError, methodNotAllowed } from './errors';
+import { HttpError } from './errors';
+import { methodNotAllowed } from './method-not-allowed';
 import { adminRateLimiter, RateLimiter } from './rate-limit';
 import { adminRoute, guardAdminCall } from './guards';
 import { assertSameOrigin } from './origin';
@@ -58,9 +59,9 @@ describe('assertSameOrigin', () => {
     expect(codeOf(() => assertSameOrigin(post({ origin: 'file://localhost:5001' }), 'localhost:5001'))).toBe('forbidden');
   });
   it('refuses Sec-Fetch-Site cross-site even with a matching Origin, and same-site without one', () => {
-    expect(
-      codeOf(() => assertSameOrigin(post({ origin: 'http://localhost:5001', 'sec-fetch-site': 'cross-site' }), 'localhost:5001')),
-    ).toBe('forbidden');
+    expect(codeOf(() => assertSameOrigin(post({ origin: 'http://localhost:5001', 'sec-fetch-site': 'cross-site' }), 'localhost:5001'))).toBe(
+      'forbidden',
+    );
     expect(codeOf(() => assertSameOrigin(post({ 'sec-fetch-site': 'cross-site' }), 'localhost:5001'))).toBe('forbidden');
     expect(codeOf(() => assertSameOrigin(post({ 'sec-fetch-site': 'same-site' }), 'localhost:5001'))).toBe('forbidden');
     expect(codeOf(() => assertSameOrigin(post({ 'sec-fetch-site': 'none' }), 'localhost:5001'))).toBeNull();
@@ -118,9 +119,9 @@ describe('readJsonBody', () => {
     expect(await asyncCodeOf(() => readJsonBody(post({ 'content-type': 'text/plain' }, '{"target":"all"}'), schema, 4096))).toBe(
       'unsupported_media_type',
     );
-    expect(
-      await asyncCodeOf(() => readJsonBody(post({ 'content-type': 'application/x-www-form-urlencoded' }, 'target=all'), schema, 4096)),
-    ).toBe('unsupported_media_type');
+    expect(await asyncCodeOf(() => readJsonBody(post({ 'content-type': 'application/x-www-form-urlencoded' }, 'target=all'), schema, 4096))).toBe(
+      'unsupported_media_type',
+    );
     expect(await asyncCodeOf(() => readJsonBody(post({}, '{"target":"all"}'), schema, 4096))).not.toBeNull();
   });
   it('refuses malformed JSON and schema violations with 400', async () => {

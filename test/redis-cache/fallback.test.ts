@@ -3,7 +3,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import type { CacheSystem } from '@/lib/redis-cache';
 import { startRedisServer, waitFor, type RedisServerHandle } from '@/test/helpers/redis-server';
 import { makeSystem, redisClientOf } from './setup';
-import { toCacheHealth, toCacheInfo, toHistory } from '@/lib/http/cache-report';
+import { toCacheHealth } from '@/lib/http/cache-report';
 
 const systems: CacheSystem[] = [];
 const servers: RedisServerHandle[] = [];

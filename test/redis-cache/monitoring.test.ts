@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { LockTimeoutError, type CacheSystem, type CacheSystemOptions } from '@/lib/redis-cache';
 import { waitFor } from '@/test/helpers/redis-server';
 import { usePrivateRedis } from './setup';
-import { toCacheHealth, toCacheInfo, toHistory } from '@/lib/http/cache-report';
+import { toCacheInfo, toHistory } from '@/lib/http/cache-report';
 
 const fixture = usePrivateRedis();
 const sys = (opts: CacheSystemOptions = {}, url?: string | null) => fixture.system(opts, url);

@@ -2,7 +2,7 @@
 import { describe, expect, test } from 'vitest';
 import { waitFor } from '@/test/helpers/redis-server';
 import { usePrivateRedis } from './setup';
-import { toCacheHealth, toCacheInfo, toHistory } from '@/lib/http/cache-report';
+import { toCacheHealth } from '@/lib/http/cache-report';
 
 const fixture = usePrivateRedis();
 const sys = () => fixture.system();

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { createCacheSystem, type CacheSystem } from '@/lib/redis-cache';
 import { startRedisSentinel, startRedisServer, waitFor, type RedisSentinelHandle, type RedisServerHandle } from '@/test/helpers/redis-server';
 import { silentLogger } from './setup';
-import { toCacheHealth, toCacheInfo, toHistory } from '@/lib/http/cache-report';
+import { toCacheHealth, toCacheInfo } from '@/lib/http/cache-report';
 import { cacheSystemOptions } from '@/lib/config/cache-system';
 
 let master: RedisServerHandle;

@@ -1,7 +1,7 @@
 import { refreshCacheGauges } from '@/lib/http/cache-gauges';
+import { otherMethods } from '@/lib/http/method-not-allowed';
 import { apiRoute } from '@/lib/http/route';
 import { appMetrics } from '@/lib/metrics/registry';
-import { methodNotAllowed } from '@/lib/http/errors';
 
 /**
  * `GET /api/metrics` — Prometheus text exposition. The cache gauges (fallback state, Redis memory, keys by
@@ -17,7 +17,4 @@ export const GET = apiRoute('/api/metrics', async () => {
 });
 
 // Other methods: 405 in the API's JSON error shape, with Allow (Next.js alone answers an empty 405).
-export const POST = methodNotAllowed(['GET']);
-export const PUT = POST;
-export const PATCH = POST;
-export const DELETE = POST;
+export const { POST, PUT, PATCH, DELETE } = otherMethods(['GET']);

@@ -1,4 +1,4 @@
-import { methodNotAllowed } from '@/lib/http/errors';
+import { otherMethods } from '@/lib/http/method-not-allowed';
 
 /**
  * `GET /api/ping` — the cheapest JSON answer the server can give: no cache, no database, no metrics. The
@@ -12,7 +12,4 @@ export async function GET(): Promise<Response> {
 }
 
 // Other methods: 405 in the API's JSON error shape, with Allow (Next.js alone answers an empty 405).
-export const POST = methodNotAllowed(['GET']);
-export const PUT = POST;
-export const PATCH = POST;
-export const DELETE = POST;
+export const { POST, PUT, PATCH, DELETE } = otherMethods(['GET']);

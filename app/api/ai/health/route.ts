@@ -2,11 +2,11 @@ import type { HealthReport } from '@/lib/api-types';
 import { withDeadline } from '@/lib/http/deadline';
 import { databaseStatus } from '@/lib/http/forecasting-access';
 import { errorMessage, httpLogger } from '@/lib/http/log';
+import { otherMethods } from '@/lib/http/method-not-allowed';
 import { jsonResponse } from '@/lib/http/respond';
 import { apiRoute } from '@/lib/http/route';
 import { appCacheSystem } from '@/lib/config/cache-system';
 import { toCacheHealth } from '@/lib/http/cache-report';
-import { methodNotAllowed } from '@/lib/http/errors';
 
 /**
  * `GET /api/ai/health` — `healthy` (Redis answers a real read/write), `degraded` (the in-memory fallback serves:
@@ -28,11 +28,7 @@ const UNREACHABLE: CacheHealth = {
 
 export const GET = apiRoute('/api/ai/health', async () => {
   const [cache, database] = await Promise.all([cacheHealth(), databaseStatus()]);
-  const status: HealthReport['status'] = !database.ok
-    ? 'unhealthy'
-    : cache.redis_available && cache.read_write_test
-      ? 'healthy'
-      : 'degraded';
+  const status: HealthReport['status'] = !database.ok ? 'unhealthy' : cache.redis_available && cache.read_write_test ? 'healthy' : 'degraded';
   const report: HealthReport = {
     status,
     service: 'AI Prediction Service',
@@ -54,7 +50,4 @@ async function cacheHealth(): Promise<CacheHealth> {
 }
 
 // Other methods: 405 in the API's JSON error shape, with Allow (Next.js alone answers an empty 405).
-export const POST = methodNotAllowed(['GET']);
-export const PUT = POST;
-export const PATCH = POST;
-export const DELETE = POST;
+export const { POST, PUT, PATCH, DELETE } = otherMethods(['GET']);

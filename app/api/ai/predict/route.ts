@@ -1,9 +1,9 @@
 import type { PredictionResponse } from '@/lib/api-types';
 import { forecastingService } from '@/lib/http/forecasting-access';
+import { otherMethods } from '@/lib/http/method-not-allowed';
 import { jsonResponse } from '@/lib/http/respond';
 import { apiRoute } from '@/lib/http/route';
 import { cacheHeaders, forecastingCall, parseForecastDays, parseProductName } from '../_forecasting/http';
-import { methodNotAllowed } from '@/lib/http/errors';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -28,7 +28,4 @@ export const GET = apiRoute('/api/ai/predict', async (request) => {
 });
 
 // Other methods: 405 in the API's JSON error shape, with Allow (Next.js alone answers an empty 405).
-export const POST = methodNotAllowed(['GET']);
-export const PUT = POST;
-export const PATCH = POST;
-export const DELETE = POST;
+export const { POST, PUT, PATCH, DELETE } = otherMethods(['GET']);

@@ -2,10 +2,11 @@ import { z } from 'zod';
 import type { ClearResult } from '@/lib/api-types';
 import { isTypeTarget, resolveClearTarget } from '@/lib/http/clear-target';
 import { withDeadline } from '@/lib/http/deadline';
-import { HttpError, methodNotAllowed } from '@/lib/http/errors';
+import { HttpError } from '@/lib/http/errors';
 import { candidateProductNames } from '@/lib/http/forecasting-access';
 import { adminRoute } from '@/lib/http/guards';
 import { httpLogger } from '@/lib/http/log';
+import { otherMethods } from '@/lib/http/method-not-allowed';
 import { jsonResponse } from '@/lib/http/respond';
 import { appCacheSystem } from '@/lib/config/cache-system';
 import { processSingleton } from '@/lib/redis-cache';
@@ -54,7 +55,5 @@ export const POST = adminRoute('/api/ai/cache/clear', 'clear', BodySchema, async
   }
 });
 
-export const GET = methodNotAllowed(['POST']);
-export const PUT = GET;
-export const PATCH = GET;
-export const DELETE = GET;
+// Other methods: 405 in the API's JSON error shape, with Allow (Next.js alone answers an empty 405).
+export const { GET, PUT, PATCH, DELETE } = otherMethods(['POST']);

@@ -2,11 +2,11 @@ import { z } from 'zod';
 import type { CacheHistory } from '@/lib/api-types';
 import { withDeadline } from '@/lib/http/deadline';
 import { HttpError } from '@/lib/http/errors';
+import { otherMethods } from '@/lib/http/method-not-allowed';
 import { jsonResponse } from '@/lib/http/respond';
 import { apiRoute } from '@/lib/http/route';
 import { appCacheSystem } from '@/lib/config/cache-system';
 import { toHistory } from '@/lib/http/cache-report';
-import { methodNotAllowed } from '@/lib/http/errors';
 
 /**
  * `GET /api/ai/cache/history?range=15m|1h|6h|24h` (default 1h) — hits, misses per type and memory samples in
@@ -26,7 +26,4 @@ export const GET = apiRoute('/api/ai/cache/history', async (request) => {
 });
 
 // Other methods: 405 in the API's JSON error shape, with Allow (Next.js alone answers an empty 405).
-export const POST = methodNotAllowed(['GET']);
-export const PUT = POST;
-export const PATCH = POST;
-export const DELETE = POST;
+export const { POST, PUT, PATCH, DELETE } = otherMethods(['GET']);

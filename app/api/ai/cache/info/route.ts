@@ -1,10 +1,10 @@
 import type { CacheInfo } from '@/lib/api-types';
 import { withDeadline } from '@/lib/http/deadline';
+import { otherMethods } from '@/lib/http/method-not-allowed';
 import { jsonResponse } from '@/lib/http/respond';
 import { apiRoute } from '@/lib/http/route';
 import { appCacheSystem } from '@/lib/config/cache-system';
 import { toCacheInfo } from '@/lib/http/cache-report';
-import { methodNotAllowed } from '@/lib/http/errors';
 
 /**
  * `GET /api/ai/cache/info` — the seed's cache info (`enabled, hit_rate, used_memory_human, cache_breakdown,
@@ -20,7 +20,4 @@ export const GET = apiRoute('/api/ai/cache/info', async () => {
 });
 
 // Other methods: 405 in the API's JSON error shape, with Allow (Next.js alone answers an empty 405).
-export const POST = methodNotAllowed(['GET']);
-export const PUT = POST;
-export const PATCH = POST;
-export const DELETE = POST;
+export const { POST, PUT, PATCH, DELETE } = otherMethods(['GET']);

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { WarmUpAccepted, WarmUpStatus } from '@/lib/api-types';
-import { HttpError, methodNotAllowed } from '@/lib/http/errors';
+import { HttpError } from '@/lib/http/errors';
 import { adminRoute } from '@/lib/http/guards';
 import { httpLogger } from '@/lib/http/log';
+import { otherMethods } from '@/lib/http/method-not-allowed';
 import { jsonResponse } from '@/lib/http/respond';
 import { apiRoute } from '@/lib/http/route';
 import { currentWarmUp, startWarmUp } from '@/lib/http/warm-up-job';
@@ -31,6 +32,4 @@ export const GET = apiRoute('/api/ai/cache/warm-up', async () => {
 });
 
 // Other methods: 405 in the API's JSON error shape, with Allow (Next.js alone answers an empty 405).
-export const PUT = methodNotAllowed(['GET', 'POST']);
-export const PATCH = PUT;
-export const DELETE = PUT;
+export const { PUT, PATCH, DELETE } = otherMethods(['GET', 'POST']);

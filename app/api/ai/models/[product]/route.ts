@@ -1,9 +1,9 @@
 import type { ModelInfoResponse } from '@/lib/api-types';
 import { forecastingService } from '@/lib/http/forecasting-access';
+import { otherMethods } from '@/lib/http/method-not-allowed';
 import { jsonResponse } from '@/lib/http/respond';
 import { apiRoute } from '@/lib/http/route';
 import { forecastingCall, parseProductName, toModelInfo } from '../../_forecasting/http';
-import { methodNotAllowed } from '@/lib/http/errors';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -17,7 +17,4 @@ export const GET = apiRoute<{ params: Promise<{ product: string }> }>('/api/ai/m
 });
 
 // Other methods: 405 in the API's JSON error shape, with Allow (Next.js alone answers an empty 405).
-export const POST = methodNotAllowed(['GET']);
-export const PUT = POST;
-export const PATCH = POST;
-export const DELETE = POST;
+export const { POST, PUT, PATCH, DELETE } = otherMethods(['GET']);

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { RetrainResponse } from '@/lib/api-types';
 import { forecastingService } from '@/lib/http/forecasting-access';
-import { methodNotAllowed } from '@/lib/http/errors';
 import { adminRoute } from '@/lib/http/guards';
+import { otherMethods } from '@/lib/http/method-not-allowed';
 import { jsonResponse } from '@/lib/http/respond';
 import { forecastingCall, parseProductName, roundTrainingFigures } from '../../../_forecasting/http';
 
@@ -36,7 +36,5 @@ export const POST = adminRoute<typeof RetrainBody, { params: Promise<{ product: 
   },
 );
 
-export const GET = methodNotAllowed(['POST']);
-export const PUT = GET;
-export const DELETE = GET;
-export const PATCH = GET;
+// Other methods: 405 in the API's JSON error shape, with Allow (Next.js alone answers an empty 405).
+export const { GET, PUT, PATCH, DELETE } = otherMethods(['POST']);
