@@ -272,7 +272,7 @@ function commandsTable(run: MixRun, figures: Figures, heading: string): Table {
   const names = [...byName.entries()].sort((a, b) => b[1] - a[1]).map(([n]) => n);
   return {
     heading,
-    title: `${run.mix.name}: Redis commands per request, by command (by command: both concurrencies pooled)`,
+    title: `${run.mix.name}: Redis commands per request (total at each concurrency; by command, both pooled)`,
     columns: ['contender', ...CONCURRENCIES.map((c) => `total, c=${c}`), ...names.map((n) => n.toUpperCase())],
     rows: figures.map((f) => {
       const cells = CONCURRENCIES.map((conc) => run.cells.get(`${f.id}@${conc}`)!);
