@@ -54,8 +54,14 @@ export function renderBenchmarksMd(): string {
       continue;
     }
     out.push(`## ${r.title}`, '', `_${envLine(r)}_`, '');
-    for (const t of r.tables) out.push(`**${t.title}**`, '', renderMarkdownTable(t), '');
+    let heading: string | undefined;
+    for (const t of r.tables) {
+      if (t.heading && t.heading !== heading) out.push(`### ${t.heading}`, '');
+      heading = t.heading ?? heading;
+      out.push(`**${t.title}**`, '', renderMarkdownTable(t), '');
+    }
     const n = note(name);
+    if (n && heading) out.push('### Notes', '');
     if (n) out.push(n, '');
   }
   return out.join('\n');

@@ -4,7 +4,20 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hotKeyCount, makeForecast, makeWorkload, valueEqualsFactory, valueMatchesKey, zipfCdf, zipfSample } from '../bench/lib/workload';
+import {
+  hotKeyCount,
+  makeForecast,
+  makeMissHeavyWorkload,
+  makeSmallValue,
+  makeWorkload,
+  missHeavyKeyIndex,
+  smallValueEqualsFactory,
+  smallValueMatchesKey,
+  valueEqualsFactory,
+  valueMatchesKey,
+  zipfCdf,
+  zipfSample,
+} from '../bench/lib/workload';
 import { median, percentiles, spread } from '../bench/lib/stats';
 import { goalsTable, readResult, renderMarkdownTable, writeResult, type BenchResult } from '../bench/lib/results';
 
@@ -61,6 +74,53 @@ describe('bench workload', () => {
     tampered.predictions[3].yhat += 1;
     expect(valueEqualsFactory('ours:fc:12', tampered)).toBe(false);
     expect(valueMatchesKey('ours:fc:12', tampered)).toBe(true); // the cheap check can't see it; the sampled deep check does
+  });
+});
+
+describe('bench miss-heavy workload', () => {
+  it('asks for a fresh key 90 % of the time and repeats a recent never-seen key otherwise', () => {
+    const w = makeMissHeavyWorkload({ length: 200_000, seed: 5 });
+    let fresh = 0;
+    for (let j = 0; j < w.source.length; j++) {
+      const s = w.source[j];
+      if (s === j) {
+        fresh++;
+        continue;
+      }
+      expect(j - s).toBeGreaterThanOrEqual(w.minGap);
+      expect(w.source[s]).toBe(s); // a repeat always names a request that asked for its own never-seen key
+    }
+    expect(fresh / w.source.length).toBeGreaterThan(0.89);
+    expect(fresh / w.source.length).toBeLessThan(0.91);
+  });
+
+  it('never hands out a never-seen key twice, also past the end of the sequence', () => {
+    const w = makeMissHeavyWorkload({ length: 10_000, seed: 9 });
+    const seen = new Set<number>();
+    for (let i = 0; i < 35_000; i++) {
+      const k = missHeavyKeyIndex(w, i);
+      const isNew = w.source[i % w.source.length] === i % w.source.length;
+      if (isNew) {
+        expect(k).toBe(i);
+        expect(seen.has(k)).toBe(false);
+        seen.add(k);
+      } else expect(seen.has(k)).toBe(true);
+    }
+  });
+
+  it('is the same sequence for the same seed', () => {
+    const a = makeMissHeavyWorkload({ length: 5000, seed: 42 }).source;
+    const b = makeMissHeavyWorkload({ length: 5000, seed: 42 }).source;
+    expect(Buffer.from(a.buffer).equals(Buffer.from(b.buffer))).toBe(true);
+  });
+
+  it('builds small values tied to their key', () => {
+    const v = makeSmallValue('ours.miss.mh.0.1.77');
+    expect(Buffer.byteLength(JSON.stringify(v))).toBeLessThan(64);
+    expect(smallValueMatchesKey('ours.miss.mh.0.1.77', v)).toBe(true);
+    expect(smallValueMatchesKey('ours.miss.mh.0.1.78', v)).toBe(false);
+    expect(smallValueEqualsFactory('ours.miss.mh.0.1.77', JSON.parse(JSON.stringify(v)))).toBe(true);
+    expect(smallValueEqualsFactory('ours.miss.mh.0.1.77', { ...v, qty: v.qty + 1 })).toBe(false);
   });
 });
 

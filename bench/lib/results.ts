@@ -10,6 +10,8 @@ import path from 'node:path';
 import { currentAffinity } from './cpu';
 
 export interface Table {
+  /** Sub-section the table belongs to in BENCHMARKS.md (e.g. one workload mix); tables of one heading are adjacent. */
+  heading?: string;
   title: string;
   columns: string[];
   rows: string[][];

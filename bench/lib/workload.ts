@@ -140,3 +140,71 @@ export function valueMatchesKey(key: string, value: unknown): boolean {
 export function valueEqualsFactory(key: string, value: unknown): boolean {
   return JSON.stringify(value) === JSON.stringify(makeForecast(key));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Miss-heavy mix: most requests ask for a key nobody has asked for before; the rest repeat a recent one.
+
+export interface MissHeavyWorkload {
+  /** Share of requests drawn as never-seen keys (the rest repeat a recent key). */
+  newShare: number;
+  /** A repeat goes back between `minGap` and `maxGap` requests (then to that request's own never-seen key). */
+  minGap: number;
+  maxGap: number;
+  /**
+   * Request sequence: `source[j] === j` means request j asks for its own never-seen key, otherwise it repeats the
+   * key of request `source[j]` (always an earlier request that asked for a never-seen key, at least `minGap` back).
+   */
+  source: Int32Array;
+}
+
+/**
+ * The sequence every contender walks for the miss-heavy mix. Request i's key is `prefix + keyIndex(i)`: distinct
+ * never-seen keys for distinct i (the run's prefix names contender, round and concurrency, so nothing repeats across
+ * runs either), and a repeat names an earlier request's key, which that contender has computed and stored.
+ */
+export function makeMissHeavyWorkload(opts: { newShare?: number; minGap?: number; maxGap?: number; length?: number; seed?: number } = {}): MissHeavyWorkload {
+  const newShare = opts.newShare ?? 0.9;
+  const minGap = opts.minGap ?? 256;
+  const maxGap = opts.maxGap ?? 1024;
+  const length = opts.length ?? 1 << 21;
+  if (!(minGap >= 1 && maxGap >= minGap && length > maxGap)) throw new Error('miss-heavy workload: need 1 ≤ minGap ≤ maxGap < length');
+  const rnd = prng(opts.seed ?? 42);
+  const source = new Int32Array(length);
+  for (let j = 0; j < length; j++) {
+    source[j] = j;
+    if (rnd() < newShare || j < minGap) continue;
+    // Gap drawn uniformly from [minGap, min(maxGap, j)]; a repeat of a repeat points at the original request.
+    const gap = minGap + Math.floor(rnd() * (Math.min(maxGap, j) - minGap + 1));
+    source[j] = source[j - gap];
+  }
+  return { newShare, minGap, maxGap, source };
+}
+
+/**
+ * Index whose never-seen key request i asks for. The sequence is walked modulo its length: a later pass gets fresh
+ * indices (i − j + source[j]), so a key never comes back from an earlier pass.
+ */
+export function missHeavyKeyIndex(w: MissHeavyWorkload, i: number): number {
+  const j = i % w.source.length;
+  return i - j + w.source[j];
+}
+
+/** The miss-heavy mix's compute result: a small object, made at once, tied to its key. */
+export interface SmallValue {
+  key: string;
+  qty: number;
+}
+
+export function makeSmallValue(key: string): SmallValue {
+  return { key, qty: hash32(key) % 1000 };
+}
+
+export function smallValueMatchesKey(key: string, value: unknown): boolean {
+  const v = value as Partial<SmallValue> | null | undefined;
+  return !!v && v.key === key && typeof v.qty === 'number';
+}
+
+export function smallValueEqualsFactory(key: string, value: unknown): boolean {
+  const v = value as Partial<SmallValue> | null | undefined;
+  return !!v && v.key === key && v.qty === hash32(key) % 1000 && Object.keys(v).length === 2;
+}

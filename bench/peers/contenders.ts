@@ -1,7 +1,8 @@
 /**
  * The contenders of the peers benchmark, each configured the way its own documentation recommends for a
  * read-through cache of JSON values in front of Redis. Every contender is handed the same `compute(key)`
- * (the "expensive" function) and exposes `get(key)`: read through the cache, compute and store on a miss.
+ * (the "expensive" function; each mix has its own) and exposes `get(key)`: read through the cache, compute and store
+ * on a miss.
  */
 import { Redis } from 'ioredis';
 import { BentoCache, bentostore } from 'bentocache';
@@ -11,16 +12,18 @@ import { createCache } from 'cache-manager';
 import { Keyv } from 'keyv';
 import { createKeyv as createKeyvRedis } from '@keyv/redis';
 import { CacheableMemory } from 'cacheable';
-import type { BenchForecast } from '../lib/workload';
+import type { BenchForecast, SmallValue } from '../lib/workload';
 
-export type Compute = (key: string) => Promise<BenchForecast>;
+/** What `compute` returns: the read-heavy mix's 30-day forecast, or the miss-heavy mix's small object. */
+export type BenchValue = BenchForecast | SmallValue;
+export type Compute = (key: string) => Promise<BenchValue>;
 
 export interface Contender {
   id: string;
   label: string;
   /** How it is configured, for BENCHMARKS.md. */
   config: string;
-  get(key: string): Promise<BenchForecast>;
+  get(key: string): Promise<BenchValue>;
   close(): Promise<void>;
 }
 
@@ -47,7 +50,7 @@ export const rawIoredis: ContenderFactory = async (o) => {
     config: 'ioredis 6 client, `GET` + `JSON.parse`; on a miss compute, `SET key json EX ttl`. No L1, no single-flight, no stats.',
     async get(key) {
       const s = await redis.get(`raw:${key}`);
-      if (s !== null) return JSON.parse(s) as BenchForecast;
+      if (s !== null) return JSON.parse(s) as BenchValue;
       const v = await o.compute(key);
       await redis.set(`raw:${key}`, JSON.stringify(v), 'EX', o.ttlSeconds);
       return v;
