@@ -68,6 +68,10 @@ describe('fallback to memory', () => {
     await s.models.setModel('Bolo', 1);
     s.memory.clear();
     const sent = countCommands(s);
+    // Control: the spy does count the commands of a call that reads Redis (else "0 sent" below would prove nothing).
+    expect(await s.models.getModel('Bolo')).toBe(1);
+    expect(sent.count).toBeGreaterThan(0);
+    s.memory.clear();
     const pauseMs = 6000;
     const beforePauseEnds = AbortSignal.timeout(pauseMs - 1000);
     await redis.pause(pauseMs);
