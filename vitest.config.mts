@@ -9,5 +9,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // A stray .only fails its file instead of quietly skipping the rest (also without CI set).
+    allowOnly: false,
   },
 });

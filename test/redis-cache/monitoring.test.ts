@@ -193,7 +193,23 @@ describe('lock', () => {
     let release!: () => void;
     const held = a.lock('long', 200, () => new Promise<void>((r) => (release = r)));
     await waitFor(async () => (await fixture.redis().cli('--scan', '--pattern', `${a.options.prefix}:_meta:lock:*`)) !== '', 2000);
-    await new Promise((r) => setTimeout(r, 600)); // three ttls
+    // Without the watchdog the key's PTTL only falls, then the key is gone. Each rise seen is at least one renewal,
+    // and renewals come every ttl/3: nine rises mean the key outlived three ttls.
+    const key = await fixture.redis().cli('--scan', '--pattern', `${a.options.prefix}:_meta:lock:*`);
+    let renewals = 0;
+    let last = Infinity;
+    await waitFor(
+      async () => {
+        const pttl = Number(await fixture.redis().cli('PTTL', key));
+        expect(pttl, 'lock key PTTL').toBeGreaterThan(0);
+        if (pttl > last) renewals++;
+        last = pttl;
+        return renewals >= 9;
+      },
+      10_000,
+      10,
+      'nine watchdog renewals',
+    );
     await expect(b.lock('long', 200, async () => 1, { waitMs: 0 })).rejects.toBeInstanceOf(LockTimeoutError);
     release();
     await held;
