@@ -69,7 +69,9 @@ function main() {
   const b = JSON.parse(fs.readFileSync(fb, 'utf8')) as BenchResult;
   console.log(describe(la, fa, a));
   console.log(describe(lb, fb, b));
-  const keys = [...b.tables.map(tableKey), ...a.tables.map(tableKey)].filter((k, i, all) => all.indexOf(k) === i && k !== 'how each contender is configured');
+  const keys = [...b.tables.map(tableKey), ...a.tables.map(tableKey)].filter(
+    (k, i, all) => all.indexOf(k) === i && k !== 'how each contender is configured',
+  );
   for (const k of keys) {
     const ta = a.tables.find((t) => tableKey(t) === k);
     const tb = b.tables.find((t) => tableKey(t) === k);

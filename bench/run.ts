@@ -39,7 +39,9 @@ async function main() {
       const result: BenchResult = { name: part.name, title: part.title, ...measured, durationSec: (Date.now() - started) / 1000 };
       const file = writeResult(result, quick ? path.join(RESULTS_DIR, 'quick') : RESULTS_DIR);
       const missed = result.goals.filter((g) => g.pass === false).length;
-      console.log(`\n${part.name}: ${result.durationSec.toFixed(0)} s, goals ${result.goals.filter((g) => g.pass).length} passed / ${missed} missed → ${path.relative(process.cwd(), file)}`);
+      console.log(
+        `\n${part.name}: ${result.durationSec.toFixed(0)} s, goals ${result.goals.filter((g) => g.pass).length} passed / ${missed} missed → ${path.relative(process.cwd(), file)}`,
+      );
     } catch (err) {
       failed++;
       console.error(`\n${entry.name} failed:`, err);

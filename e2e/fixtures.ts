@@ -29,7 +29,8 @@ export function makeApi(request: APIRequestContext, baseURL: string, token?: str
       const res = await request.get(`${baseURL}/api/ai/predict?product=${encodeURIComponent(product)}&days=${days}`);
       return { body: await json<PredictionResponse>(res, `predict ${product} ${days}`), xCache: res.headers()['x-cache'] ?? null };
     },
-    clear: async (target) => json<ClearResult>(await request.post(`${baseURL}/api/ai/cache/clear`, { data: { target }, headers: auth }), `clear ${target}`),
+    clear: async (target) =>
+      json<ClearResult>(await request.post(`${baseURL}/api/ai/cache/clear`, { data: { target }, headers: auth }), `clear ${target}`),
     warmUpStatus: async () => json<WarmUpStatus>(await request.get(`${baseURL}/api/ai/cache/warm-up`), 'warm-up status'),
   };
 }

@@ -42,12 +42,25 @@ test('a clear with a glob, path or unknown name removes nothing', async ({ reque
   expect((await api.predict('Bolo', 7)).xCache).toBe('HIT');
 
   // Not a product's exact name: 404. A 10 kB target makes the body larger than CACHE_ADMIN_MAX_BODY_BYTES: 413.
-  const targets: [string, number][] = [['*', 404], ['Bolo*', 404], ['B?lo', 404], ['[B]olo', 404], ['../Bolo', 404], ['Bolo\u0000', 404], [long, 413]];
+  const targets: [string, number][] = [
+    ['*', 404],
+    ['Bolo*', 404],
+    ['B?lo', 404],
+    ['[B]olo', 404],
+    ['../Bolo', 404],
+    ['Bolo\u0000', 404],
+    [long, 413],
+  ];
   for (const [target, status] of targets) {
     const res = await request.post(`${baseURL}/api/ai/cache/clear`, { data: { target } });
     await expectApiError(res, status);
   }
-  const bodies: [string, number][] = [['{"target":', 400], ['[]', 400], ['{"target":42}', 400], ['{"target":"all","extra":' + JSON.stringify(long) + '}', 413]];
+  const bodies: [string, number][] = [
+    ['{"target":', 400],
+    ['[]', 400],
+    ['{"target":42}', 400],
+    ['{"target":"all","extra":' + JSON.stringify(long) + '}', 413],
+  ];
   for (const [body, status] of bodies) {
     const res = await request.post(`${baseURL}/api/ai/cache/clear`, { data: body, headers: { 'Content-Type': 'application/json' } });
     await expectApiError(res, status);

@@ -63,8 +63,13 @@ async function main(): Promise<void> {
       ['predict 365 days, 1000 paths', predictYear],
       ['product list (SQLite)', list],
     ];
-    console.log(`forecasting costs without cache — median of ${runs} run(s) × ${PRODUCTS.length} products, ${os.cpus().length} CPUs, Node ${process.version}`);
-    for (const [name, xs] of rows) console.log(`${name.padEnd(38)} ${median(xs).toFixed(2).padStart(9)} ms   (n=${xs.length}, min ${Math.min(...xs).toFixed(2)}, max ${Math.max(...xs).toFixed(2)})`);
+    console.log(
+      `forecasting costs without cache — median of ${runs} run(s) × ${PRODUCTS.length} products, ${os.cpus().length} CPUs, Node ${process.version}`,
+    );
+    for (const [name, xs] of rows)
+      console.log(
+        `${name.padEnd(38)} ${median(xs).toFixed(2).padStart(9)} ms   (n=${xs.length}, min ${Math.min(...xs).toFixed(2)}, max ${Math.max(...xs).toFixed(2)})`,
+      );
   } finally {
     await worker.close();
     db.close();

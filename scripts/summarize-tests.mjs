@@ -39,7 +39,11 @@ function read(file) {
 }
 
 const rel = (file) => path.relative(root, file) || file;
-const firstLine = (text) => String(text ?? '').trim().split('\n')[0].slice(0, 300);
+const firstLine = (text) =>
+  String(text ?? '')
+    .trim()
+    .split('\n')[0]
+    .slice(0, 300);
 function titles(list) {
   const shown = list.slice(0, 5).join('; ');
   return list.length > 5 ? `${shown}; … and ${list.length - 5} more` : shown;
@@ -69,7 +73,10 @@ if (Array.isArray(vitest?.testResults)) {
       fail(Math.max(1, notRun.length), `vitest: ${name} failed outside its tests (a beforeAll/afterAll hook, or it did not load)${detail}${lost}`);
     } else if (notRun.length) {
       skipped += notRun.length;
-      fail(notRun.length, `vitest: ${notRun.length} skipped/todo (none is allowed) in ${name}: ${titles(notRun.map((t) => `${t.fullName} (${t.status})`))}`);
+      fail(
+        notRun.length,
+        `vitest: ${notRun.length} skipped/todo (none is allowed) in ${name}: ${titles(notRun.map((t) => `${t.fullName} (${t.status})`))}`,
+      );
     }
   }
   if (typeof vitest.numTotalTests === 'number' && vitest.numTotalTests !== seen) {
@@ -119,7 +126,8 @@ try {
   // reported below
 }
 if (floor === null) fail(1, `no test floor: ${rel(floorFile)} is missing or has no positive integer "minTestsRan"`);
-else if (ran < floor) fail(1, `only ${ran} tests ran, below the floor of ${floor} in ${rel(floorFile)} (tests deleted, filtered out or not collected?)`);
+else if (ran < floor)
+  fail(1, `only ${ran} tests ran, below the floor of ${floor} in ${rel(floorFile)} (tests deleted, filtered out or not collected?)`);
 
 if (reasons.length) {
   console.log(`\nThe run fails (${reasons.length} reason${reasons.length > 1 ? 's' : ''}):`);

@@ -65,7 +65,10 @@ function vitestReport(files: ReturnType<typeof file>[]) {
   };
 }
 
-const vitestOk = vitestReport([file('a.test.ts', 'passed', [test('a1', 'passed'), test('a2', 'passed')]), file('b.test.ts', 'passed', [test('b1', 'passed')])]);
+const vitestOk = vitestReport([
+  file('a.test.ts', 'passed', [test('a1', 'passed'), test('a2', 'passed')]),
+  file('b.test.ts', 'passed', [test('b1', 'passed')]),
+]);
 
 type PwStatus = 'expected' | 'unexpected' | 'flaky' | 'skipped';
 const pwTest = (title: string, status: PwStatus, expectedStatus: 'passed' | 'skipped' = status === 'skipped' ? 'skipped' : 'passed') => ({
@@ -80,7 +83,14 @@ function playwrightReport(specs: ReturnType<typeof pwTest>[], errors: { message:
     config: {},
     suites: [{ title: 'x.spec.ts', file: 'x.spec.ts', specs, suites: [] }],
     errors,
-    stats: { startTime: '2026-12-03T00:00:00.000Z', duration: 1, expected: count('expected'), skipped: count('skipped'), unexpected: count('unexpected'), flaky: count('flaky') },
+    stats: {
+      startTime: '2026-12-03T00:00:00.000Z',
+      duration: 1,
+      expected: count('expected'),
+      skipped: count('skipped'),
+      unexpected: count('unexpected'),
+      flaky: count('flaky'),
+    },
   };
 }
 const playwrightOk = playwrightReport([pwTest('p1', 'expected'), pwTest('p2', 'expected'), pwTest('p3', 'expected')]);
@@ -114,7 +124,9 @@ describe('scripts/summarize-tests.mjs', () => {
     // Real shape: the file is "failed" with an empty message, and every test under the hook is "skipped".
     const hooked = file('hook.test.ts', 'failed', [test('group a', 'skipped'), test('group b', 'skipped')]);
     const r = summarize({ 'vitest.json': vitestReport([...vitestOk.testResults, hooked]), 'playwright.json': playwrightOk });
-    expect(r.out).toMatch(/vitest: test\/hook\.test\.ts failed outside its tests \(a beforeAll\/afterAll hook.*2 of its tests did not run: group a; group b/);
+    expect(r.out).toMatch(
+      /vitest: test\/hook\.test\.ts failed outside its tests \(a beforeAll\/afterAll hook.*2 of its tests did not run: group a; group b/,
+    );
     expect(r.last).toBe('tests: 6 passed, 2 failed');
     expect(r.code).toBe(1);
   });
@@ -124,13 +136,20 @@ describe('scripts/summarize-tests.mjs', () => {
     const noLoad = file('broken.test.ts', 'failed', [], "Cannot find module './nope' imported from /work/test/broken.test.ts");
     const r = summarize({ 'vitest.json': vitestReport([...vitestOk.testResults, afterAllBroke, noLoad]), 'playwright.json': playwrightOk });
     expect(r.out).toContain('vitest: test/after.test.ts failed outside its tests');
-    expect(r.out).toContain("vitest: test/broken.test.ts failed outside its tests (a beforeAll/afterAll hook, or it did not load) — Cannot find module './nope'");
+    expect(r.out).toContain(
+      "vitest: test/broken.test.ts failed outside its tests (a beforeAll/afterAll hook, or it did not load) — Cannot find module './nope'",
+    );
     expect(r.last).toBe('tests: 7 passed, 2 failed');
     expect(r.code).toBe(1);
   });
 
   it('fails the run on any skipped, pending or todo vitest test', () => {
-    const skips = file('skip.test.ts', 'passed', [test('runs', 'passed'), test('skipped', 'skipped'), test('pending', 'pending'), test('later', 'todo')]);
+    const skips = file('skip.test.ts', 'passed', [
+      test('runs', 'passed'),
+      test('skipped', 'skipped'),
+      test('pending', 'pending'),
+      test('later', 'todo'),
+    ]);
     const r = summarize({ 'vitest.json': vitestReport([...vitestOk.testResults, skips]), 'playwright.json': playwrightOk });
     expect(r.out).toContain('vitest: 3 skipped/todo (none is allowed) in test/skip.test.ts: skipped (skipped); pending (pending); later (todo)');
     expect(r.last).toBe('tests: 7 passed, 3 failed, 3 skipped');
@@ -156,14 +175,23 @@ describe('scripts/summarize-tests.mjs', () => {
       pwTest('after a failed beforeAll', 'skipped', 'passed'),
     ]);
     const r = summarize({ 'vitest.json': vitestOk, 'playwright.json': pw });
-    expect(r.out).toContain('playwright: 2 skipped or not run (none is allowed): x.spec.ts:3 fixme (skipped); x.spec.ts:3 after a failed beforeAll (did not run)');
+    expect(r.out).toContain(
+      'playwright: 2 skipped or not run (none is allowed): x.spec.ts:3 fixme (skipped); x.spec.ts:3 after a failed beforeAll (did not run)',
+    );
     expect(r.last).toBe('tests: 6 passed, 2 failed, 2 skipped');
     expect(r.code).toBe(1);
   });
 
   it('fails the run on a Playwright run error such as a test.only refused by forbidOnly (no test ran)', () => {
     // Real shape: stats all zero, the refusal in `errors`.
-    const refused = playwrightReport([], [{ message: "Error: item focused with '.only' is not allowed due to the 'forbidOnly' option in 'playwright.config.ts': \"y.spec.ts focused\"" }]);
+    const refused = playwrightReport(
+      [],
+      [
+        {
+          message: "Error: item focused with '.only' is not allowed due to the 'forbidOnly' option in 'playwright.config.ts': \"y.spec.ts focused\"",
+        },
+      ],
+    );
     const r = summarize({ 'vitest.json': vitestOk, 'playwright.json': refused });
     expect(r.out).toContain("playwright: 1 run error(s): Error: item focused with '.only' is not allowed");
     expect(r.last).toBe('tests: 3 passed, 1 failed');

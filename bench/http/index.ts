@@ -32,7 +32,14 @@ const DAYS = 30;
 /** 50 connections: autocannon. 1 connection: a sequential client with µs resolution. Both pinned to core 1. */
 function cannon(url: string, connections: number, duration: number): CannonResult {
   const worker = path.join('bench', 'http', connections === 1 ? 'sequential-worker.ts' : 'autocannon-worker.ts');
-  const [cmd, ...args] = [...pinPrefix(1), process.execPath, '--import', 'tsx', worker, JSON.stringify({ url, connections, duration, expectStatus: 200 })];
+  const [cmd, ...args] = [
+    ...pinPrefix(1),
+    process.execPath,
+    '--import',
+    'tsx',
+    worker,
+    JSON.stringify({ url, connections, duration, expectStatus: 200 }),
+  ];
   const out = execFileSync(cmd, args, { encoding: 'utf8', maxBuffer: 16 << 20 });
   return JSON.parse(out) as CannonResult;
 }
@@ -55,11 +62,16 @@ export const http: BenchPart = {
     const c1Duration = quick ? 2 : 3;
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-http-'));
     const redis = await startPrivateRedis({ core: 1 });
-    const env = captureEnvironment(redis, command, currentAffinity() === '0' ? '0 (next-server; autocannon on core 1 with Redis)' : `unpinned (${currentAffinity()})`);
+    const env = captureEnvironment(
+      redis,
+      command,
+      currentAffinity() === '0' ? '0 (next-server; autocannon on core 1 with Redis)' : `unpinned (${currentAffinity()})`,
+    );
     const servers: NextServer[] = [];
     const samples: Record<string, CannonResult[]> = {};
     const add = (k: string, r: CannonResult) => {
-      if (r.errors || r.timeouts || r.non2xx || r.wrongStatus) throw new Error(`${k}: ${r.errors} errors, ${r.timeouts} timeouts, ${r.non2xx} non-2xx`);
+      if (r.errors || r.timeouts || r.non2xx || r.wrongStatus)
+        throw new Error(`${k}: ${r.errors} errors, ${r.timeouts} timeouts, ${r.non2xx} non-2xx`);
       (samples[k] ??= []).push(r);
     };
     try {
@@ -71,13 +83,24 @@ export const http: BenchPart = {
         LOG_FILE: path.join(work, 'service.log'),
         CACHE_AUTO_WARMUP: 'false',
       };
-      const cached = await startNext({ env: { ...common, CACHE_ENABLED: 'true' }, core: 0, readyPath: '/api/ai/products', logFile: path.join(work, 'cached.log') });
+      const cached = await startNext({
+        env: { ...common, CACHE_ENABLED: 'true' },
+        core: 0,
+        readyPath: '/api/ai/products',
+        logFile: path.join(work, 'cached.log'),
+      });
       servers.push(cached);
       const q = `/api/ai/predict?product=${encodeURIComponent(PRODUCT)}&days=${DAYS}`;
       // First call trains and stores the model (or finds it): afterwards both servers read the same model.
       await check(cached.url + q, null);
       await check(cached.url + q, 'HIT');
-      const uncached = await startNext({ env: { ...common, CACHE_ENABLED: 'false' }, core: 0, readyPath: '/api/ai/products', logFile: path.join(work, 'uncached.log'), exclude: [cached.port] });
+      const uncached = await startNext({
+        env: { ...common, CACHE_ENABLED: 'false' },
+        core: 0,
+        readyPath: '/api/ai/products',
+        logFile: path.join(work, 'uncached.log'),
+        exclude: [cached.port],
+      });
       servers.push(uncached);
       await check(uncached.url + q, null);
 
@@ -136,7 +159,12 @@ export const http: BenchPart = {
       const a = figures[`predict, cache@${c}`]?.meanMs.median;
       const b = figures[`predict, no cache@${c}`]?.meanMs.median;
       const red = 1 - a / b;
-      goals.push({ name: `mean response time reduction, predict, ${c} conn.`, target: '≥ 95 %', actual: `${(red * 100).toFixed(1)} % (${fmtMs(a)} vs ${fmtMs(b)})`, pass: red >= 0.95 });
+      goals.push({
+        name: `mean response time reduction, predict, ${c} conn.`,
+        target: '≥ 95 %',
+        actual: `${(red * 100).toFixed(1)} % (${fmtMs(a)} vs ${fmtMs(b)})`,
+        pass: red >= 0.95,
+      });
     }
     const cr = figures['predict, cache@50']?.rps.median;
     const pr = figures['ping (floor)@50']?.rps.median;
@@ -146,12 +174,26 @@ export const http: BenchPart = {
       actual: `${((cr / pr) * 100).toFixed(0)} % (${fmtInt(cr)} vs ${fmtInt(pr)})`,
       pass: cr / pr >= 0.8,
     });
-    goals.push({ name: 'p99, cached predict, 50 conn. (reported)', target: 'report', actual: fmtMs(figures['predict, cache@50']?.p99Ms.median), pass: null });
+    goals.push({
+      name: 'p99, cached predict, 50 conn. (reported)',
+      target: 'report',
+      actual: fmtMs(figures['predict, cache@50']?.p99Ms.median),
+      pass: null,
+    });
     tables.push(goalsTable(goals));
     printTables(tables);
     return {
       env,
-      config: { product: PRODUCT, days: DAYS, rounds, durationSec50: duration, durationSec1: c1Duration, tool: '50 connections: autocannon 9 (pipelining 1, latency in whole ms); 1 connection: sequential keep-alive node:http client (µs)', cacheDisabledBy: 'CACHE_ENABLED=false', quick },
+      config: {
+        product: PRODUCT,
+        days: DAYS,
+        rounds,
+        durationSec50: duration,
+        durationSec1: c1Duration,
+        tool: '50 connections: autocannon 9 (pipelining 1, latency in whole ms); 1 connection: sequential keep-alive node:http client (µs)',
+        cacheDisabledBy: 'CACHE_ENABLED=false',
+        quick,
+      },
       tables,
       goals,
       figures: { ...figures, raw: samples },

@@ -12,7 +12,11 @@ import { pinPrefix } from './cpu';
 /** Builds the app unless scripts/lib.sh's build_is_fresh finds the build newer than every source. Returns whether it built. */
 export function ensureBuild(cwd = process.cwd()): boolean {
   if (spawnSync('bash', ['-c', 'source scripts/lib.sh && build_is_fresh'], { cwd, stdio: 'ignore' }).status === 0) return false;
-  const r = spawnSync('npx', ['next', 'build'], { cwd, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  const r = spawnSync('npx', ['next', 'build'], {
+    cwd,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+  });
   if (r.status !== 0) throw new Error(`next build failed (exit ${r.status})`);
   return true;
 }
@@ -38,9 +42,24 @@ export interface NextServer {
   stop(): Promise<void>;
 }
 
-export async function startNext(opts: { env: Record<string, string>; core: number | null; readyPath: string; logFile: string; exclude?: number[] }): Promise<NextServer> {
+export async function startNext(opts: {
+  env: Record<string, string>;
+  core: number | null;
+  readyPath: string;
+  logFile: string;
+  exclude?: number[];
+}): Promise<NextServer> {
   const port = await freeBenchPort(opts.exclude);
-  const [cmd, ...args] = [...pinPrefix(opts.core), process.execPath, path.join('node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-p', String(port), '-H', '127.0.0.1'];
+  const [cmd, ...args] = [
+    ...pinPrefix(opts.core),
+    process.execPath,
+    path.join('node_modules', 'next', 'dist', 'bin', 'next'),
+    'start',
+    '-p',
+    String(port),
+    '-H',
+    '127.0.0.1',
+  ];
   const log = fs.openSync(opts.logFile, 'a');
   const child: ChildProcess = spawn(cmd, args, {
     detached: true, // own process group: stop() kills next-server and anything it started

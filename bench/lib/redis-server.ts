@@ -23,7 +23,7 @@ export async function startPrivateRedis(opts: { core?: number | null; extraArgs?
     try {
       execFileSync('sh', ['-c', 'command -v redis-server'], { stdio: 'ignore' });
     } catch {
-      throw new Error("redis-server not found: apt-get install -y redis-server");
+      throw new Error('redis-server not found: apt-get install -y redis-server');
     }
   }
   const core = opts.core === undefined ? 1 : opts.core;

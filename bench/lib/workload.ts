@@ -162,7 +162,9 @@ export interface MissHeavyWorkload {
  * never-seen keys for distinct i (the run's prefix names contender, round and concurrency, so nothing repeats across
  * runs either), and a repeat names an earlier request's key, which that contender has computed and stored.
  */
-export function makeMissHeavyWorkload(opts: { newShare?: number; minGap?: number; maxGap?: number; length?: number; seed?: number } = {}): MissHeavyWorkload {
+export function makeMissHeavyWorkload(
+  opts: { newShare?: number; minGap?: number; maxGap?: number; length?: number; seed?: number } = {},
+): MissHeavyWorkload {
   const newShare = opts.newShare ?? 0.9;
   const minGap = opts.minGap ?? 256;
   const maxGap = opts.maxGap ?? 1024;

@@ -79,7 +79,7 @@ export const bentoMultiTier: ContenderFactory = async (o) => {
     label: 'BentoCache getOrSet, L1 + Redis',
     config:
       `bentostore().useL1Layer(memoryDriver({ maxSize: ${o.l1MaxBytes / 2 ** 20} MiB, maxItems: ${o.l1MaxEntries} }))` +
-      '.useL2Layer(redisDriver({ connection })).useBus(redisBusDriver({ connection })) — the docs\' multi-tier set-up; ' +
+      ".useL2Layer(redisDriver({ connection })).useBus(redisBusDriver({ connection })) — the docs' multi-tier set-up; " +
       'the bus keeps L1s coherent across instances, as ours does. L1 keeps its default `serialize: true` (docs: recommended with an L2).',
     get: (key) => bento.getOrSet({ key, ttl, factory: () => o.compute(key) }),
     async close() {

@@ -141,7 +141,8 @@ async function runMix(
     for (const c of contenders) {
       const names = hotNames.get(c.id)!;
       await prefill(c, names, mix.equals);
-      if ((computeCalls.get(c.id) ?? 0) !== names.length) throw new Error(`${c.id}: prefill computed ${computeCalls.get(c.id)} values, expected ${names.length}`);
+      if ((computeCalls.get(c.id) ?? 0) !== names.length)
+        throw new Error(`${c.id}: prefill computed ${computeCalls.get(c.id)} values, expected ${names.length}`);
     }
     const loopOptions = (c: Contender, concurrency: number, durationMs: number, missPrefix: string) => ({
       workload: mix.workload,
@@ -156,7 +157,8 @@ async function runMix(
     const leadIn = async (c: Contender, concurrency: number, missPrefix: string) => {
       if (mix.leadIn === 0) return;
       const res = await runLoop(c.get, { ...loopOptions(c, concurrency, 60_000, missPrefix), startIndex: 0, maxRequests: mix.leadIn });
-      if (res.mismatches || res.errors) throw new Error(`${mix.id} ${c.id} c=${concurrency} lead-in: ${res.mismatches} wrong values, ${res.errors} errors`);
+      if (res.mismatches || res.errors)
+        throw new Error(`${mix.id} ${c.id} c=${concurrency} lead-in: ${res.mismatches} wrong values, ${res.errors} errors`);
       await settle();
     };
     // Warm-up: JIT, connection buffers, L1 promotion — nothing is recorded.
@@ -190,7 +192,8 @@ async function runMix(
           const where = `${mix.id} ${c.id} c=${conc}`;
           if (res.mismatches || res.errors) throw new Error(`${where}: ${res.mismatches} wrong values, ${res.errors} errors`);
           const computed = computeCalls.get(c.id) ?? 0;
-          if (computed > res.missRequests) throw new Error(`${where}: computed ${computed} values for ${res.missRequests} never-seen keys (a key that was stored missed)`);
+          if (computed > res.missRequests)
+            throw new Error(`${where}: computed ${computed} values for ${res.missRequests} never-seen keys (a key that was stored missed)`);
           if (mix.exactComputeCount && computed < res.missRequests)
             throw new Error(`${where}: computed ${computed} values for ${res.missRequests} never-seen keys (a "never-seen" key was already cached)`);
           await deleteMissKeys(redis.admin);
@@ -242,7 +245,14 @@ function mixTables(mix: Mix, figures: Figures, heading: string, rounds: number, 
     heading,
     title: `${mix.name}, concurrency ${conc} — ${rounds} rounds × ${durationMs / 1000} s per contender, median (min–max) of rounds`,
     columns: [
-      'contender', 'ops/s', 'min–max', 'p50', 'p99', 'Node CPU/req', 'Redis cmds/req', 'never-seen',
+      'contender',
+      'ops/s',
+      'min–max',
+      'p50',
+      'p99',
+      'Node CPU/req',
+      'Redis cmds/req',
+      'never-seen',
       ...(hasOurs ? ['ours ÷ this'] : []),
       ...(hasFloor ? ['this ÷ floor'] : []),
     ],
@@ -436,7 +446,8 @@ export const peers: BenchPart = {
         rounds,
         durationMsPerRun: durationMs,
         warmupMsPerContender: warmupMs,
-        order: 'per mix (Redis flushed between mixes, fresh instances), per round, per concurrency: contenders in a fixed order A B C …, repeated each round',
+        order:
+          'per mix (Redis flushed between mixes, fresh instances), per round, per concurrency: contenders in a fixed order A B C …, repeated each round',
         ttlSeconds: TTL_SECONDS,
         l1MaxEntries: L1_MAX_ENTRIES,
         quick,

@@ -29,7 +29,7 @@ const ours: ContenderFactory = async (o) => {
     config:
       `createCacheSystem({ redis, l1: { maxEntries: ${o.l1MaxEntries}, maxBytes: ${o.l1MaxBytes / 2 ** 20} MiB, ttl: ${o.ttlSeconds} s } }) and ` +
       '`cached(compute, { ttl, key: (k) => k, system })`; everything else as shipped (pub/sub invalidation connection, circuit breaker, ' +
-      'command timeout, single flight, shared stats). L1 lifetime set to the entry TTL like the peers\' memory tiers (shipped default: 60 s).',
+      "command timeout, single flight, shared stats). L1 lifetime set to the entry TTL like the peers' memory tiers (shipped default: 60 s).",
     get,
     close: () => system.close(),
   };

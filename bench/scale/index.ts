@@ -34,7 +34,7 @@ function* fillerKeys(system: CacheSystem): Generator<string> {
 /** Writes the next `count` filler keys (pipelines of 2 000 SETs). */
 async function fill(client: Redis, keys: Generator<string>, count: number): Promise<void> {
   const value = encode({ product: 'x', days: 7, modelVersion: 1, generatedAt: '2026-11-01T00:00:00.000Z', forecast: [] });
-  for (let done = 0; done < count; ) {
+  for (let done = 0; done < count;) {
     const p = client.pipeline();
     const n = Math.min(2000, count - done);
     for (let i = 0; i < n; i++) p.set(keys.next().value as string, value, 'EX', 7200);
@@ -185,7 +185,8 @@ export const scale: BenchPart = {
           removed.push(r.removed);
         }
         const left = await client.exists(...targetKeys(system));
-        if (left !== 0 || removed.some((n) => n !== TARGET_PREDICTIONS + 1)) throw new Error(`clear left ${left} of the product's keys; removed ${removed.join(', ')}, expected ${TARGET_PREDICTIONS + 1}`);
+        if (left !== 0 || removed.some((n) => n !== TARGET_PREDICTIONS + 1))
+          throw new Error(`clear left ${left} of the product's keys; removed ${removed.join(', ')}, expected ${TARGET_PREDICTIONS + 1}`);
         rows.push({ keys: size, dbsize, infoMs, httpInfoMs, infoDuringPassMs, passMs, countedKeys, clearMs: spread(clearTimes), removed, fillSec });
         console.log(`  ${fmtInt(size)} keys: filled in ${fillSec.toFixed(1)} s, info ${fmtMs(infoMs.median)}, clear ${fmtMs(median(clearTimes))}`);
       }

@@ -90,8 +90,8 @@ export const seed: BenchPart = {
           for (const m of modes) {
             collectGarbage();
             const t = await timeCallsBudget(calls(m.id, op), budgetMs, 10, () => m[op]());
-            ((perCall[m.id] ??= { model: [], prediction: [], products: [] })[op]).push(median(t));
-            ((callsMade[m.id] ??= { model: [], prediction: [], products: [] })[op]).push(t.length);
+            (perCall[m.id] ??= { model: [], prediction: [], products: [] })[op].push(median(t));
+            (callsMade[m.id] ??= { model: [], prediction: [], products: [] })[op].push(t.length);
           }
         }
         console.log(`  round ${r + 1}/${rounds} done`);
@@ -104,7 +104,8 @@ export const seed: BenchPart = {
     }
 
     const fig: Record<string, Record<Op, Spread>> = {};
-    for (const m of modes) fig[m.id] = { model: spread(perCall[m.id].model), prediction: spread(perCall[m.id].prediction), products: spread(perCall[m.id].products) };
+    for (const m of modes)
+      fig[m.id] = { model: spread(perCall[m.id].model), prediction: spread(perCall[m.id].prediction), products: spread(perCall[m.id].products) };
     const ratio = (id: string, op: Op) => fig.none[op].median / fig[id][op].median;
     const table: Table = {
       title: `Median time per call (median of ${rounds} rounds; each round's figure is the median of many sequential calls) and speed-up vs no cache`,
@@ -123,19 +124,37 @@ export const seed: BenchPart = {
       note:
         `Calls per round and mode: up to ${calls('none', 'model')} (no cache: model, prediction), ${calls('none', 'products')} (no cache: products) and ` +
         `${calls('full', 'model')} (cached modes), or as many as fit in ${budgetMs / 1000} s (at least 10). Calls made: ` +
-        modes.map((m) => `${m.label} ${OPS.map(({ op }) => callsMade[m.id][op].reduce((a, b) => a + b, 0)).join(' / ')}`).join('; ') + ' (model / prediction / products, all rounds).',
+        modes.map((m) => `${m.label} ${OPS.map(({ op }) => callsMade[m.id][op].reduce((a, b) => a + b, 0)).join(' / ')}`).join('; ') +
+        ' (model / prediction / products, all rounds).',
     };
     const goals: Goal[] = [];
     if (fig.full)
       for (const { op, label, target } of OPS)
-        goals.push({ name: `full cache speed-up, ${label}`, target: `≥ ${target}×`, actual: fmtRatio(ratio('full', op)), pass: ratio('full', op) >= target });
+        goals.push({
+          name: `full cache speed-up, ${label}`,
+          target: `≥ ${target}×`,
+          actual: fmtRatio(ratio('full', op)),
+          pass: ratio('full', op) >= target,
+        });
     if (fig.redis)
-      for (const { op, label } of OPS) goals.push({ name: `Redis only (L1 off) speed-up, ${label}`, target: 'report', actual: fmtRatio(ratio('redis', op)), pass: null });
+      for (const { op, label } of OPS)
+        goals.push({ name: `Redis only (L1 off) speed-up, ${label}`, target: 'report', actual: fmtRatio(ratio('redis', op)), pass: null });
     const tables = [table, trainTable, goalsTable(goals)];
     printTables(tables);
     return {
       env,
-      config: { product: PRODUCT, days: DAYS, uncertaintySamples: 1000, demoHistoryEnd: END_DATE, rounds, budgetMsPerMeasurement: budgetMs, callsMade, calls: Object.fromEntries(modes.map((m) => [m.id, Object.fromEntries(OPS.map(({ op }) => [op, calls(m.id, op)]))])), equalityChecks: checks, quick },
+      config: {
+        product: PRODUCT,
+        days: DAYS,
+        uncertaintySamples: 1000,
+        demoHistoryEnd: END_DATE,
+        rounds,
+        budgetMsPerMeasurement: budgetMs,
+        callsMade,
+        calls: Object.fromEntries(modes.map((m) => [m.id, Object.fromEntries(OPS.map(({ op }) => [op, calls(m.id, op)]))])),
+        equalityChecks: checks,
+        quick,
+      },
       tables,
       goals,
       figures: { perCallMs: fig, trainingMs: trainingSpread, modes: modes.map((m) => ({ id: m.id, label: m.label, config: m.config ?? '' })) },

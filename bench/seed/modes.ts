@@ -18,7 +18,13 @@ export interface SeedMode {
   close(): Promise<void>;
 }
 
-export async function cachedModes(o: { forecaster: Forecaster; db: ConstructorParameters<typeof ForecastingService>[0]; redisPort: number; product: string; days: number }): Promise<SeedMode[]> {
+export async function cachedModes(o: {
+  forecaster: Forecaster;
+  db: ConstructorParameters<typeof ForecastingService>[0];
+  redisPort: number;
+  product: string;
+  days: number;
+}): Promise<SeedMode[]> {
   const make = async (id: 'redis' | 'full'): Promise<SeedMode> => {
     const system = createCacheSystem({
       logger: pino({ level: 'silent' }),
@@ -32,7 +38,10 @@ export async function cachedModes(o: { forecaster: Forecaster; db: ConstructorPa
     return {
       id,
       label: id === 'redis' ? 'Redis only (L1 off)' : 'full cache (L1 + Redis)',
-      config: id === 'redis' ? 'createCacheSystem({ l1: { maxEntries: 0 } }): every call reads Redis and decodes (a model is rebuilt from its artifact)' : 'createCacheSystem() as shipped',
+      config:
+        id === 'redis'
+          ? 'createCacheSystem({ l1: { maxEntries: 0 } }): every call reads Redis and decodes (a model is rebuilt from its artifact)'
+          : 'createCacheSystem() as shipped',
       model: () => service.loadModel(o.product),
       prediction: () => service.predictDemand(o.product, o.days),
       products: () => service.listProducts(),

@@ -60,7 +60,19 @@ function toPoints(history: CacheHistory | undefined): Point[] {
 const tickTime = (t: number) => formatClock(t).slice(0, 5);
 const labelTime = (t: unknown) => (typeof t === 'number' ? formatClock(t) : String(t));
 
-function ChartFrame({ title, testId, empty, children, footer }: { title: string; testId: string; empty: string | null; children: ReactNode; footer?: ReactNode }) {
+function ChartFrame({
+  title,
+  testId,
+  empty,
+  children,
+  footer,
+}: {
+  title: string;
+  testId: string;
+  empty: string | null;
+  children: ReactNode;
+  footer?: ReactNode;
+}) {
   return (
     <figure data-testid={testId} className="relative min-w-0">
       <figcaption className="mb-1 text-sm font-medium">{title}</figcaption>
@@ -98,7 +110,11 @@ export function HistoryCharts() {
   const memoryLineMb = bytesToMb(info?.thresholds.memory_max_bytes ?? 100 * 1024 * 1024) ?? 100;
   const loading = isLoading && !data ? 'Loading…' : null;
   const noLookups = points.every((p) => p.lookups === 0) ? 'No cache lookups in this range yet' : null;
-  const noMemory = points.every((p) => p.memoryMb === null) ? (info?.backend === 'memory' ? 'Redis is down: no memory samples' : 'No memory samples yet') : null;
+  const noMemory = points.every((p) => p.memoryMb === null)
+    ? info?.backend === 'memory'
+      ? 'Redis is down: no memory samples'
+      : 'No memory samples yet'
+    : null;
   const noKeys = points.every((p) => p.models === null) ? 'No key samples yet' : null;
   const keysLegend = (
     <ul className="mt-2 flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-600 dark:text-slate-300" aria-label="Legend of the keys chart">
@@ -127,7 +143,16 @@ export function HistoryCharts() {
             <YAxis domain={[0, 100]} unit="%" width={44} tick={{ fontSize: 11 }} stroke="currentColor" />
             <Tooltip labelFormatter={labelTime} formatter={(v) => [formatPercent(typeof v === 'number' ? v : null), 'hit rate']} />
             <ReferenceLine y={hitRateLine} stroke={SERIES_COLORS.threshold} strokeDasharray="4 4" ifOverflow="extendDomain" />
-            <Line type="monotone" dataKey="hitRate" name="hit rate" stroke={SERIES_COLORS.hitRate} strokeWidth={2} dot={false} connectNulls isAnimationActive={false} />
+            <Line
+              type="monotone"
+              dataKey="hitRate"
+              name="hit rate"
+              stroke={SERIES_COLORS.hitRate}
+              strokeWidth={2}
+              dot={false}
+              connectNulls
+              isAnimationActive={false}
+            />
           </LineChart>
         </ChartFrame>
         <ChartFrame title={`Redis memory (line at ${memoryLineMb} MB)`} testId="chart-memory" empty={loading ?? noMemory}>
@@ -137,7 +162,16 @@ export function HistoryCharts() {
             <YAxis domain={[0, Math.ceil(maxMb)]} unit=" MB" width={64} tick={{ fontSize: 11 }} stroke="currentColor" />
             <Tooltip labelFormatter={labelTime} formatter={(v) => [typeof v === 'number' ? `${v.toFixed(1)} MB` : '—', 'used memory']} />
             <ReferenceLine y={memoryLineMb} stroke={SERIES_COLORS.threshold} strokeDasharray="4 4" />
-            <Area type="monotone" dataKey="memoryMb" name="used memory" stroke={SERIES_COLORS.memory} fill={SERIES_COLORS.memory} fillOpacity={0.2} connectNulls isAnimationActive={false} />
+            <Area
+              type="monotone"
+              dataKey="memoryMb"
+              name="used memory"
+              stroke={SERIES_COLORS.memory}
+              fill={SERIES_COLORS.memory}
+              fillOpacity={0.2}
+              connectNulls
+              isAnimationActive={false}
+            />
           </AreaChart>
         </ChartFrame>
         <ChartFrame title="Keys by type" testId="chart-keys" empty={loading ?? noKeys} footer={keysLegend}>

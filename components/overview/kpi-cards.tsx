@@ -59,11 +59,20 @@ export function KpiCards() {
           'loading…'
         )}
       </Kpi>
-      <Kpi label="Redis memory" value={info ? (info.backend === 'memory' || info.used_memory === null ? 'n/a' : formatBytes(info.used_memory)) : '—'} testId="kpi-memory">
+      <Kpi
+        label="Redis memory"
+        value={info ? (info.backend === 'memory' || info.used_memory === null ? 'n/a' : formatBytes(info.used_memory)) : '—'}
+        testId="kpi-memory"
+      >
         {info ? (
           <>
             {memoryDetail(info)}
-            {info.evicted_keys ? <><br />{formatInt(info.evicted_keys)} keys evicted</> : null}
+            {info.evicted_keys ? (
+              <>
+                <br />
+                {formatInt(info.evicted_keys)} keys evicted
+              </>
+            ) : null}
           </>
         ) : (
           'loading…'

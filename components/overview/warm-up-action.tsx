@@ -69,9 +69,14 @@ export function WarmUpAction() {
         {job && job.state === 'done' ? (
           <Banner tone={job.errors.length ? 'warning' : 'success'} title="Warm-up finished" testId="warm-up-result">
             <p>
-              {job.done} of {job.total} tasks done in {formatDuration(elapsed(job))} ({job.trigger === 'startup' ? 'automatic, at start-up' : 'manual'}), finished{' '}
-              {job.finished_at ? formatClock(job.finished_at) : ''}.
-              {job.errors.length ? ` ${job.errors.length} failed: ${job.errors.slice(0, 3).map((e) => `${e.task} (${e.message})`).join('; ')}` : ''}
+              {job.done} of {job.total} tasks done in {formatDuration(elapsed(job))} (
+              {job.trigger === 'startup' ? 'automatic, at start-up' : 'manual'}), finished {job.finished_at ? formatClock(job.finished_at) : ''}.
+              {job.errors.length
+                ? ` ${job.errors.length} failed: ${job.errors
+                    .slice(0, 3)
+                    .map((e) => `${e.task} (${e.message})`)
+                    .join('; ')}`
+                : ''}
             </p>
           </Banner>
         ) : null}

@@ -48,7 +48,10 @@ export function ForecastPanel({ product }: { product: string }) {
     keepPreviousData: true,
   });
   const historyDays = Math.max(28, Math.min(120, days * 2));
-  const history = useSWR<SalesHistoryResponse, ApiRequestError>(salesHistoryKey(product, historyDays), { revalidateOnFocus: false, keepPreviousData: true });
+  const history = useSWR<SalesHistoryResponse, ApiRequestError>(salesHistoryKey(product, historyDays), {
+    revalidateOnFocus: false,
+    keepPreviousData: true,
+  });
 
   // A forecast of an untrained product trains it: when the answer names another model version than the model
   // panel shows, refresh the panel.
@@ -86,12 +89,16 @@ export function ForecastPanel({ product }: { product: string }) {
             >
               {prediction.isValidating && !prediction.data ? '…' : (xCache ?? '—')}
             </span>
-            <span className="ml-1 text-xs text-slate-600 dark:text-slate-300">{xCache === 'HIT' ? 'cache' : xCache === 'MISS' ? 'computed' : ''}</span>
+            <span className="ml-1 text-xs text-slate-600 dark:text-slate-300">
+              {xCache === 'HIT' ? 'cache' : xCache === 'MISS' ? 'computed' : ''}
+            </span>
           </dd>
         </div>
         <div>
           <dt className="text-xs text-slate-600 dark:text-slate-300">Server time</dt>
-          <dd className="tabular" data-testid="server-time">{formatDuration(serverMs)}</dd>
+          <dd className="tabular" data-testid="server-time">
+            {formatDuration(serverMs)}
+          </dd>
         </div>
         <div>
           <dt className="text-xs text-slate-600 dark:text-slate-300">Round trip</dt>
@@ -133,9 +140,18 @@ export function ForecastPanel({ product }: { product: string }) {
         {loading ? <p className="pointer-events-none absolute inset-x-0 top-1/2 text-center text-sm">Computing forecast…</p> : null}
       </figure>
       <ul className="mt-2 flex flex-wrap gap-x-4 text-xs text-slate-600 dark:text-slate-300" aria-label="Legend">
-        <li className="flex items-center gap-1.5"><span aria-hidden="true" className="inline-block h-0.5 w-4 bg-slate-500" />sold</li>
-        <li className="flex items-center gap-1.5"><span aria-hidden="true" className="inline-block h-0.5 w-4 bg-sky-600" />forecast</li>
-        <li className="flex items-center gap-1.5"><span aria-hidden="true" className="inline-block size-2.5 bg-sky-600/30" />80 % interval</li>
+        <li className="flex items-center gap-1.5">
+          <span aria-hidden="true" className="inline-block h-0.5 w-4 bg-slate-500" />
+          sold
+        </li>
+        <li className="flex items-center gap-1.5">
+          <span aria-hidden="true" className="inline-block h-0.5 w-4 bg-sky-600" />
+          forecast
+        </li>
+        <li className="flex items-center gap-1.5">
+          <span aria-hidden="true" className="inline-block size-2.5 bg-sky-600/30" />
+          80 % interval
+        </li>
       </ul>
       {history.error ? <p className="mt-1 text-xs text-slate-600 dark:text-slate-300">Sales history unavailable: {history.error.message}</p> : null}
     </Card>

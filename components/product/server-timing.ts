@@ -22,7 +22,10 @@ export function parseServerTiming(header: string | null): TimingEntry[] {
         const eq = param.indexOf('=');
         if (eq < 0) continue;
         const key = param.slice(0, eq).trim().toLowerCase();
-        const value = param.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
+        const value = param
+          .slice(eq + 1)
+          .trim()
+          .replace(/^"(.*)"$/, '$1');
         if (key === 'dur' && Number.isFinite(Number(value))) dur = Number(value);
         if (key === 'desc') desc = value;
       }

@@ -35,7 +35,12 @@ export function Banner({
         {children ? <div className="mt-1 space-y-1">{children}</div> : null}
       </div>
       {onDismiss ? (
-        <button type="button" onClick={onDismiss} className="rounded px-2 py-0.5 text-xs font-medium underline-offset-2 hover:underline" aria-label={`Dismiss: ${title}`}>
+        <button
+          type="button"
+          onClick={onDismiss}
+          className="rounded px-2 py-0.5 text-xs font-medium underline-offset-2 hover:underline"
+          aria-label={`Dismiss: ${title}`}
+        >
           Dismiss
         </button>
       ) : null}

@@ -51,8 +51,10 @@ const num = (def: number, check: (n: number) => string | null) =>
       return n;
     });
 
-const int = (min: number, max = Number.MAX_SAFE_INTEGER) => (n: number) =>
-  Number.isInteger(n) && n >= min && n <= max ? null : `expected an integer between ${min} and ${max}`;
+const int =
+  (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  (n: number) =>
+    Number.isInteger(n) && n >= min && n <= max ? null : `expected an integer between ${min} and ${max}`;
 const positive = (n: number) => (n > 0 ? null : 'expected a positive number');
 const ttl = (def: number) => num(def, int(1, 365 * 24 * 3600));
 
@@ -71,7 +73,10 @@ const hostList = z
   .transform((v, ctx) => {
     if (!v || !v.trim()) return [] as HostPort[];
     const out: HostPort[] = [];
-    for (const part of v.split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const part of v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const m = /^(\[[^\]]+\]|[^:\s]+):(\d{1,5})$/.exec(part);
       const port = m ? Number(m[2]) : NaN;
       if (!m || port < 1 || port > 65535) {
@@ -116,9 +121,7 @@ const envSchema = z.object({
   REDIS_COMMAND_TIMEOUT: num(0.5, positive),
   REDIS_RETRY_ON_TIMEOUT: bool(true),
   CACHE_ENABLED: bool(true),
-  CACHE_PREFIX: str('ai_module').pipe(
-    z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'expected 1–64 characters of A–Z a–z 0–9 _ . -'),
-  ),
+  CACHE_PREFIX: str('ai_module').pipe(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'expected 1–64 characters of A–Z a–z 0–9 _ . -')),
   CACHE_MODEL_TTL: ttl(21600),
   CACHE_PREDICTION_TTL: ttl(300),
   CACHE_PRODUCTS_TTL: ttl(600),
@@ -243,7 +246,11 @@ export function readEnv(env: Record<string, string | undefined> = process.env): 
       ttl: { models: e.CACHE_MODEL_TTL, predictions: e.CACHE_PREDICTION_TTL, products: e.CACHE_PRODUCTS_TTL, other: e.CACHE_DEFAULT_TTL },
       l1: { maxEntries: e.CACHE_L1_MAX_ENTRIES, maxBytes: e.CACHE_L1_MAX_BYTES, ttl: e.CACHE_L1_TTL },
       breaker: { cooldownMs: Math.round(e.CACHE_BREAKER_COOLDOWN * 1000) },
-      alerts: { hitRateMinPercent: e.CACHE_ALERT_HIT_RATE_MIN, hitRateMinRequests: e.CACHE_ALERT_MIN_REQUESTS, memoryMaxBytes: e.CACHE_ALERT_MEMORY_MAX_BYTES },
+      alerts: {
+        hitRateMinPercent: e.CACHE_ALERT_HIT_RATE_MIN,
+        hitRateMinRequests: e.CACHE_ALERT_MIN_REQUESTS,
+        memoryMaxBytes: e.CACHE_ALERT_MEMORY_MAX_BYTES,
+      },
     },
     autoWarmup: e.CACHE_AUTO_WARMUP,
     admin: {

@@ -13,8 +13,7 @@ describe('CSV import', () => {
   afterEach(() => db.close());
 
   it('imports a good file (BOM, CRLF, quoted names with commas and accents) in one go', () => {
-    const csv =
-      '\uFEFFdate,product,quantity\r\n2025-01-01,Pão de Açúcar,12\r\n2025-01-02,"Bolo, chocolate",3.5\r\n2025-01-01,Bolo,0\r\n\r\n';
+    const csv = '\uFEFFdate,product,quantity\r\n2025-01-01,Pão de Açúcar,12\r\n2025-01-02,"Bolo, chocolate",3.5\r\n2025-01-01,Bolo,0\r\n\r\n';
     const result = importSalesCsv(sales, csv);
     expect(result).toEqual({ ok: true, imported: 3, products: 3 });
     expect(sales.history('Pão de Açúcar')).toEqual([{ date: '2025-01-01', quantity: 12 }]);

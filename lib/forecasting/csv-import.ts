@@ -108,9 +108,7 @@ export function parseSalesCsv(input: string): CsvParseResult {
   return errors.length ? { ok: false, errors } : { ok: true, rows };
 }
 
-export type ImportResult =
-  | { ok: true; imported: number; products: number }
-  | { ok: false; errors: CsvRowError[] };
+export type ImportResult = { ok: true; imported: number; products: number } | { ok: false; errors: CsvRowError[] };
 
 /** Validates the whole file, then imports it in one transaction; a file with any bad row imports nothing. */
 export function importSalesCsv(sales: SalesStore, text: string): ImportResult {

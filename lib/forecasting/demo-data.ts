@@ -29,6 +29,8 @@ const BREAD_WEEK: DemoProduct['weekly'] = [1.3, 0.9, 0.92, 0.95, 0.97, 1.05, 1.2
 const SWEET_WEEK: DemoProduct['weekly'] = [1.45, 0.75, 0.8, 0.85, 0.9, 1.15, 1.4];
 const SNACK_WEEK: DemoProduct['weekly'] = [0.8, 1.05, 1.05, 1.05, 1.1, 1.15, 0.9];
 
+// One product per line: it reads as the table it is.
+// prettier-ignore
 export const DEMO_PRODUCTS: readonly DemoProduct[] = [
   { name: 'Pão Francês', level: 850, growthPerYear: 0.04, weekly: BREAD_WEEK, yearlyAmplitude: 0.08, yearlyPeakDay: 180, holidays: { christmas_eve: 1.6, christmas: 0.35, new_years_eve: 1.5, carnival: 0.75, good_friday: 1.2 }, noise: 0.06 },
   { name: 'Pão de Açúcar', level: 140, growthPerYear: 0.06, weekly: BREAD_WEEK, yearlyAmplitude: 0.1, yearlyPeakDay: 200, holidays: { christmas_eve: 1.5, christmas: 0.4, new_years_eve: 1.4, carnival: 0.8 }, noise: 0.08 },

@@ -54,7 +54,9 @@ describe('Forecaster (uncached core)', () => {
     expect(forecaster.models.productLatestVersion('Croissant')).toBeNull();
     expect(forecaster.models.productLatestVersion('Pão de Ló')).toBeUndefined();
     expect(forecaster.requireLatestVersion('Bolo')).toBe(2);
-    expect(() => forecaster.requireLatestVersion('Pão de Ló')).toThrow(expect.objectContaining({ code: 'unknown_product', message: 'Unknown product: Pão de Ló' }));
+    expect(() => forecaster.requireLatestVersion('Pão de Ló')).toThrow(
+      expect.objectContaining({ code: 'unknown_product', message: 'Unknown product: Pão de Ló' }),
+    );
     expect(forecaster.sales.listProducts().find((p) => p.name === 'Bolo')!.modelVersion).toBe(2);
   });
 

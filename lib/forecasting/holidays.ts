@@ -74,4 +74,3 @@ export function holidaysForModel(windowStart: string, windowEnd: string, horizon
   }
   return result;
 }
-

@@ -53,7 +53,9 @@ export const FitResultSchema = z.object({
   options: ModelOptionsSchema,
   holidays: z.array(HolidaySpecSchema),
   /** Training series: Unix seconds at 00:00 UTC, and units. */
-  series: z.object({ ds: z.array(z.number().int()), y: z.array(finite) }).refine((s) => s.ds.length === s.y.length && s.ds.length >= 2, 'series must have ≥ 2 aligned points'),
+  series: z
+    .object({ ds: z.array(z.number().int()), y: z.array(finite) })
+    .refine((s) => s.ds.length === s.y.length && s.ds.length >= 2, 'series must have ≥ 2 aligned points'),
   params: FittedParamsSchema,
   columnFingerprints: z.array(z.string().min(1)),
   /** In-sample mean absolute percentage error, in percent (days with zero sales skipped). */

@@ -24,10 +24,7 @@ export class ModelStore {
 
   /** Latest version of the product's model, null when it was never trained (or the product is unknown). */
   latestVersion(product: string): number | null {
-    const v = this
-      .sql(
-        `SELECT max(m.version) FROM model_artifacts m JOIN products p ON p.id = m.product_id WHERE p.name = ?`,
-      )
+    const v = this.sql(`SELECT max(m.version) FROM model_artifacts m JOIN products p ON p.id = m.product_id WHERE p.name = ?`)
       .pluck()
       .get(product) as number | null;
     return v ?? null;
@@ -38,20 +35,17 @@ export class ModelStore {
    * null when it was never trained.
    */
   productLatestVersion(product: string): number | null | undefined {
-    return this
-      .sql(`SELECT (SELECT max(m.version) FROM model_artifacts m WHERE m.product_id = p.id) FROM products p WHERE p.name = ?`)
+    return this.sql(`SELECT (SELECT max(m.version) FROM model_artifacts m WHERE m.product_id = p.id) FROM products p WHERE p.name = ?`)
       .pluck()
       .get(product) as number | null | undefined;
   }
 
   latestSummary(product: string): ModelSummary | null {
-    const row = this
-      .sql(
-        `SELECT m.version, m.trained_at, m.training_ms, m.window_start, m.window_end, m.window_days, m.mape
+    const row = this.sql(
+      `SELECT m.version, m.trained_at, m.training_ms, m.window_start, m.window_end, m.window_days, m.mape
            FROM model_artifacts m JOIN products p ON p.id = m.product_id
           WHERE p.name = ? ORDER BY m.version DESC LIMIT 1`,
-      )
-      .get(product) as
+    ).get(product) as
       | { version: number; trained_at: string; training_ms: number; window_start: string; window_end: string; window_days: number; mape: number }
       | undefined;
     if (!row) return null;
@@ -67,11 +61,10 @@ export class ModelStore {
 
   /** The latest artifact, parsed and validated; null when never trained. */
   latestArtifact(product: string): ModelArtifact | null {
-    const text = this
-      .sql(
-        `SELECT m.artifact FROM model_artifacts m JOIN products p ON p.id = m.product_id
+    const text = this.sql(
+      `SELECT m.artifact FROM model_artifacts m JOIN products p ON p.id = m.product_id
           WHERE p.name = ? ORDER BY m.version DESC LIMIT 1`,
-      )
+    )
       .pluck()
       .get(product) as string | undefined;
     return text === undefined ? null : parseModelArtifact(text);
@@ -90,7 +83,17 @@ export class ModelStore {
       if (id === undefined) throw new Error('unknown product');
       const version = nextVersion.get(id) as number;
       const artifact: ModelArtifact = { format: 1, product, version, trainedAt: trainedAt.toISOString(), window, ...fit };
-      insert.run(id, version, artifact.trainedAt, fit.trainingMs, window.start, window.end, window.days, Number.isFinite(fit.mape) ? fit.mape : 0, JSON.stringify(artifact));
+      insert.run(
+        id,
+        version,
+        artifact.trainedAt,
+        fit.trainingMs,
+        window.start,
+        window.end,
+        window.days,
+        Number.isFinite(fit.mape) ? fit.mape : 0,
+        JSON.stringify(artifact),
+      );
       return artifact;
     });
     return save.immediate();

@@ -106,7 +106,10 @@ describe('Prophet models', () => {
     reference.fit({ ds: artifact.series.ds, y: artifact.series.y });
     const theirs = reference.predict(reference.makeFutureDataframe(30, { includeHistory: false })).yhat.intervals!;
     const width = (lo: number[], hi: number[]) => lo.reduce((s, l, i) => s + (hi[i]! - l), 0) / lo.length;
-    const ourWidth = width(ours.map((p) => p.yhat_lower), ours.map((p) => p.yhat_upper));
+    const ourWidth = width(
+      ours.map((p) => p.yhat_lower),
+      ours.map((p) => p.yhat_upper),
+    );
     const theirWidth = width(theirs.lower, theirs.upper);
     expect(ourWidth / theirWidth).toBeGreaterThan(0.85);
     expect(ourWidth / theirWidth).toBeLessThan(1.15);
@@ -132,7 +135,14 @@ describe('Prophet models', () => {
 
 describe('training worker', () => {
   it('abandons a fit that exceeds its time limit (terminating the worker); fits with a sane limit succeed', async () => {
-    const { input } = trainingInputFor('Bolo', historyOf(DEMO_PRODUCTS.find((p) => p.name === 'Bolo')!, END, 400));
+    const { input } = trainingInputFor(
+      'Bolo',
+      historyOf(
+        DEMO_PRODUCTS.find((p) => p.name === 'Bolo')!,
+        END,
+        400,
+      ),
+    );
     const impatient = new TrainingWorker({ timeoutMs: 1 });
     try {
       await expect(impatient.fit(input)).rejects.toThrow(/did not finish within 1 ms/);
@@ -151,7 +161,14 @@ describe('training worker', () => {
   it('fits off the main thread and returns the same kind of artifact, which rebuilds in the main thread', async () => {
     const worker = new TrainingWorker();
     try {
-      const { input } = trainingInputFor('Bolo', historyOf(DEMO_PRODUCTS.find((p) => p.name === 'Bolo')!, END, 800));
+      const { input } = trainingInputFor(
+        'Bolo',
+        historyOf(
+          DEMO_PRODUCTS.find((p) => p.name === 'Bolo')!,
+          END,
+          800,
+        ),
+      );
       const fit = await worker.fit(input);
       expect(fit.series.ds).toEqual(input.ds);
       expect(fit.params.beta.length).toBe(fit.columnFingerprints.length);
@@ -166,4 +183,3 @@ describe('training worker', () => {
     }
   });
 });
-

@@ -56,9 +56,8 @@ export class SalesStore {
   }
 
   listProducts(): ProductRecord[] {
-    const rows = this
-      .sql(
-        `SELECT p.name AS name,
+    const rows = this.sql(
+      `SELECT p.name AS name,
                 (SELECT min(date) FROM daily_sales s WHERE s.product_id = p.id) AS firstSaleDate,
                 (SELECT max(date) FROM daily_sales s WHERE s.product_id = p.id) AS lastSaleDate,
                 (SELECT count(*) FROM daily_sales s WHERE s.product_id = p.id) AS days,
@@ -68,27 +67,22 @@ export class SalesStore {
            LEFT JOIN model_artifacts m
              ON m.product_id = p.id AND m.version = (SELECT max(version) FROM model_artifacts WHERE product_id = p.id)
           ORDER BY p.name`,
-      )
-      .all() as ProductRecord[];
+    ).all() as ProductRecord[];
     return rows.filter((r) => r.days > 0);
   }
 
   /** Daily sales of a product, oldest first; with `lastDays`, only the tail of that many rows. */
   history(name: string, lastDays?: number): { date: string; quantity: number }[] {
     if (lastDays === undefined) {
-      return this
-        .sql(
-          `SELECT s.date, s.quantity FROM daily_sales s JOIN products p ON p.id = s.product_id
-            WHERE p.name = ? ORDER BY s.date`,
-        )
-        .all(name) as { date: string; quantity: number }[];
-    }
-    const tail = this
-      .sql(
+      return this.sql(
         `SELECT s.date, s.quantity FROM daily_sales s JOIN products p ON p.id = s.product_id
+            WHERE p.name = ? ORDER BY s.date`,
+      ).all(name) as { date: string; quantity: number }[];
+    }
+    const tail = this.sql(
+      `SELECT s.date, s.quantity FROM daily_sales s JOIN products p ON p.id = s.product_id
           WHERE p.name = ? ORDER BY s.date DESC LIMIT ?`,
-      )
-      .all(name, lastDays) as { date: string; quantity: number }[];
+    ).all(name, lastDays) as { date: string; quantity: number }[];
     return tail.reverse();
   }
 }

@@ -1,6 +1,15 @@
 import { appCacheSystem } from '@/lib/config/cache-system';
 import { readEnv } from '@/lib/config/env';
-import { cached, cachedModel, cachedPrediction, processSingleton, replaceProcessSingleton, type CacheSystem, type CachedFunction, type Detailed } from '@/lib/redis-cache';
+import {
+  cached,
+  cachedModel,
+  cachedPrediction,
+  processSingleton,
+  replaceProcessSingleton,
+  type CacheSystem,
+  type CachedFunction,
+  type Detailed,
+} from '@/lib/redis-cache';
 import type { Logger } from 'pino';
 import { getLogger } from '@/lib/logger';
 import { openDatabase, type SqliteDatabase } from './database';

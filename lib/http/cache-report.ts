@@ -9,7 +9,12 @@ import { humanBytes, type CacheHistory, type CacheReport, type CacheType, type H
 export function formatTtl(seconds: number): string {
   const parts: string[] = [];
   let s = seconds;
-  for (const [unit, size] of [['d', 86400], ['h', 3600], ['min', 60], ['s', 1]] as const) {
+  for (const [unit, size] of [
+    ['d', 86400],
+    ['h', 3600],
+    ['min', 60],
+    ['s', 1],
+  ] as const) {
     if (s >= size) {
       parts.push(`${Math.floor(s / size)}${unit}`);
       s %= size;

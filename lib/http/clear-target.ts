@@ -24,5 +24,8 @@ export function resolveClearTarget(target: string, products: readonly string[]):
   const normalized = target.normalize('NFC');
   const matches = products.filter((name) => name.normalize('NFC') === normalized);
   if (matches.length === 1) return { product: matches[0] };
-  throw new HttpError('not_found', `No product named ${JSON.stringify(target)}; targets are all, models, predictions, products or an exact product name`);
+  throw new HttpError(
+    'not_found',
+    `No product named ${JSON.stringify(target)}; targets are all, models, predictions, products or an exact product name`,
+  );
 }

@@ -11,7 +11,6 @@ import { HttpError } from './errors';
 const OVERRIDE = 'forecasting-override';
 import { errorMessage, httpLogger } from './log';
 
-
 /**
  * The forecasting service; 503 `unavailable` when its database can't be opened (a wrong DATABASE_PATH, an
  * unreadable or corrupt file) — the same condition health reports as `unhealthy`. Opening is retried on the next
@@ -53,7 +52,10 @@ export async function candidateProductNames(target: string): Promise<string[]> {
     return (await service.listProducts()).map((product) => product?.name).filter((name): name is string => typeof name === 'string');
   } catch {
     // Without the product list no product name can be checked, so none is cleared; type targets still work.
-    throw new HttpError('unavailable', 'The product list is unavailable (database error); clear by type (all, models, predictions, products) meanwhile');
+    throw new HttpError(
+      'unavailable',
+      'The product list is unavailable (database error); clear by type (all, models, predictions, products) meanwhile',
+    );
   }
 }
 

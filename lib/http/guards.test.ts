@@ -128,9 +128,9 @@ describe('readJsonBody', () => {
     expect(await asyncCodeOf(() => readJsonBody(post({ 'content-type': 'text/plain' }, '{"target":"all"}'), schema, 4096))).toBe(
       'unsupported_media_type',
     );
-    expect(
-      await asyncCodeOf(() => readJsonBody(post({ 'content-type': 'application/x-www-form-urlencoded' }, 'target=all'), schema, 4096)),
-    ).toBe('unsupported_media_type');
+    expect(await asyncCodeOf(() => readJsonBody(post({ 'content-type': 'application/x-www-form-urlencoded' }, 'target=all'), schema, 4096))).toBe(
+      'unsupported_media_type',
+    );
     // no Content-Type given: a string body goes out as text/plain, which is not JSON
     expect(await asyncCodeOf(() => readJsonBody(post({}, '{"target":"all"}'), schema, 4096))).toBe('unsupported_media_type');
   });

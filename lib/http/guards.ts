@@ -27,11 +27,7 @@ export interface AdminCall<T> {
  * 4. the action's rate limit → 429 with `Retry-After` (only well-formed, authorised calls spend the budget, so
  *    nobody without the token can exhaust it for the operators).
  */
-export async function guardAdminCall<S extends z.ZodType>(
-  request: Request,
-  action: AdminAction,
-  schema: S,
-): Promise<AdminCall<z.output<S>>> {
+export async function guardAdminCall<S extends z.ZodType>(request: Request, action: AdminAction, schema: S): Promise<AdminCall<z.output<S>>> {
   const config = readEnv().admin;
   assertSameOrigin(request, requestHost(request, config.trustProxyHops));
   assertAdmin(request, config.adminToken);

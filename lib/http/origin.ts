@@ -40,5 +40,8 @@ function hostOf(origin: string): string | null {
 
 /** Lower-case, default ports dropped, so `Host: localhost:80` equals `Origin: http://localhost`. */
 function normalizeHost(host: string): string {
-  return host.trim().toLowerCase().replace(/:(80|443)$/, '');
+  return host
+    .trim()
+    .toLowerCase()
+    .replace(/:(80|443)$/, '');
 }

@@ -28,22 +28,26 @@ const SHARED_READ_TIMEOUT_MS = 500;
 export type WarmUpTrigger = WarmUpJob['trigger'];
 
 export function warmUpRunner(): WarmUpRunner {
-  return processSingleton('warm-up-runner', () => new WarmUpRunner({
-    onTaskFinished: (task, error) => {
-      appMetrics().warmUpTasks.inc({ result: error === null ? 'ok' : 'error' });
-      if (error !== null) httpLogger().warn({ task, err: { message: error.message } }, 'warm-up task failed');
-      const snapshot = warmUpRunner().snapshot();
-      if (snapshot) publishShared(toWarmUpJob(snapshot));
-    },
-    onJobFinished: (job) => {
-      appMetrics().warmUps.inc({ trigger: job.trigger, result: job.state });
-      publishShared(toWarmUpJob(job));
-      httpLogger().info(
-        { job: job.id, trigger: job.trigger, state: job.state, done: job.done, total: job.total, errors: job.errors.length },
-        'cache warm-up finished',
-      );
-    },
-  }));
+  return processSingleton(
+    'warm-up-runner',
+    () =>
+      new WarmUpRunner({
+        onTaskFinished: (task, error) => {
+          appMetrics().warmUpTasks.inc({ result: error === null ? 'ok' : 'error' });
+          if (error !== null) httpLogger().warn({ task, err: { message: error.message } }, 'warm-up task failed');
+          const snapshot = warmUpRunner().snapshot();
+          if (snapshot) publishShared(toWarmUpJob(snapshot));
+        },
+        onJobFinished: (job) => {
+          appMetrics().warmUps.inc({ trigger: job.trigger, result: job.state });
+          publishShared(toWarmUpJob(job));
+          httpLogger().info(
+            { job: job.id, trigger: job.trigger, state: job.state, done: job.done, total: job.total, errors: job.errors.length },
+            'cache warm-up finished',
+          );
+        },
+      }),
+  );
 }
 
 /**
@@ -62,10 +66,15 @@ export async function startWarmUp(trigger: WarmUpTrigger): Promise<{ started: bo
   const finished = new Promise<void>((resolve) => (finish = resolve));
   const lock = await new Promise<'held' | 'elsewhere' | 'unavailable'>((resolve) => {
     system
-      .lock(LOCK_NAME, LOCK_TTL_MS, async () => {
-        resolve('held');
-        await finished;
-      }, { waitMs: 0 })
+      .lock(
+        LOCK_NAME,
+        LOCK_TTL_MS,
+        async () => {
+          resolve('held');
+          await finished;
+        },
+        { waitMs: 0 },
+      )
       .catch((error: unknown) => {
         if (isLockTimeoutError(error)) return resolve('elsewhere');
         // A lock that can't be taken for another reason must not block warm-ups: run without it.

@@ -88,9 +88,7 @@ describe('parsePrometheusText', () => {
     expect(() => parsePrometheusText('# TYPE a counter\na{b="c} 1\n')).toThrow();
     expect(() => parsePrometheusText('# TYPE a counter\na 1x\n')).toThrow();
     expect(() => parsePrometheusText('x 1\n')).toThrow(/family/);
-    expect(() =>
-      parsePrometheusText('# TYPE h histogram\nh_bucket{le="1"} 2\nh_bucket{le="+Inf"} 1\nh_sum 1\nh_count 1\n'),
-    ).toThrow(/cumulative/);
+    expect(() => parsePrometheusText('# TYPE h histogram\nh_bucket{le="1"} 2\nh_bucket{le="+Inf"} 1\nh_sum 1\nh_count 1\n')).toThrow(/cumulative/);
     expect(() => parsePrometheusText('# TYPE a counter\na 1')).toThrow(/newline/);
   });
 });

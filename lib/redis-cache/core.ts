@@ -43,7 +43,11 @@ export interface EntryPlan<T> {
   lockTtlMs?: number;
 }
 
-export function entryPlan<T>(type: CacheType, codec: EntryCodec<T>, extra: { ttl?: number; localOnly?: boolean; lockTtlMs?: number } = {}): EntryPlan<T> {
+export function entryPlan<T>(
+  type: CacheType,
+  codec: EntryCodec<T>,
+  extra: { ttl?: number; localOnly?: boolean; lockTtlMs?: number } = {},
+): EntryPlan<T> {
   return { type, typeIndex: TYPE_INDEX[type], codec, ttl: extra.ttl, localOnly: extra.localOnly === true, lockTtlMs: extra.lockTtlMs };
 }
 
@@ -228,7 +232,9 @@ export class CacheCore {
     }
     const ttlMs = Math.round(ttl * 1000);
     const index = this.d.keys.indexFor(key, plan.type);
-    const written = this.d.gate.run((c): Promise<unknown> => (index === null ? c.set(key, text!, 'PX', ttlMs) : c.setIndexed(key, index, text!, ttlMs)));
+    const written = this.d.gate.run((c): Promise<unknown> =>
+      index === null ? c.set(key, text!, 'PX', ttlMs) : c.setIndexed(key, index, text!, ttlMs),
+    );
     if (announce) this.d.publish({ kind: 'keys', keys: [key] }); // same connection: ordered after the write
     if ((await written) === UNAVAILABLE) {
       entry.origin = 'local';
@@ -268,7 +274,16 @@ export class CacheCore {
     }
     if (!l1) return value;
     value = shareable(plan.codec, value);
-    const entry: MemoryEntry = { value, expiresAt: Date.now() + remainingMs, bytes: text.length, type: plan.type, origin: 'l2', costMs: 0, ref: false, codec: plan.codec as EntryCodec<unknown> };
+    const entry: MemoryEntry = {
+      value,
+      expiresAt: Date.now() + remainingMs,
+      bytes: text.length,
+      type: plan.type,
+      origin: 'l2',
+      costMs: 0,
+      ref: false,
+      codec: plan.codec as EntryCodec<unknown>,
+    };
     this.d.memory.set(key, entry);
     return value;
   }

@@ -4,10 +4,26 @@
  * connects to nothing.
  */
 export { CacheSystem, type ClearTarget } from './system';
-export { createCacheSystem, getCacheSystem, configureCacheSystem, resetCacheSystemForTests, getCacheInfo, healthCheck, type CacheOptionsSource } from './singleton';
+export {
+  createCacheSystem,
+  getCacheSystem,
+  configureCacheSystem,
+  resetCacheSystemForTests,
+  getCacheInfo,
+  healthCheck,
+  type CacheOptionsSource,
+} from './singleton';
 export { RedisCache, type Lookup, type EntryOptions, type SetOptions } from './redis-cache';
 export { ModelCache, type PredictionKeyOptions } from './model-cache';
-export { cached, cachedModel, cachedPrediction, type CachedFunction, type CachedOptions, type CachedModelOptions, type CachedPredictionOptions } from './wrappers';
+export {
+  cached,
+  cachedModel,
+  cachedPrediction,
+  type CachedFunction,
+  type CachedOptions,
+  type CachedModelOptions,
+  type CachedPredictionOptions,
+} from './wrappers';
 export type { Detailed } from './core';
 export { jsonCodec, liveCodec, type EntryCodec, type ValueCodec } from './entry-codec';
 export {
@@ -31,6 +47,14 @@ export { humanBytes, type CacheAlert, type AlertCode } from './info';
 export type { CacheReport, HealthCheck, GaugeSample, Backend } from './reports';
 export type { CacheHistory, HistoryBucket, HistoryRange } from './history';
 export type { TypeCounters } from './stats';
-export { WarmUpRunner, type WarmUpTask, type WarmUpSnapshot, type WarmUpState, type WarmUpOptions, type WarmUpStartResult, type WarmUpRunnerEvents } from './warmup';
+export {
+  WarmUpRunner,
+  type WarmUpTask,
+  type WarmUpSnapshot,
+  type WarmUpState,
+  type WarmUpOptions,
+  type WarmUpStartResult,
+  type WarmUpRunnerEvents,
+} from './warmup';
 export { withTimeout, sleep, errorMessage } from './timeout';
 export { processSingleton, replaceProcessSingleton } from './process-singleton';

@@ -17,10 +17,7 @@ import type { RedisClient } from './scripts';
 
 /** Where an invalidation applies: explicit keys, one product, a type, or everything of this prefix. */
 export type InvalidationTarget =
-  | { kind: 'keys'; keys: string[] }
-  | { kind: 'product'; product: string }
-  | { kind: 'type'; type: (typeof CACHE_TYPES)[number] }
-  | { kind: 'all' };
+  { kind: 'keys'; keys: string[] } | { kind: 'product'; product: string } | { kind: 'type'; type: (typeof CACHE_TYPES)[number] } | { kind: 'all' };
 
 export interface BusOptions {
   redis: ResolvedCacheOptions['redis'];
@@ -67,7 +64,15 @@ export class InvalidationBus {
       .then(subscribed)
       .catch(() => {
         // Subscriptions are restored on reconnect (autoResubscribe); the first one is made once the client is ready.
-        if (!this.closed && sub.status !== 'end') sub.once('ready', () => void sub.subscribe(this.o.channel).then(subscribed).catch(() => undefined));
+        if (!this.closed && sub.status !== 'end')
+          sub.once(
+            'ready',
+            () =>
+              void sub
+                .subscribe(this.o.channel)
+                .then(subscribed)
+                .catch(() => undefined),
+          );
       });
   }
 

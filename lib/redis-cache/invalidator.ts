@@ -155,8 +155,14 @@ export class Invalidator {
     let n = 0;
     for await (const batch of scanKeys(this.d.gate, pattern)) {
       const keys = keep ? batch.filter(keep) : batch;
-      await unlinkKeys(this.d.gate, keys.filter((key) => this.d.keys.isIndex(key)));
-      n += await unlinkKeys(this.d.gate, keys.filter((key) => !this.d.keys.isIndex(key)));
+      await unlinkKeys(
+        this.d.gate,
+        keys.filter((key) => this.d.keys.isIndex(key)),
+      );
+      n += await unlinkKeys(
+        this.d.gate,
+        keys.filter((key) => !this.d.keys.isIndex(key)),
+      );
     }
     return n;
   }

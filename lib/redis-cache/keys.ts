@@ -63,7 +63,7 @@ export function encodeSegment(text: string): string {
   let out = '';
   for (const byte of Buffer.from(text, 'utf8')) {
     const c = String.fromCharCode(byte);
-    out += (byte < 128 && /[A-Za-z0-9._-]/.test(c)) ? c : '%' + HEX[byte >> 4] + HEX[byte & 15];
+    out += byte < 128 && /[A-Za-z0-9._-]/.test(c) ? c : '%' + HEX[byte >> 4] + HEX[byte & 15];
   }
   return out;
 }
@@ -76,22 +76,25 @@ export function decodeSegment(seg: string): string {
 
 /** Order-independent JSON for hashing arguments: object keys sorted, Dates/typed arrays stable. */
 export function stableStringify(value: unknown): string {
-  return JSON.stringify(value, function (this: Record<string, unknown>, key: string, v: unknown) {
-    const raw = this[key];
-    if (typeof raw === 'bigint') return `${raw}n`;
-    if (raw instanceof Date) return `Date(${raw.getTime()})`;
-    if (raw === undefined) return null;
-    if (typeof raw === 'number' && !Number.isFinite(raw)) return `Num(${raw})`;
-    if (ArrayBuffer.isView(raw)) return `${raw.constructor.name}(${Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64')})`;
-    if (raw instanceof Map) return ['Map', [...raw.entries()].map(([k, x]) => [stableStringify(k), x]).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))];
-    if (raw instanceof Set) return ['Set', [...raw].map((x) => stableStringify(x)).sort()];
-    if (v && typeof v === 'object' && !Array.isArray(v)) {
-      const sorted: Record<string, unknown> = {};
-      for (const k of Object.keys(v).sort()) sorted[k] = (v as Record<string, unknown>)[k];
-      return sorted;
-    }
-    return v;
-  }) ?? 'undefined';
+  return (
+    JSON.stringify(value, function (this: Record<string, unknown>, key: string, v: unknown) {
+      const raw = this[key];
+      if (typeof raw === 'bigint') return `${raw}n`;
+      if (raw instanceof Date) return `Date(${raw.getTime()})`;
+      if (raw === undefined) return null;
+      if (typeof raw === 'number' && !Number.isFinite(raw)) return `Num(${raw})`;
+      if (ArrayBuffer.isView(raw)) return `${raw.constructor.name}(${Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64')})`;
+      if (raw instanceof Map)
+        return ['Map', [...raw.entries()].map(([k, x]) => [stableStringify(k), x]).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))];
+      if (raw instanceof Set) return ['Set', [...raw].map((x) => stableStringify(x)).sort()];
+      if (v && typeof v === 'object' && !Array.isArray(v)) {
+        const sorted: Record<string, unknown> = {};
+        for (const k of Object.keys(v).sort()) sorted[k] = (v as Record<string, unknown>)[k];
+        return sorted;
+      }
+      return v;
+    }) ?? 'undefined'
+  );
 }
 
 /** A short content hash (hex, 32 chars = 128 bits of SHA-256): collisions are not a practical concern. */

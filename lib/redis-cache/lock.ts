@@ -60,9 +60,12 @@ export class LockManager {
       const held = await this.acquire(key, token, ttlMs, deadline, name);
       let watchdog: NodeJS.Timeout | null = null;
       if (held) {
-        watchdog = setInterval(() => {
-          void this.gate.run((c) => c.extendLock(key, token, ttlMs));
-        }, Math.max(50, Math.floor(ttlMs / 3)));
+        watchdog = setInterval(
+          () => {
+            void this.gate.run((c) => c.extendLock(key, token, ttlMs));
+          },
+          Math.max(50, Math.floor(ttlMs / 3)),
+        );
         watchdog.unref();
       }
       try {

@@ -127,7 +127,16 @@ export class CacheSystem {
       () => this.keyCounter.peek(),
       async () => (await readServerInfo(this.gate))?.usedMemory ?? null,
     );
-    this.reportDeps = { options: o, gate: this.gate, keys: this.keys, memory: this.memory, stats: this.stats, recorder: this.recorder, keyCounter: this.keyCounter, instanceId: this.instanceId };
+    this.reportDeps = {
+      options: o,
+      gate: this.gate,
+      keys: this.keys,
+      memory: this.memory,
+      stats: this.stats,
+      recorder: this.recorder,
+      keyCounter: this.keyCounter,
+      instanceId: this.instanceId,
+    };
   }
 
   /** 'redis' when values live in Redis now, 'memory' while the fallback is active. */
@@ -173,7 +182,12 @@ export class CacheSystem {
   }
 
   /** This instance's own counters per type and in total (not shared, not flushed), and where its hits came from. */
-  localCounters(): { byType: Record<CacheType, TypeCounters>; total: { hits: number; misses: number; hitRate: number }; l1Hits: number; l2Hits: number } {
+  localCounters(): {
+    byType: Record<CacheType, TypeCounters>;
+    total: { hits: number; misses: number; hitRate: number };
+    l1Hits: number;
+    l2Hits: number;
+  } {
     return { byType: this.stats.byType(), total: this.stats.totals(), l1Hits: this.stats.l1Hits, l2Hits: this.stats.l2Hits };
   }
 

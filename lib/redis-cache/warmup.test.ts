@@ -127,7 +127,15 @@ describe('WarmUpRunner', () => {
 
   it('hands out copies: a caller cannot change the runner state', async () => {
     const runner = new WarmUpRunner();
-    runner.start({ trigger: 'manual', plan: () => [[{ name: 'a', run: () => Promise.reject(new Error('e')) }, { name: 'b', run: async () => 1 }]] });
+    runner.start({
+      trigger: 'manual',
+      plan: () => [
+        [
+          { name: 'a', run: () => Promise.reject(new Error('e')) },
+          { name: 'b', run: async () => 1 },
+        ],
+      ],
+    });
     const job = (await runner.idle())!;
     job.errors.push({ task: 'forged', message: '' });
     job.done = 99;

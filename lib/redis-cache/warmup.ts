@@ -87,7 +87,12 @@ export class WarmUpRunner {
   snapshot(): WarmUpSnapshot | null {
     const job = this.job;
     if (job === null) return null;
-    return { ...job, startedAt: new Date(job.startedAt), finishedAt: job.finishedAt && new Date(job.finishedAt), errors: job.errors.map((e) => ({ ...e })) };
+    return {
+      ...job,
+      startedAt: new Date(job.startedAt),
+      finishedAt: job.finishedAt && new Date(job.finishedAt),
+      errors: job.errors.map((e) => ({ ...e })),
+    };
   }
 
   /** Resolves when the current job (if any) has finished. */

@@ -29,7 +29,12 @@ type KeyOf<A> = (sys: CacheSystem, args: A) => string | Promise<string>;
 /** A cache system, or a function returning the one to use at call time. */
 export type SystemSource = CacheSystem | (() => CacheSystem);
 
-function wrap<A extends unknown[], R>(fn: (...args: A) => Promise<R>, plan: EntryPlan<R>, keyOf: KeyOf<A>, source?: SystemSource): CachedFunction<A, R> {
+function wrap<A extends unknown[], R>(
+  fn: (...args: A) => Promise<R>,
+  plan: EntryPlan<R>,
+  keyOf: KeyOf<A>,
+  source?: SystemSource,
+): CachedFunction<A, R> {
   const systemOf = (): CacheSystem => (source === undefined ? getCacheSystem() : typeof source === 'function' ? source() : source);
   const uncached = (args: A): Promise<Detailed<R>> => fn(...args).then((value) => ({ value, cached: false, tier: null }));
 

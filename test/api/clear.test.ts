@@ -59,7 +59,8 @@ describe('POST /api/ai/cache/clear', () => {
     return out;
   }
 
-  const allServed = () => Object.fromEntries([...PRODUCTS.flatMap((p) => [`model:${p}`, `prediction:${p}`]), 'products', 'other'].map((k) => [k, true]));
+  const allServed = () =>
+    Object.fromEntries([...PRODUCTS.flatMap((p) => [`model:${p}`, `prediction:${p}`]), 'products', 'other'].map((k) => [k, true]));
 
   async function post(body: unknown, headers: Record<string, string> = {}): Promise<Response> {
     return clear(apiRequest('/api/ai/cache/clear', { json: body, headers }), NO_CONTEXT);
@@ -112,13 +113,42 @@ describe('POST /api/ai/cache/clear', () => {
 
   it('never widens a clear: patterns, paths, other spellings and long or odd strings clear nothing (404 or 400)', async () => {
     const before = await env.cacheKeys();
-    const targets = ['*', 'Bol*', 'Bolo?', '[B]olo', 'B*', '../', '../../etc', '..%2F', 'bolo', 'BOLO', ' Bolo', 'Pao de Acucar', '東京', '🥐', '\u0000', 'all ', 'ALL', 'model', 'x'.repeat(200)];
+    const targets = [
+      '*',
+      'Bol*',
+      'Bolo?',
+      '[B]olo',
+      'B*',
+      '../',
+      '../../etc',
+      '..%2F',
+      'bolo',
+      'BOLO',
+      ' Bolo',
+      'Pao de Acucar',
+      '東京',
+      '🥐',
+      '\u0000',
+      'all ',
+      'ALL',
+      'model',
+      'x'.repeat(200),
+    ];
     for (const target of targets) {
       const response = await post({ target });
       expect(response.status, JSON.stringify(target)).toBe(404);
       expect(await jsonOf(response)).toMatchObject({ error: { code: 'not_found' } });
     }
-    for (const body of [{ target: '' }, { target: 'x'.repeat(201) }, { target: 42 }, { target: null }, { target: ['all'] }, { target: 'all', also: 'Bolo' }, 'all', []]) {
+    for (const body of [
+      { target: '' },
+      { target: 'x'.repeat(201) },
+      { target: 42 },
+      { target: null },
+      { target: ['all'] },
+      { target: 'all', also: 'Bolo' },
+      'all',
+      [],
+    ]) {
       const response = await post(body);
       expect(response.status, JSON.stringify(body)).toBe(400);
       expect(await jsonOf(response)).toMatchObject({ error: { code: 'bad_request' } });
@@ -144,7 +174,12 @@ describe('POST /api/ai/cache/clear', () => {
       ['text/plain', request({ body: '{"target":"all"}', headers: { 'content-type': 'text/plain' } }), 415, 'unsupported_media_type'],
       ['form', request({ body: 'target=all', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415, 'unsupported_media_type'],
       ['malformed JSON', request({ body: '{"target":"all"', headers: { 'content-type': 'application/json' } }), 400, 'bad_request'],
-      ['oversized', request({ body: JSON.stringify({ target: 'all', pad: 'x'.repeat(10_000) }), headers: { 'content-type': 'application/json' } }), 413, 'payload_too_large'],
+      [
+        'oversized',
+        request({ body: JSON.stringify({ target: 'all', pad: 'x'.repeat(10_000) }), headers: { 'content-type': 'application/json' } }),
+        413,
+        'payload_too_large',
+      ],
     ];
     for (const [name, pending, status, code] of cases) {
       const response = await pending;

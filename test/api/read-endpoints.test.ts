@@ -71,7 +71,12 @@ describe('monitoring endpoints', () => {
   });
 
   it('GET /api/ai/cache/history answers each range and refuses others with 400', async () => {
-    for (const [range, seconds] of [['15m', 900], ['1h', 3600], ['6h', 6 * 3600], ['24h', 24 * 3600]] as const) {
+    for (const [range, seconds] of [
+      ['15m', 900],
+      ['1h', 3600],
+      ['6h', 6 * 3600],
+      ['24h', 24 * 3600],
+    ] as const) {
       const response = await getHistory(apiRequest(`/api/ai/cache/history?range=${range}`), NO_CONTEXT);
       expect(response.status).toBe(200);
       const body = await jsonOf<CacheHistory>(response);
@@ -92,8 +97,7 @@ describe('monitoring endpoints', () => {
   });
 
   it('GET /api/ai/cache/history: lookups of two instances accumulate in the same buckets', async () => {
-    const total = (history: CacheHistory) =>
-      history.buckets.reduce((sum, bucket) => sum + bucket.hits.other + bucket.misses.other, 0);
+    const total = (history: CacheHistory) => history.buckets.reduce((sum, bucket) => sum + bucket.hits.other + bucket.misses.other, 0);
     const before = total(await jsonOf<CacheHistory>(await getHistory(apiRequest('/api/ai/cache/history?range=15m'), NO_CONTEXT)));
     // Three misses on this instance and two on the other, of type "other".
     for (const system of [env.system, env.system, env.system, env.other, env.other]) {

@@ -89,7 +89,9 @@ describe('POST /api/ai/models/<product>/retrain with the admin token', () => {
     expect(Date.parse(second.trained_at)).toBeGreaterThanOrEqual(Date.parse(one.trained_at));
     // The service now serves that version.
     expect((await env.forecasting.loadModelDetailed('Bolo')).value.version).toBe(second.model_version);
-    expect(env.logs.filter((line) => line.action === 'retrain' && line.route === '/api/ai/models/[product]/retrain' && line.status === 200)).toHaveLength(2);
+    expect(
+      env.logs.filter((line) => line.action === 'retrain' && line.route === '/api/ai/models/[product]/retrain' && line.status === 200),
+    ).toHaveLength(2);
   });
 
   it('counts ai_model_retrains_total: +1 success per retrain, +1 error for an unknown product, nothing for a refused call', async () => {

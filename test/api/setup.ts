@@ -105,7 +105,12 @@ export async function startApiTestEnv(extraEnv: Record<string, string> = {}): Pr
     },
     async cacheKeys() {
       const out = await cli('--scan', '--pattern', `${prefix}:*`);
-      return out ? out.split('\n').filter((key) => !key.includes(':_meta:')).sort() : [];
+      return out
+        ? out
+            .split('\n')
+            .filter((key) => !key.includes(':_meta:'))
+            .sort()
+        : [];
     },
     async close() {
       useForecastingServiceForTests(undefined);

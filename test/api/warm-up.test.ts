@@ -44,7 +44,10 @@ describe('cache warm-up', () => {
     // Bodies over CACHE_ADMIN_MAX_BODY_BYTES answer 413; one byte less reaches the schema check (400).
     const bodyOf = (bytes: number) => JSON.stringify({ pad: 'x'.repeat(bytes - '{"pad":""}'.length) });
     const post = (body: string) => warmUp(apiRequest('/api/ai/cache/warm-up', { body, headers: { 'content-type': 'application/json' } }), NO_CONTEXT);
-    for (const [limit, setting] of [[4096, undefined], [64, '64']] as const) {
+    for (const [limit, setting] of [
+      [4096, undefined],
+      [64, '64'],
+    ] as const) {
       if (setting) process.env.CACHE_ADMIN_MAX_BODY_BYTES = setting;
       try {
         const tooLarge = await post(bodyOf(limit + 1));
@@ -94,7 +97,8 @@ describe('cache warm-up', () => {
     // What it loaded is what requests hit: every model and default horizon, and the product list.
     for (const product of DEMO_PRODUCTS.map((p) => p.name)) {
       expect((await env.forecasting.loadModelDetailed(product)).cached, product).toBe(true);
-      for (const days of WARMUP_HORIZONS) expect((await env.forecasting.predictDemandDetailed(product, days)).cached, `${product} ${days}`).toBe(true);
+      for (const days of WARMUP_HORIZONS)
+        expect((await env.forecasting.predictDemandDetailed(product, days)).cached, `${product} ${days}`).toBe(true);
     }
     const list = await env.forecasting.listProductsDetailed();
     expect(list.cached).toBe(true);
@@ -113,7 +117,7 @@ describe('cache warm-up', () => {
     await warmUpRunner().idle();
   });
 
-  it('runs one warm-up across instances: 409 with the other instance\'s job while it holds the lock, whose progress GET reports', async () => {
+  it("runs one warm-up across instances: 409 with the other instance's job while it holds the lock, whose progress GET reports", async () => {
     // Another instance is warming up: it holds the shared lock and has published its job.
     const elsewhere: WarmUpJob = {
       id: 'other-instance-job',

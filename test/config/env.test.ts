@@ -12,7 +12,16 @@ function loadConfig(env: Record<string, string | undefined>) {
 describe('environment', () => {
   test("defaults are the seed's", () => {
     const c = loadConfig({});
-    expect(c.redis).toMatchObject({ mode: 'standalone', host: 'localhost', port: 6379, db: 0, password: undefined, connectTimeoutMs: 5000, socketTimeoutMs: 5000, retryOnTimeout: true });
+    expect(c.redis).toMatchObject({
+      mode: 'standalone',
+      host: 'localhost',
+      port: 6379,
+      db: 0,
+      password: undefined,
+      connectTimeoutMs: 5000,
+      socketTimeoutMs: 5000,
+      retryOnTimeout: true,
+    });
     expect(c.ttl).toEqual({ models: 21600, predictions: 300, products: 600, other: 300 });
     expect(c.autoWarmup).toBe(true);
     expect(c.prefix).toBe('ai_module');
@@ -72,12 +81,18 @@ describe('environment', () => {
   test('Sentinel and Cluster node lists select the mode', () => {
     expect(loadConfig({ REDIS_SENTINELS: 'a:26379, b:26380', REDIS_SENTINEL_NAME: 'm' }).redis).toMatchObject({
       mode: 'sentinel',
-      sentinels: [{ host: 'a', port: 26379 }, { host: 'b', port: 26380 }],
+      sentinels: [
+        { host: 'a', port: 26379 },
+        { host: 'b', port: 26380 },
+      ],
       sentinelName: 'm',
     });
     expect(loadConfig({ REDIS_CLUSTER_NODES: '127.0.0.1:7001,[::1]:7002' }).redis).toMatchObject({
       mode: 'cluster',
-      clusterNodes: [{ host: '127.0.0.1', port: 7001 }, { host: '::1', port: 7002 }],
+      clusterNodes: [
+        { host: '127.0.0.1', port: 7001 },
+        { host: '::1', port: 7002 },
+      ],
     });
   });
 

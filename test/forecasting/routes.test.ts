@@ -60,7 +60,15 @@ describe('forecasting HTTP routes', () => {
     expect(first.headers.get('Server-Timing')).toMatch(/total;dur=\d/);
     const body = (await first.json()) as PredictionResponse;
     expect(body).toMatchObject({ product: 'Pão de Açúcar', days: 7, model_version: 1, cached: false });
-    expect(body.forecast.map((p) => p.date)).toEqual(['2026-11-01', '2026-11-02', '2026-11-03', '2026-11-04', '2026-11-05', '2026-11-06', '2026-11-07']);
+    expect(body.forecast.map((p) => p.date)).toEqual([
+      '2026-11-01',
+      '2026-11-02',
+      '2026-11-03',
+      '2026-11-04',
+      '2026-11-05',
+      '2026-11-06',
+      '2026-11-07',
+    ]);
     for (const p of body.forecast) expect(p.yhat_lower <= p.yhat && p.yhat <= p.yhat_upper).toBe(true);
 
     const second = await getPredict(new Request(url), undefined);
@@ -82,7 +90,9 @@ describe('forecasting HTTP routes', () => {
     expect(next.headers.get('X-Cache')).toBe('MISS');
     expect(((await next.json()) as PredictionResponse).model_version).toBe(2);
 
-    const info = (await (await getModel(new Request(`${base}/api/ai/models/${acucar}`), params({ product: 'Pão de Açúcar' }))).json()) as ModelInfoResponse;
+    const info = (await (
+      await getModel(new Request(`${base}/api/ai/models/${acucar}`), params({ product: 'Pão de Açúcar' }))
+    ).json()) as ModelInfoResponse;
     expect(info.model).toMatchObject({ version: 2, training_window: { end: '2026-10-31' } });
     expect((await getRetrain()).status).toBe(405);
   });
@@ -94,7 +104,9 @@ describe('forecasting HTTP routes', () => {
     const history = await getHistory(new Request(`${base}/api/ai/products/Bolo/history?days=5`), params({ name: 'Bolo' }));
     const h = (await history.json()) as SalesHistoryResponse;
     expect(h.points.map((p) => p.date)).toEqual(['2026-10-27', '2026-10-28', '2026-10-29', '2026-10-30', '2026-10-31']);
-    const byDefault = (await (await getHistory(new Request(`${base}/api/ai/products/Bolo/history`), params({ name: 'Bolo' }))).json()) as SalesHistoryResponse;
+    const byDefault = (await (
+      await getHistory(new Request(`${base}/api/ai/products/Bolo/history`), params({ name: 'Bolo' }))
+    ).json()) as SalesHistoryResponse;
     expect(byDefault.points.length).toBe(60);
   });
 

@@ -194,7 +194,8 @@ describe('forecasting service behind the cache', () => {
     const stats = JSON.stringify(cacheA.localCounters().total);
     await expect(a.predictDemandDetailed('Pão de Ló', 7)).rejects.toMatchObject({ code: 'unknown_product' });
     await expect(a.predictDemandDetailed('x'.repeat(300), 7)).rejects.toMatchObject({ code: 'unknown_product' });
-    for (const days of [0, -1, 366, 2.5, Number.NaN]) await expect(a.predictDemandDetailed('Bolo', days)).rejects.toMatchObject({ code: 'invalid_argument' });
+    for (const days of [0, -1, 366, 2.5, Number.NaN])
+      await expect(a.predictDemandDetailed('Bolo', days)).rejects.toMatchObject({ code: 'invalid_argument' });
     await expect(a.loadModel('Pão de Ló')).rejects.toMatchObject({ code: 'unknown_product' });
     await expect(a.retrain('Pão de Ló')).rejects.toMatchObject({ code: 'unknown_product' });
     expect(await keyCount()).toBe(keys);

@@ -73,7 +73,6 @@ function installExitHook(): void {
   }
 }
 
-
 /** Sends PING over a raw socket; resolves true on +PONG. */
 function ping(port: number, host: string, timeoutMs = 500): Promise<boolean> {
   return new Promise((resolve) => {
@@ -117,7 +116,23 @@ export async function startRedisServer(opts: RedisServerOptions = {}): Promise<R
     const [cmd, ...args] = [
       ...(opts.prefix ?? []),
       'redis-server',
-      ...['--port', String(port), '--bind', host, '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--protected-mode', 'no', ...(opts.args ?? [])],
+      ...[
+        '--port',
+        String(port),
+        '--bind',
+        host,
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        dir,
+        '--daemonize',
+        'no',
+        '--protected-mode',
+        'no',
+        ...(opts.args ?? []),
+      ],
     ];
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -217,7 +232,16 @@ export async function startRedisCluster(masters = 3): Promise<RedisClusterHandle
     for (let i = 0; i < masters; i++) {
       nodes.push(
         await startRedisServer({
-          args: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '2000', '--cluster-require-full-coverage', 'no'],
+          args: [
+            '--cluster-enabled',
+            'yes',
+            '--cluster-config-file',
+            'nodes.conf',
+            '--cluster-node-timeout',
+            '2000',
+            '--cluster-require-full-coverage',
+            'no',
+          ],
         }),
       );
     }

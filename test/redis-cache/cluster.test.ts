@@ -12,7 +12,10 @@ const systems: CacheSystem[] = [];
 let n = 0;
 const sys = (prefix?: string) => {
   const s = createCacheSystem(
-    cacheSystemOptions({ REDIS_CLUSTER_NODES: cluster.nodeList, REDIS_COMMAND_TIMEOUT: '1', CACHE_PREFIX: prefix ?? `cl${process.pid}_${++n}` }, silentLogger),
+    cacheSystemOptions(
+      { REDIS_CLUSTER_NODES: cluster.nodeList, REDIS_COMMAND_TIMEOUT: '1', CACHE_PREFIX: prefix ?? `cl${process.pid}_${++n}` },
+      silentLogger,
+    ),
   );
   systems.push(s);
   return s;
@@ -52,7 +55,9 @@ describe('Redis Cluster mode', () => {
     expect(perNode.filter((x) => x > 0).length).toBeGreaterThan(1); // really spread
     // One slot per product.
     for (const p of products.slice(0, 5)) {
-      const slots = new Set(await Promise.all([s.keys.model(p), s.keys.prediction(p, 7, { a: 1 }, 1)].map((k) => cluster.nodes[0].cli('CLUSTER', 'KEYSLOT', k))));
+      const slots = new Set(
+        await Promise.all([s.keys.model(p), s.keys.prediction(p, 7, { a: 1 }, 1)].map((k) => cluster.nodes[0].cli('CLUSTER', 'KEYSLOT', k))),
+      );
       expect(slots.size).toBe(1);
     }
     s.clearLocal();

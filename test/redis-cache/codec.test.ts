@@ -36,7 +36,15 @@ describe('codec', () => {
   });
 
   test('Map, Set, BigInt and the numbers JSON loses', () => {
-    const v = { m: new Map<unknown, unknown>([['k', new Date(5)], [1, 'one']]), s: new Set([1, 'a']), n: 10n ** 30n, x: [NaN, -Infinity, -0] };
+    const v = {
+      m: new Map<unknown, unknown>([
+        ['k', new Date(5)],
+        [1, 'one'],
+      ]),
+      s: new Set([1, 'a']),
+      n: 10n ** 30n,
+      x: [NaN, -Infinity, -0],
+    };
     const out = roundTrip(v);
     expect(out.m.get('k')).toEqual(new Date(5));
     expect(out.m.get(1)).toBe('one');

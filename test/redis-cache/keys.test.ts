@@ -2,7 +2,24 @@ import { describe, expect, test } from 'vitest';
 import clusterSlot from 'cluster-key-slot';
 import { decodeSegment, encodeSegment, KeyScheme } from '@/lib/redis-cache/keys';
 
-const nasty = ['Pão de Açúcar', 'Bolo', 'Bolo*', 'Bolo?', 'Bolo[1]', 'a:b', 'a%3Ab', '{x}', 'x}', 'back\\slash', '', ' ', '~', '%', 'Pão Francês', '日本'];
+const nasty = [
+  'Pão de Açúcar',
+  'Bolo',
+  'Bolo*',
+  'Bolo?',
+  'Bolo[1]',
+  'a:b',
+  'a%3Ab',
+  '{x}',
+  'x}',
+  'back\\slash',
+  '',
+  ' ',
+  '~',
+  '%',
+  'Pão Francês',
+  '日本',
+];
 
 describe('key scheme', () => {
   const k = new KeyScheme('ai_module');
@@ -60,7 +77,11 @@ describe('key scheme', () => {
 
   test('the encoding is the byte-wise percent-encoding of the UTF-8 bytes for every character', () => {
     const reference = (text: string) =>
-      [...Buffer.from(text, 'utf8')].map((b) => (/[A-Za-z0-9._-]/.test(String.fromCharCode(b)) && b < 128 ? String.fromCharCode(b) : '%' + b.toString(16).toUpperCase().padStart(2, '0'))).join('');
+      [...Buffer.from(text, 'utf8')]
+        .map((b) =>
+          /[A-Za-z0-9._-]/.test(String.fromCharCode(b)) && b < 128 ? String.fromCharCode(b) : '%' + b.toString(16).toUpperCase().padStart(2, '0'),
+        )
+        .join('');
     const chars = [...Array.from({ length: 256 }, (_, i) => String.fromCharCode(i)), 'ã', 'ç', '€', '日', '😀'];
     for (const c of chars) expect(encodeSegment(`a${c}b`)).toBe(reference(`a${c}b`));
     // A lone surrogate can't go through the native encoder; it still gets an encoding without glob characters.

@@ -47,7 +47,12 @@ test('cache and connection lines carry one "component" key each (no duplicate JS
   try {
     await system.models.getModel('Bolo'); // Redis absent: the fallback line
     await system.models.invalidateModel('Bolo'); // a cache line
-    await waitFor(() => lines.some((l) => l.includes('fallback active')) && lines.some((l) => l.includes('cache invalidated')), 5000, 20, 'log lines');
+    await waitFor(
+      () => lines.some((l) => l.includes('fallback active')) && lines.some((l) => l.includes('cache invalidated')),
+      5000,
+      20,
+      'log lines',
+    );
   } finally {
     await system.close();
   }

@@ -40,9 +40,9 @@ describe('getCacheInfo', () => {
     const s = sys();
     for (let i = 0; i < 5; i++) await s.models.setModel(`p${i}`, i);
     await s.refreshKeyCounts();
-    expect((toCacheInfo(await s.getCacheInfo())).cache_breakdown.models).toBe(5);
+    expect(toCacheInfo(await s.getCacheInfo()).cache_breakdown.models).toBe(5);
     await s.clear('models');
-    await waitFor(async () => (toCacheInfo(await s.getCacheInfo())).cache_breakdown.models === 0, 5000, 20, 'counts after clear');
+    await waitFor(async () => toCacheInfo(await s.getCacheInfo()).cache_breakdown.models === 0, 5000, 20, 'counts after clear');
   });
 
   test('hit rates per type and overall; low-hit-rate alert only after the minimum number of requests', async () => {
@@ -106,7 +106,7 @@ describe('getCacheInfo', () => {
     await f();
     await f();
     await f();
-    expect((toCacheInfo(await s.getCacheInfo())).time_saved_ms).toBeGreaterThan(0);
+    expect(toCacheInfo(await s.getCacheInfo()).time_saved_ms).toBeGreaterThan(0);
   });
 });
 

@@ -15,7 +15,10 @@ describe('RedisCache over a real Redis', () => {
     await s.models.setProducts(['Bolo']);
     await s.cache.set(s.keys.other('misc'), 'x', 50);
     const p = s.options.prefix;
-    const keys = (await fixture.redis().cli('--scan', '--pattern', `${p}:*`)).split('\n').filter((k) => !k.startsWith(`${p}:_meta:`)).sort();
+    const keys = (await fixture.redis().cli('--scan', '--pattern', `${p}:*`))
+      .split('\n')
+      .filter((k) => !k.startsWith(`${p}:_meta:`))
+      .sort();
     expect(keys).toEqual([`${p}:misc`, `${p}:model:{Bolo}`, `${p}:prediction:{Bolo}:7:default`, `${p}:products_list`].sort());
     expect(Number(await fixture.redis().cli('TTL', `${p}:model:{Bolo}`))).toBeGreaterThan(21500);
     const predictionTtl = Number(await fixture.redis().cli('TTL', `${p}:prediction:{Bolo}:7:default`));
@@ -104,7 +107,8 @@ describe('RedisCache over a real Redis', () => {
       await s.models.setPrediction(n, 30, [n], { p: 1 }, { version: 2 });
     }
     await s.models.setProducts(names);
-    const dataKeys = async () => (await fixture.redis().cli('--scan', '--pattern', `${s.options.prefix}:*`)).split('\n').filter((k) => k && !k.includes(':_meta:')).length;
+    const dataKeys = async () =>
+      (await fixture.redis().cli('--scan', '--pattern', `${s.options.prefix}:*`)).split('\n').filter((k) => k && !k.includes(':_meta:')).length;
     const before = await dataKeys();
     for (const victim of ['Bolo*', '*', '?', '[', 'a:b', 'Pão de Açúcar']) {
       const removed = await s.models.invalidateModel(victim);
@@ -189,7 +193,12 @@ describe('clear and health', () => {
     expect(h.latency_ms).toBeGreaterThanOrEqual(0);
     expect(await fixture.redis().cli('--scan', '--pattern', `${s.options.prefix}:_meta:health*`)).toBe('');
     const down = fixture.system({}, null);
-    expect(toCacheHealth(await down.healthCheck())).toMatchObject({ redis_available: false, read_write_test: false, backend: 'memory', latency_ms: null });
+    expect(toCacheHealth(await down.healthCheck())).toMatchObject({
+      redis_available: false,
+      read_write_test: false,
+      backend: 'memory',
+      latency_ms: null,
+    });
   });
 });
 

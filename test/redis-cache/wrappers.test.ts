@@ -186,9 +186,12 @@ describe('wrappers', () => {
     });
     expect(await f('Bolo', 1)).toBe('Bolo1');
     expect(await f.detailed('Bolo', 1)).toEqual({ value: 'Bolo1', cached: false, tier: null });
-    const g = cached(async () => 1, { system, key: () => {
-      throw new Error('bad key');
-    } });
+    const g = cached(async () => 1, {
+      system,
+      key: () => {
+        throw new Error('bad key');
+      },
+    });
     expect(await g()).toBe(1);
     expect(calls).toBe(2);
   });
