@@ -7,6 +7,7 @@ import { ChoiceGroup } from '../ui/choice-group';
 import { Card } from '../ui/card';
 import { bytesToMb, formatClock, formatPercent } from '../format';
 import { useCacheInfo, useHistory } from '../use-api';
+import { CACHE_TYPES } from '@/lib/redis-cache/cache-types';
 
 const RANGES = [
   { value: '15m', label: '15 min' },
@@ -26,7 +27,7 @@ const SERIES_COLORS = {
 } as const;
 
 /** The key types of the keys chart, in stacking and legend order. */
-const KEY_TYPES = ['models', 'predictions', 'products', 'other'] as const;
+const KEY_TYPES = CACHE_TYPES;
 
 interface Point {
   t: number;

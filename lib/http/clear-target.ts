@@ -1,10 +1,12 @@
+import { CACHE_TYPES, type CacheType } from '@/lib/redis-cache';
 import { HttpError } from './errors';
 
-type TypeTarget = 'all' | 'models' | 'predictions' | 'products';
+/** What the API clears by name: everything, or one type of data (results of other cached functions are not exposed). */
+type TypeTarget = 'all' | Exclude<CacheType, 'other'>;
 
 export type ResolvedClearTarget = TypeTarget | { product: string };
 
-const TYPE_TARGETS: ReadonlySet<string> = new Set<TypeTarget>(['all', 'models', 'predictions', 'products']);
+const TYPE_TARGETS: ReadonlySet<string> = new Set<string>(['all', ...CACHE_TYPES.filter((t) => t !== 'other')]);
 
 /** Whether `target` names a type of entries (all, models, predictions, products) rather than a product. */
 export function isTypeTarget(target: string): target is TypeTarget {

@@ -24,7 +24,7 @@ export {
   type CachedModelOptions,
   type CachedPredictionOptions,
 } from './wrappers';
-export type { Detailed } from './core';
+export type { Detailed } from './entry-plan';
 export { jsonCodec, liveCodec, type EntryCodec, type ValueCodec } from './entry-codec';
 export {
   resolveOptions,

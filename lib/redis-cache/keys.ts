@@ -17,9 +17,9 @@
  */
 import { createHash } from 'node:crypto';
 
-/** The kinds of cached data, as counted and reported everywhere — the one list of them. */
-export const CACHE_TYPES = ['models', 'predictions', 'products', 'other'] as const;
-export type CacheType = (typeof CACHE_TYPES)[number];
+import { CACHE_TYPES, type CacheType } from './cache-types';
+
+export { CACHE_TYPES, type CacheType };
 
 /** How many types there are: the length of every per-type counter array. */
 export const TYPE_COUNT = CACHE_TYPES.length;

@@ -5,7 +5,8 @@
  * Values go through the tagged-JSON codec unless an entry codec is given (`liveCodec(...)` for live objects stored
  * as a serialisable form; build it once and reuse it: the L1 copy remembers which codec produced it).
  */
-import { entryPlan, type CacheCore, type Detailed, type EntryPlan } from './core';
+import type { CacheCore } from './core';
+import { entryPlan, type Detailed, type EntryPlan } from './entry-plan';
 import { jsonCodec, localOnlyCodec, type EntryCodec } from './entry-codec';
 import type { Invalidator } from './invalidator';
 import type { CacheType, KeyScheme } from './keys';

@@ -91,6 +91,34 @@ export class RedisGate {
     return this.exec(op);
   }
 
+  /**
+   * {@link run} with its continuation: `then` receives the value or {@link UNAVAILABLE} in the same microtask as the
+   * reply (one promise fewer than `run(op).then(then)` on the hottest path).
+   */
+  runThen<T, R>(op: (client: RedisClient) => Promise<T>, then: (value: T | Unavailable) => R | PromiseLike<R>): Promise<R> {
+    if (!this.breaker.allows()) return this.runAfterStartup(op).then(then);
+    if (this.outstanding++ === 0) this.progressTick = this.tick;
+    let pending: Promise<T>;
+    try {
+      pending = op(this.client);
+    } catch (err) {
+      this.settled();
+      this.breaker.failure(err);
+      return Promise.resolve(UNAVAILABLE).then(then);
+    }
+    return pending.then(
+      (value) => {
+        this.settled();
+        return then(value);
+      },
+      (err: unknown) => {
+        this.settled();
+        this.breaker.failure(err);
+        return then(UNAVAILABLE);
+      },
+    );
+  }
+
   private exec<T>(op: (client: RedisClient) => Promise<T>): Promise<T | Unavailable> {
     if (this.outstanding++ === 0) this.progressTick = this.tick;
     let pending: Promise<T>;
@@ -101,18 +129,20 @@ export class RedisGate {
       this.breaker.failure(err);
       return Promise.resolve(UNAVAILABLE);
     }
-    return pending.then(
-      (value) => {
-        this.settled();
-        return value;
-      },
-      (err: unknown) => {
-        this.settled();
-        this.breaker.failure(err);
-        return UNAVAILABLE;
-      },
-    );
+    return pending.then(this.answered as (value: T) => T, this.failed);
   }
+
+  // Settlement handlers, created once (not per command): the hot path allocates only the promise `then` returns.
+  private readonly answered = (value: unknown): unknown => {
+    this.settled();
+    return value;
+  };
+
+  private readonly failed = (err: unknown): Unavailable => {
+    this.settled();
+    this.breaker.failure(err);
+    return UNAVAILABLE;
+  };
 
   private async runAfterStartup<T>(op: (client: RedisClient) => Promise<T>): Promise<T | Unavailable> {
     const pending = this.startup();

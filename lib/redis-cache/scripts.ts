@@ -6,11 +6,6 @@
 import type { Cluster, Redis } from 'ioredis';
 
 const SCRIPTS = {
-  /** GET and PTTL of KEYS[1] in one command: a read that also bounds its L1 copy by the Redis expiry. */
-  getWithTtl: {
-    numberOfKeys: 1,
-    lua: `return {redis.call('get', KEYS[1]), redis.call('pttl', KEYS[1])}`,
-  },
   /**
    * SET KEYS[1] ARGV[1] PX ARGV[2], then records KEYS[1] in the index set KEYS[2] and makes the set live at least
    * ARGV[2] ms (never shortens it): one command for a write and its bookkeeping.
@@ -37,7 +32,6 @@ return 1`,
 
 /** The methods the scripts add to a client. */
 export interface ScriptCommands {
-  getWithTtl(key: string): Promise<[value: string | null, pttlMs: number]>;
   setIndexed(key: string, index: string, value: string, ttlMs: number): Promise<number>;
   releaseLock(key: string, token: string): Promise<number>;
   extendLock(key: string, token: string, ttlMs: number): Promise<number>;

@@ -8,7 +8,7 @@
  * (`opts.system` or the process-wide one), never at wrap time, so wrapping at module scope connects to nothing.
  * A key that cannot be computed (a throwing `key` or `version` function) makes the call go through uncached.
  */
-import { NOT_IN_L1, entryPlan, type Detailed, type EntryPlan } from './core';
+import { NOT_IN_L1, entryPlan, type Detailed, type EntryPlan } from './entry-plan';
 import { jsonCodec, liveCodec, localOnlyCodec, type EntryCodec, type ValueCodec } from './entry-codec';
 import { encodeSegment, type CacheType } from './keys';
 import { getCacheSystem } from './singleton';

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { decode, encode } from '@/lib/redis-cache/codec';
+import { storedExpiry, storedPayload, wrapStored } from '@/lib/redis-cache/stored-form';
 
 const roundTrip = <T>(v: T): T => decode(encode(v)) as T;
 
@@ -86,5 +87,20 @@ describe('codec fast path', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     expect(() => encode(cyclic)).toThrow(TypeError);
+  });
+});
+
+describe('stored form', () => {
+  test('the expiry travels in front of the value; values without it are read as they are', () => {
+    const text = encode({ a: 1, when: new Date(0) });
+    const raw = wrapStored(text, 1_767_225_600_000);
+    expect(raw.startsWith('@1767225600000@')).toBe(true);
+    expect(storedExpiry(raw)).toBe(1_767_225_600_000);
+    expect(decode(storedPayload(raw))).toEqual({ a: 1, when: new Date(0) });
+    // Written by an earlier version or by a tool: no expiry known, the payload is the whole text.
+    for (const plain of ['{"a":1}', '~{"$t":"Date","v":"1970-01-01T00:00:00.000Z"}', '42', '"@not an envelope"']) {
+      expect(storedExpiry(plain)).toBeNaN();
+      expect(storedPayload(plain)).toBe(plain);
+    }
   });
 });

@@ -1,0 +1,87 @@
+/**
+ * The core's write path: a value into L1 and, when Redis is usable and the plan allows, into Redis with its expiry
+ * in front of it (stored-form.ts) and, for models and predictions, its product's index set in the same command.
+ * While Redis is unavailable the value lives its full TTL in memory (the fallback store).
+ */
+import type { CoreDeps } from './core';
+import { shareable, type EntryCodec } from './entry-codec';
+import type { EntryPlan } from './entry-plan';
+import type { MemoryEntry } from './memory-tier';
+import { UNAVAILABLE } from './redis-gate';
+import { wrapStored } from './stored-form';
+import { errorMessage } from './timeout';
+
+/** Size estimate of a local-only value (it is never encoded, so its length is unknown). */
+const LOCAL_ONLY_BYTES = 1024;
+const STORED_LOCALLY = Promise.resolve(false);
+
+export class EntryWriter {
+  constructor(private readonly d: Pick<CoreDeps, 'gate' | 'memory' | 'keys' | 'log' | 'ttl' | 'l1Ttl' | 'publish'>) {}
+
+  /**
+   * Stores `value` in L1 and Redis (in memory only while Redis is unavailable, or for a local-only plan).
+   * Resolves true when Redis holds it. Never fails because of Redis; rejects with a TypeError for a value the
+   * codec cannot store. `announce` (default true) tells other instances to drop their copies.
+   */
+  set<T>(plan: EntryPlan<T>, key: string, value: T, opts: { ttl?: number; costMs?: number; announce?: boolean } = {}): Promise<boolean> {
+    const ttl = opts.ttl ?? plan.ttl ?? this.d.ttl[plan.type];
+    let text: string | null;
+    try {
+      if (!(ttl > 0)) throw new TypeError('ttl must be a positive number of seconds');
+      text = plan.localOnly ? null : plan.codec.encode(value);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const write = { ttl, costMs: opts.costMs ?? 0, announce: opts.announce !== false };
+    const pending = this.d.gate.up || plan.localOnly ? null : this.d.gate.startup();
+    return pending === null ? this.store(plan, key, value, text, write) : pending.then(() => this.store(plan, key, value, text, write));
+  }
+
+  /** After a computation: stored without waiting, and without announcing (see the header). Never throws. */
+  storeComputed<T>(plan: EntryPlan<T>, key: string, value: T, costMs: number): void {
+    this.set(plan, key, value, { costMs, announce: false }).catch((err: unknown) =>
+      this.d.log.warn({ key, err: errorMessage(err) }, 'value could not be cached'),
+    );
+  }
+
+  private store<T>(
+    plan: EntryPlan<T>,
+    key: string,
+    value: T,
+    text: string | null,
+    w: { ttl: number; costMs: number; announce: boolean },
+  ): Promise<boolean> {
+    const redisUp = this.d.gate.up;
+    const useRedis = redisUp && text !== null;
+    const now = Date.now();
+    const entry: MemoryEntry = {
+      value: this.d.memory.maxEntries > 0 ? shareable(plan.codec, value) : value,
+      // A copy of a Redis value lives at most l1Ttl; a memory-only value lives its full TTL.
+      expiresAt: now + (useRedis ? Math.min(w.ttl, this.d.l1Ttl) : w.ttl) * 1000,
+      bytes: text?.length ?? LOCAL_ONLY_BYTES,
+      type: plan.type,
+      origin: useRedis ? 'l2' : 'local',
+      costMs: w.costMs,
+      ref: false,
+      codec: plan.codec as EntryCodec<unknown>,
+    };
+    this.d.memory.set(key, entry);
+    if (!useRedis) {
+      if (text === null && redisUp && w.announce) this.d.publish({ kind: 'keys', keys: [key] }); // others drop their copy
+      return STORED_LOCALLY;
+    }
+    const ttlMs = Math.round(w.ttl * 1000);
+    const index = this.d.keys.indexFor(key, plan.type);
+    const stored = wrapStored(text, now + ttlMs);
+    const written = this.d.gate.run((c): Promise<unknown> =>
+      index === null ? c.set(key, stored, 'PX', ttlMs) : c.setIndexed(key, index, stored, ttlMs),
+    );
+    if (w.announce) this.d.publish({ kind: 'keys', keys: [key] }); // same connection: ordered after the write
+    return written.then((r) => {
+      if (r !== UNAVAILABLE) return true;
+      entry.origin = 'local';
+      entry.expiresAt = now + w.ttl * 1000;
+      return false;
+    });
+  }
+}
