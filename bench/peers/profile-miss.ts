@@ -6,7 +6,10 @@ import { startPrivateRedis } from '../lib/redis-server';
 async function main() {
   const redis = await startPrivateRedis({ core: 1 });
   const l1 = process.env.BENCH_L1 !== '0';
-  const system = createCacheSystem({ redis: { host: '127.0.0.1', port: redis.port }, l1: l1 ? { maxEntries: 50_000, ttl: 3600 } : { maxEntries: 0, maxBytes: 0 } });
+  const system = createCacheSystem({
+    redis: { host: '127.0.0.1', port: redis.port },
+    l1: l1 ? { maxEntries: 50_000, ttl: 3600 } : { maxEntries: 0, maxBytes: 0 },
+  });
   const get = cached(async (k: string) => ({ key: k, n: 1 }), { ttl: 3600, key: (k: string) => k, system });
   await system.healthCheck();
   const total = Number(process.env.BENCH_N ?? 300_000);

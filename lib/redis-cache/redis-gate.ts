@@ -87,8 +87,7 @@ export class RedisGate {
    * (Redis answered) is also `UNAVAILABLE` but leaves the breaker closed.
    */
   run<T>(op: (client: RedisClient) => Promise<T>): Promise<T | Unavailable> {
-    if (!this.breaker.allows()) return this.runAfterStartup(op);
-    return this.exec(op);
+    return this.runThen(op, identity);
   }
 
   /**
@@ -119,36 +118,11 @@ export class RedisGate {
     );
   }
 
-  private exec<T>(op: (client: RedisClient) => Promise<T>): Promise<T | Unavailable> {
-    if (this.outstanding++ === 0) this.progressTick = this.tick;
-    let pending: Promise<T>;
-    try {
-      pending = op(this.client);
-    } catch (err) {
-      this.settled();
-      this.breaker.failure(err);
-      return Promise.resolve(UNAVAILABLE);
-    }
-    return pending.then(this.answered as (value: T) => T, this.failed);
-  }
-
-  // Settlement handlers, created once (not per command): the hot path allocates only the promise `then` returns.
-  private readonly answered = (value: unknown): unknown => {
-    this.settled();
-    return value;
-  };
-
-  private readonly failed = (err: unknown): Unavailable => {
-    this.settled();
-    this.breaker.failure(err);
-    return UNAVAILABLE;
-  };
-
   private async runAfterStartup<T>(op: (client: RedisClient) => Promise<T>): Promise<T | Unavailable> {
     const pending = this.startup();
     if (pending === null) return UNAVAILABLE;
     await pending;
-    return this.breaker.allows() ? this.exec(op) : UNAVAILABLE;
+    return this.breaker.allows() ? this.run(op) : UNAVAILABLE;
   }
 
   private settled(): void {
@@ -243,4 +217,8 @@ export async function quit(client: RedisClient | null): Promise<void> {
     // closing anyway
   }
   client.disconnect();
+}
+
+function identity<T>(value: T): T {
+  return value;
 }
