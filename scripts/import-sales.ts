@@ -10,6 +10,7 @@ import { readEnv } from '../lib/config/env';
 import { importSalesCsv } from '../lib/forecasting/csv-import';
 import { openDatabase } from '../lib/forecasting/database';
 import { SalesStore } from '../lib/forecasting/sales-store';
+import { errorMessage } from '../lib/redis-cache/timeout';
 
 const MAX_ERRORS_SHOWN = 50;
 // A command-line tool: the cache's connection logs would only drown the result.
@@ -74,7 +75,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    console.error(error instanceof Error ? error.message : String(error));
+    console.error(errorMessage(error));
     process.exitCode = 1;
   },
 );

@@ -1,6 +1,7 @@
 import { appCacheSystem } from '@/lib/config/cache-system';
 import { readEnv } from '@/lib/config/env';
 import {
+  errorMessage,
   cached,
   cachedModel,
   cachedPrediction,
@@ -222,7 +223,7 @@ export class ForecastingService {
       return artifact;
     } catch (error) {
       const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : undefined;
-      this.log.error({ product, reason, err: error instanceof Error ? error.message : String(error), cause }, 'model training failed');
+      this.log.error({ product, reason, err: errorMessage(error), cause }, 'model training failed');
       throw error;
     }
   }

@@ -1,5 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { fitModel, type TrainingInput } from './prophet-model';
+import { errorMessage } from '../redis-cache/timeout';
 
 /**
  * Training worker: fits Prophet off the main thread (a fit blocks its thread for 0.1–0.5 s).
@@ -11,6 +12,6 @@ if (!port) throw new Error('train.worker must run in a worker thread');
 port.on('message', (message: { id: number; input: TrainingInput }) => {
   fitModel(message.input).then(
     (result) => port.postMessage({ id: message.id, ok: true, result }),
-    (error: unknown) => port.postMessage({ id: message.id, ok: false, message: error instanceof Error ? error.message : String(error) }),
+    (error: unknown) => port.postMessage({ id: message.id, ok: false, message: errorMessage(error) }),
   );
 });

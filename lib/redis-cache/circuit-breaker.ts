@@ -12,6 +12,8 @@
  * `allows()` is a field comparison — it is on the hot path. The state is private: it changes only through the
  * methods below, so every transition is reported through `onChange`.
  */
+import { errorMessage } from './timeout';
+
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
 /** Upper bound of the doubling cooldown between probes. */
@@ -75,7 +77,7 @@ export class CircuitBreaker {
       this.lastErrorText = err.message;
       return;
     }
-    this.lastErrorText = err instanceof Error ? err.message : String(err);
+    this.lastErrorText = errorMessage(err);
     if (this.current === 'closed') {
       this.current = 'open';
       this.openedAtMs = Date.now();
@@ -99,7 +101,7 @@ export class CircuitBreaker {
   /** Marks Redis unreachable whatever the state (e.g. the first connection failed) and schedules a probe. */
   markDown(err: unknown): void {
     if (this.current === 'closed') return this.failure(err);
-    this.lastErrorText = err instanceof Error ? err.message : String(err);
+    this.lastErrorText = errorMessage(err);
     this.openedAtMs ??= Date.now();
     if (this.current === 'half-open') return;
     this.schedule();
@@ -138,7 +140,7 @@ export class CircuitBreaker {
       if (this.disposed || (this.current as BreakerState) === 'closed') return; // closed meanwhile by markHealthy
       this.markHealthy('probe succeeded');
     } catch (err) {
-      this.lastErrorText = err instanceof Error ? err.message : String(err);
+      this.lastErrorText = errorMessage(err);
       this.current = 'open';
       this.cooldownMs = Math.min(this.cooldownMs * 2, MAX_COOLDOWN_MS);
       this.schedule();
