@@ -75,5 +75,5 @@ export const test = base.extend<Fixtures>({
 
 export { expect };
 
-/** The demo products every fresh database has (DESIGN.md §4). */
+/** The demo products every fresh database has (lib/forecasting/demo-data.ts). */
 export const DEMO_PRODUCT = 'Pão de Açúcar';

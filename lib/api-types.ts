@@ -1,5 +1,5 @@
 /**
- * Response shapes of the HTTP API (DESIGN.md §5), shared by the route handlers that produce them and the
+ * Response shapes of the HTTP API (README, "HTTP API"), shared by the route handlers that produce them and the
  * dashboard that reads them. Field names are snake_case as in the seed's JSON examples. Types only: no runtime.
  */
 

@@ -1,6 +1,6 @@
 /**
  * The process-wide logger: pino JSON lines to stdout and to LOG_FILE (default `logs/ai_service.log`, its
- * directory created), as DESIGN.md §8 asks — the seed's runbook greps that file for `redis`.
+ * directory created), because the seed's runbook greps that file for `redis`.
  *
  * Created on first use (not at import) so `next build` writes no file; kept on `globalThis` so dev reloads
  * don't open the file again. LOG_FILE='' logs to stdout only. Secrets are redacted by key name wherever they

@@ -5,7 +5,7 @@ import { formatClock } from '../format';
 import { useCacheInfo } from '../use-api';
 
 /**
- * The server's alerts (DESIGN.md §7), as banners: each says what happened, what it means and what to do.
+ * The server's alerts (README, "Monitoring and runbook"), as banners: each says what happened, what it means and what to do.
  * They come and go with the numbers, since they are re-read on every poll. When the API itself cannot be read,
  * that is said first, and the numbers on the page are marked as not live.
  */

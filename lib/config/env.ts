@@ -1,6 +1,6 @@
 /**
- * The application's environment, parsed in one place with zod: every variable the service reads (DESIGN.md §6 and
- * the README's table), with one behaviour for all of them — an empty value means "unset" (a copied `.env` line),
+ * The application's environment, parsed in one place with zod: every variable the service reads (the README's
+ * configuration table), with one behaviour for all of them — an empty value means "unset" (a copied `.env` line),
  * booleans accept true/false, 1/0, yes/no, on/off in any case, and a wrong value throws a {@link ConfigError} that
  * names every offending variable (never a secret's value). The server's start hook parses it once and stops the
  * start on an error (lib/http/server-start.ts).

@@ -1,5 +1,5 @@
 /**
- * Shared counters and history (DESIGN.md §3 "Stats"): the hit/miss deltas of every instance are flushed in
+ * Shared counters and history (docs/ARCHITECTURE.md): the hit/miss deltas of every instance are flushed in
  * batches — one pipelined round trip per second at most, never one command per lookup — into Redis hashes:
  *
  * ```

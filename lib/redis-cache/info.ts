@@ -1,5 +1,5 @@
 /**
- * Redis INFO parsing, byte formatting and the alerts at the configured thresholds (DESIGN.md §7).
+ * Redis INFO parsing, byte formatting and the alerts at the configured thresholds (README, "Monitoring and runbook").
  */
 import { dataNodes } from './key-ops';
 import type { AlertThresholds } from './options';

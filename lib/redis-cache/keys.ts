@@ -1,5 +1,5 @@
 /**
- * The key scheme (DESIGN.md §3 "Keys").
+ * The key scheme (docs/ARCHITECTURE.md, "Keys").
  *
  * ```
  * <prefix>:model:{<product>}                          a trained model (artifact)

@@ -1,7 +1,7 @@
 /**
  * The options of a cache system. The library reads no environment variable: the application builds these (its
  * own environment module maps the seed's variables onto them) and passes a logger. Everything is optional; the
- * defaults are the seed's (DESIGN.md §6). Times are in the unit their name says.
+ * defaults are the seed's (the README's configuration table). Times are in the unit their name says.
  */
 import type { CacheLogger } from './logger';
 

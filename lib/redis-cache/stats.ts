@@ -1,5 +1,5 @@
 /**
- * The app's own hit/miss counters (DESIGN.md §3 "Stats"): per type, plain number increments on the hot path.
+ * The app's own hit/miss counters: per type, plain number increments on the hot path.
  * Sharing across instances (Redis hashes per 10 s bucket) is done by flushing the *deltas* in batches (history.ts).
  */
 import { byType, CACHE_TYPES, TYPE_COUNT, zeroArray, type CacheType } from './keys';
