@@ -102,7 +102,7 @@ async function prefill(c: Contender, names: readonly string[], equals: Mix['equa
   }
 }
 
-/** Lets writes a contender sent without awaiting them (ours: SET + PUBLISH after returning) reach Redis first. */
+/** Lets writes a contender sent without awaiting them (ours: the SET of a computed value, after returning) reach Redis first. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
 
 async function runMix(
