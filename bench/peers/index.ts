@@ -102,7 +102,7 @@ async function prefill(c: Contender, names: readonly string[], equals: Mix['equa
   }
 }
 
-/** Lets writes a contender sent without awaiting them (ours: SET + PUBLISH after returning) reach Redis first. */
+/** Lets writes a contender sent without awaiting them (ours: the SET of a computed value, after returning) reach Redis first. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
 
 async function runMix(
@@ -299,6 +299,76 @@ function commandsTable(run: MixRun, figures: Figures, heading: string): Table {
   };
 }
 
+const fmtCommands = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '–');
+const hasContender = (figures: Figures, id: string) => figures.some((f) => f.id === id);
+
+/**
+ * One goal: `value` is the measured figure the target is checked against. A goal is "n/a" (pass null) when ours did
+ * not run or the figure is not a number — a compared contender (BENCH_ONLY) or the whole mix (BENCH_MIX) left out.
+ */
+function goalOf(figures: Figures, name: string, target: string, value: number, pass: boolean, actual?: string): Goal {
+  return { name, target, actual: actual ?? fmtRatio(value), pass: hasContender(figures, 'ours') && Number.isFinite(value) ? pass : null };
+}
+
+/** Median ops/s, p99 and Redis commands per request of one contender at one concurrency (NaN when it did not run). */
+function figureOf(figures: Figures) {
+  const fig = (id: string, conc: number) => figures.find((f) => f.id === id)?.byConcurrency[conc];
+  return {
+    ops: (id: string, conc: number) => fig(id, conc)?.opsPerSec.median ?? Number.NaN,
+    p99: (id: string, conc: number) => fig(id, conc)?.p99Ms.median ?? Number.NaN,
+    commands: (id: string, conc: number) => fig(id, conc)?.redisCommandsPerRequest ?? Number.NaN,
+  };
+}
+
+/** The read-heavy mix's goals: ours well ahead of the other caches, and ours without L1 close to the raw floor. */
+function readHeavyGoals(figures: Figures): Goal[] {
+  const { ops, p99 } = figureOf(figures);
+  const goals: Goal[] = [];
+  const g = (name: string, target: string, value: number, pass: boolean, actual?: string) =>
+    goals.push(goalOf(figures, name, target, value, pass, actual));
+  for (const conc of CONCURRENCIES) {
+    const r = ops('ours', conc) / ops('bento-l1', conc);
+    g(`ours ÷ BentoCache L1+Redis ops/s, c=${conc}`, '≥ 2×', r, r >= 2);
+    const pOurs = p99('ours', conc);
+    const pBento = p99('bento-l1', conc);
+    g(`p99 ours vs BentoCache L1+Redis, c=${conc}`, 'lower', pOurs / pBento, pOurs < pBento, `${fmtMs(pOurs)} vs ${fmtMs(pBento)}`);
+    const rcm = ops('ours', conc) / ops('cm-l1', conc);
+    g(`ours ÷ cache-manager memory+Redis ops/s, c=${conc}`, '≥ 3×', rcm, rcm >= 3);
+    const rcmr = ops('ours', conc) / ops('cm-redis', conc);
+    g(`ours ÷ cache-manager Redis-only ops/s, c=${conc}`, '≥ 3×', rcmr, rcmr >= 3);
+    const rr = ops('ours-redis', conc) / ops('raw', conc);
+    g(`ours Redis-only ÷ raw ioredis floor ops/s, c=${conc}`, '≥ 0.95×', rr, rr >= 0.95);
+  }
+  return goals;
+}
+
+/**
+ * The miss-heavy mix's goals: what our cache itself costs when almost nothing is cached — ours (L1 + Redis) close to
+ * the raw floor, ahead of BentoCache L1+Redis, and no more Redis commands per request than the floor sends.
+ */
+function missHeavyGoals(figures: Figures): Goal[] {
+  const { ops, commands } = figureOf(figures);
+  const goals: Goal[] = [];
+  const g = (name: string, target: string, value: number, pass: boolean, actual?: string) =>
+    goals.push(goalOf(figures, name, target, value, pass, actual));
+  for (const conc of CONCURRENCIES) {
+    const rr = ops('ours', conc) / ops('raw', conc);
+    g(`miss-heavy: ours ÷ raw ioredis floor ops/s, c=${conc}`, '≥ 0.8×', rr, rr >= 0.8);
+    const rb = ops('ours', conc) / ops('bento-l1', conc);
+    g(`miss-heavy: ours ÷ BentoCache L1+Redis ops/s, c=${conc}`, '> 1×', rb, rb > 1);
+    const cOurs = commands('ours', conc);
+    const cFloor = commands('raw', conc);
+    g(
+      `miss-heavy: ours Redis commands per request vs floor's, c=${conc}`,
+      "≤ floor's",
+      cOurs / cFloor,
+      cOurs <= cFloor,
+      `${fmtCommands(cOurs)} vs ${fmtCommands(cFloor)}`,
+    );
+  }
+  return goals;
+}
+
 export const peers: BenchPart = {
   name: 'peers',
   title: 'Peers: our cache vs BentoCache, cache-manager and raw ioredis',
@@ -370,6 +440,11 @@ export const peers: BenchPart = {
     const read = runs.find((r) => r.mix.id === 'read-heavy');
     const miss = runs.find((r) => r.mix.id === 'miss-heavy');
 
+    // Goals of a mix that did not run (BENCH_MIX), or whose compared contenders did not (BENCH_ONLY), are "n/a", not a miss.
+    const readGoals = readHeavyGoals(figuresByMix['read-heavy'] ?? []);
+    const missGoals = missHeavyGoals(figuresByMix['miss-heavy'] ?? []);
+    goals.push(...readGoals, ...missGoals);
+
     if (read) {
       const figures = figuresByMix['read-heavy']!;
       const heading = 'Read-heavy mix';
@@ -380,27 +455,7 @@ export const peers: BenchPart = {
         `never-seen key (the "never-seen" column: what each contender really got). Values: a 30-day forecast, ${valueBytes} B of JSON, ` +
         "checked against its key on every request and compared in full with the factory's output every 1024th request.";
       tables.push(...mt);
-      const fig = (id: string, conc: number) => figures.find((f) => f.id === id)?.byConcurrency[conc];
-      const ops = (id: string, conc: number) => fig(id, conc)?.opsPerSec.median ?? Number.NaN;
-      const p99 = (id: string, conc: number) => fig(id, conc)?.p99Ms.median ?? Number.NaN;
-      const hasOurs = figures.some((f) => f.id === 'ours');
-      // A goal whose contenders did not all run (BENCH_ONLY) is "n/a", not a miss.
-      const g = (name: string, target: string, value: number, pass: boolean, actual?: string) =>
-        goals.push({ name, target, actual: actual ?? fmtRatio(value), pass: hasOurs && Number.isFinite(value) ? pass : null });
-      for (const conc of CONCURRENCIES) {
-        const r = ops('ours', conc) / ops('bento-l1', conc);
-        g(`ours ÷ BentoCache L1+Redis ops/s, c=${conc}`, '≥ 2×', r, r >= 2);
-        const pOurs = p99('ours', conc);
-        const pBento = p99('bento-l1', conc);
-        g(`p99 ours vs BentoCache L1+Redis, c=${conc}`, 'lower', pOurs / pBento, pOurs < pBento, `${fmtMs(pOurs)} vs ${fmtMs(pBento)}`);
-        const rcm = ops('ours', conc) / ops('cm-l1', conc);
-        g(`ours ÷ cache-manager memory+Redis ops/s, c=${conc}`, '≥ 3×', rcm, rcm >= 3);
-        const rcmr = ops('ours', conc) / ops('cm-redis', conc);
-        g(`ours ÷ cache-manager Redis-only ops/s, c=${conc}`, '≥ 3×', rcmr, rcmr >= 3);
-        const rr = ops('ours-redis', conc) / ops('raw', conc);
-        g(`ours Redis-only ÷ raw ioredis floor ops/s, c=${conc}`, '≥ 0.95×', rr, rr >= 0.95);
-      }
-      if (hasOurs) tables.push({ ...goalsTable(goals), heading, title: 'Goals (read-heavy mix)' });
+      if (hasContender(figures, 'ours')) tables.push({ ...goalsTable(readGoals), heading, title: 'Goals (read-heavy mix)' });
     }
     if (miss) {
       const figures = figuresByMix['miss-heavy']!;
@@ -415,6 +470,7 @@ export const peers: BenchPart = {
           `${smallBytes} B object at once, so the figures are the caches' own cost. Same sequence (seed 42) for every contender; every run checks ` +
           'that each never-seen key computed exactly once and nothing else did.',
       });
+      if (hasContender(figures, 'ours')) tables.push({ ...goalsTable(missGoals), heading, title: 'Goals (miss-heavy mix)' });
     }
     printTables(tables);
     // Printed to the file only: long lines.
