@@ -63,10 +63,6 @@ export class CacheCore {
     this.writer = new EntryWriter(d);
   }
 
-  ttlOf(plan: EntryPlan<unknown>): number {
-    return plan.ttl ?? this.d.ttl[plan.type];
-  }
-
   /** L1 only, synchronously: the value (counted as an L1 hit) or {@link NOT_IN_L1}. The hot path of every read. */
   fromL1<T>(plan: EntryPlan<T>, key: string): T | typeof NOT_IN_L1 {
     const e = this.d.memory.get(key, Date.now());
@@ -176,7 +172,7 @@ export class CacheCore {
       (value) => {
         const costMs = performance.now() - c0;
         this.d.stats.computed(plan.typeIndex, costMs);
-        this.d.events.emit('compute', { type: plan.type, key, durationMs: costMs, error: false });
+        if (this.d.events.listening('compute')) this.d.events.emit('compute', { type: plan.type, key, durationMs: costMs, error: false });
         // The caller gets the value without waiting for Redis' reply: L1 already holds it, and a later read on the
         // same connection is ordered after the write.
         if (value !== undefined) this.writer.storeComputed(plan, key, value, costMs);

@@ -32,56 +32,69 @@ export class EntryWriter {
     } catch (err) {
       return Promise.reject(err);
     }
-    const write = { ttl, costMs: opts.costMs ?? 0, announce: opts.announce !== false };
-    const pending = this.d.gate.up || plan.localOnly ? null : this.d.gate.startup();
-    return pending === null ? this.store(plan, key, value, text, write) : pending.then(() => this.store(plan, key, value, text, write));
+    return this.write(plan, key, value, text, ttl, opts.costMs ?? 0, opts.announce !== false);
   }
 
-  /** After a computation: stored without waiting, and without announcing (see the header). Never throws. */
+  /**
+   * After a computation: stored without waiting, and without announcing (see core.ts). Never throws, and the
+   * promise it drops never rejects (store's continuation does not throw).
+   */
   storeComputed<T>(plan: EntryPlan<T>, key: string, value: T, costMs: number): void {
-    this.set(plan, key, value, { costMs, announce: false }).catch((err: unknown) =>
-      this.d.log.warn({ key, err: errorMessage(err) }, 'value could not be cached'),
-    );
+    let text: string | null;
+    try {
+      text = plan.localOnly ? null : plan.codec.encode(value);
+    } catch (err) {
+      this.d.log.warn({ key, err: errorMessage(err) }, 'value could not be cached');
+      return;
+    }
+    void this.write(plan, key, value, text, plan.ttl ?? this.d.ttl[plan.type], costMs, false);
   }
 
-  private store<T>(
-    plan: EntryPlan<T>,
-    key: string,
-    value: T,
-    text: string | null,
-    w: { ttl: number; costMs: number; announce: boolean },
-  ): Promise<boolean> {
+  /** Waits for the first connection attempt when it is still pending, then stores. */
+  private write<T>(plan: EntryPlan<T>, key: string, value: T, text: string | null, ttl: number, costMs: number, announce: boolean): Promise<boolean> {
+    const pending = this.d.gate.up || text === null ? null : this.d.gate.startup();
+    if (pending === null) return this.store(plan, key, value, text, ttl, costMs, announce);
+    return pending.then(() => this.store(plan, key, value, text, ttl, costMs, announce));
+  }
+
+  private store<T>(plan: EntryPlan<T>, key: string, value: T, text: string | null, ttl: number, costMs: number, announce: boolean): Promise<boolean> {
     const redisUp = this.d.gate.up;
     const useRedis = redisUp && text !== null;
     const now = Date.now();
-    const entry: MemoryEntry = {
-      value: this.d.memory.maxEntries > 0 ? shareable(plan.codec, value) : value,
-      // A copy of a Redis value lives at most l1Ttl; a memory-only value lives its full TTL.
-      expiresAt: now + (useRedis ? Math.min(w.ttl, this.d.l1Ttl) : w.ttl) * 1000,
-      bytes: text?.length ?? LOCAL_ONLY_BYTES,
-      type: plan.type,
-      origin: useRedis ? 'l2' : 'local',
-      costMs: w.costMs,
-      ref: false,
-      codec: plan.codec as EntryCodec<unknown>,
-    };
-    this.d.memory.set(key, entry);
+    let entry: MemoryEntry | null = null;
+    if (this.d.memory.maxEntries > 0 || !useRedis) {
+      entry = {
+        value: this.d.memory.maxEntries > 0 ? shareable(plan.codec, value) : value,
+        // A copy of a Redis value lives at most l1Ttl; a memory-only value lives its full TTL.
+        expiresAt: now + (useRedis ? Math.min(ttl, this.d.l1Ttl) : ttl) * 1000,
+        bytes: text?.length ?? LOCAL_ONLY_BYTES,
+        type: plan.type,
+        origin: useRedis ? 'l2' : 'local',
+        costMs,
+        ref: false,
+        codec: plan.codec as EntryCodec<unknown>,
+      };
+      this.d.memory.set(key, entry);
+    }
     if (!useRedis) {
-      if (text === null && redisUp && w.announce) this.d.publish({ kind: 'keys', keys: [key] }); // others drop their copy
+      if (text === null && redisUp && announce) this.d.publish({ kind: 'keys', keys: [key] }); // others drop their copy
       return STORED_LOCALLY;
     }
-    const ttlMs = Math.round(w.ttl * 1000);
+    const ttlMs = Math.round(ttl * 1000);
     const index = this.d.keys.indexFor(key, plan.type);
-    const stored = wrapStored(text, now + ttlMs);
-    const written = this.d.gate.run((c): Promise<unknown> =>
-      index === null ? c.set(key, stored, 'PX', ttlMs) : c.setIndexed(key, index, stored, ttlMs),
+    const stored = wrapStored(text!, now + ttlMs);
+    const written = this.d.gate.runThen(
+      (c): Promise<unknown> => (index === null ? c.set(key, stored, 'PX', ttlMs) : c.setIndexed(key, index, stored, ttlMs)),
+      (r) => {
+        if (r !== UNAVAILABLE) return true;
+        if (entry) {
+          entry.origin = 'local';
+          entry.expiresAt = now + ttl * 1000;
+        }
+        return false;
+      },
     );
-    if (w.announce) this.d.publish({ kind: 'keys', keys: [key] }); // same connection: ordered after the write
-    return written.then((r) => {
-      if (r !== UNAVAILABLE) return true;
-      entry.origin = 'local';
-      entry.expiresAt = now + w.ttl * 1000;
-      return false;
-    });
+    if (announce) this.d.publish({ kind: 'keys', keys: [key] }); // same connection: ordered after the write
+    return written;
   }
 }

@@ -73,10 +73,6 @@ export class RedisGate {
     return this.breaker.allows();
   }
 
-  get state(): BreakerState {
-    return this.breaker.state;
-  }
-
   /** Error replies seen (Redis reachable but refusing a command, e.g. OOM under `noeviction`). */
   get replyErrors(): number {
     return this.breaker.replyErrors;
