@@ -14,6 +14,7 @@
  * The gate also owns the connection's life: the first connect (lazy, on first use), the breaker's probe (PING,
  * reconnecting when the client won't by itself) and close.
  */
+import type { Socket } from 'node:net';
 import { CircuitBreaker, type BreakerState } from './circuit-breaker';
 import { createRedisClient, logConnectionState } from './connection';
 import type { CacheLogger } from './logger';
@@ -50,6 +51,8 @@ export class RedisGate {
   // Watchdog state: commands outstanding, and the tick of the last progress (a command sent into an idle
   // connection, or one answered).
   private outstanding = 0;
+  /** The socket corked in this tick, if any (see batchWrites). */
+  private corked: Socket | null = null;
   private tick = 0;
   private progressTick = 0;
   private readonly watchdog: NodeJS.Timeout;
@@ -92,7 +95,9 @@ export class RedisGate {
    */
   runThen<T, R>(op: (client: RedisClient) => Promise<T>, then: (value: T | Unavailable) => R | PromiseLike<R>): Promise<R> {
     if (!this.breaker.allows()) return this.runAfterStartup(op).then(then);
+    // Batch only under concurrency (commands already waiting): a lone command is written at once.
     if (this.outstanding++ === 0) this.progressTick = this.tick;
+    else if (this.corked === null) this.batchWrites();
     let pending: Promise<T>;
     try {
       pending = op(this.client);
@@ -120,6 +125,28 @@ export class RedisGate {
     await pending;
     return this.breaker.allows() ? this.run(op) : UNAVAILABLE;
   }
+
+  /**
+   * Commands issued in the same turn of the event loop leave in one socket write: the socket is corked at the first
+   * and uncorked once the current microtasks have run (`process.nextTick`). Under load this turns one `write`
+   * system call per command — most of the CPU on a miss-heavy load at 50 concurrent callers — into one per burst.
+   * Only while other commands are outstanding: a lone command (one caller at a time) is written at once. (ioredis' own auto-pipelining defers to a
+   * later macrotask, which measured slower for a lone command.) Cluster clients keep one socket per node and are
+   * left as they are.
+   */
+  private batchWrites(): void {
+    const stream = (this.client as { stream?: Socket }).stream;
+    if (!stream || stream.destroyed) return;
+    stream.cork();
+    this.corked = stream;
+    process.nextTick(this.uncork);
+  }
+
+  private readonly uncork = (): void => {
+    const stream = this.corked;
+    this.corked = null;
+    stream?.uncork();
+  };
 
   private settled(): void {
     this.outstanding--;
