@@ -58,7 +58,8 @@ export const RESULTS_DIR = path.join(process.cwd(), 'bench', 'results');
 function gitCommit(): string {
   try {
     const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'lib', 'app', 'bench'], { encoding: 'utf8' }).trim();
+    // The results of earlier parts of the same run are not a change to what is measured.
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'lib', 'app', 'bench', ':!bench/results'], { encoding: 'utf8' }).trim();
     return dirty ? `${sha}+dirty` : sha;
   } catch {
     return 'unknown';
