@@ -1,5 +1,5 @@
 import { appCacheSystem } from '@/lib/config/cache-system';
-import { bindCacheMetrics, setCacheGauges } from '@/lib/metrics/cache-events';
+import { bindCacheMetrics, setAlertThresholdGauges, setCacheGauges } from '@/lib/metrics/cache-events';
 import { withTimeout } from '@/lib/redis-cache';
 import { errorMessage, httpLogger } from './log';
 
@@ -10,9 +10,16 @@ import { errorMessage, httpLogger } from './log';
 export async function refreshCacheGauges(timeoutMs = 1_000): Promise<void> {
   const system = appCacheSystem();
   bindCacheMetrics(system.events);
+  setAlertThresholdGauges(system.options.alerts);
   try {
     const sample = await withTimeout(system.gaugeSample(), timeoutMs, 'cache sample timed out');
-    setCacheGauges({ backend: sample.backend, usedMemoryBytes: sample.backend === 'redis' ? sample.usedMemory : null, keys: sample.keys });
+    setCacheGauges({
+      backend: sample.backend,
+      usedMemoryBytes: sample.backend === 'redis' ? sample.usedMemory : null,
+      keys: sample.keys,
+      l1Evictions: sample.l1Evictions,
+      breaker: sample.breaker,
+    });
   } catch (error) {
     httpLogger().warn({ err: { message: errorMessage(error) } }, 'metrics: cache sample failed');
   }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CacheEvents } from '@/lib/redis-cache/events';
 import { parsePrometheusText } from '@/test/helpers/prometheus-text';
-import { bindCacheMetrics, setCacheGauges } from './cache-events';
+import { execFileSync } from 'node:child_process';
+import { bindCacheMetrics, setAlertThresholdGauges, setCacheGauges } from './cache-events';
 import { appMetrics } from './registry';
 
 function value(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
@@ -49,12 +50,24 @@ describe('metrics', () => {
   });
 
   it('sets the sampled gauges and drops the memory figure while Redis is away', async () => {
-    setCacheGauges({ backend: 'redis', usedMemoryBytes: 2_200_000, keys: { models: 3, predictions: 7, products: 1, other: 0 } });
+    setCacheGauges({
+      backend: 'redis',
+      usedMemoryBytes: 2_200_000,
+      keys: { models: 3, predictions: 7, products: 1, other: 0 },
+      l1Evictions: 0,
+      breaker: 'closed',
+    });
     let text = await appMetrics().registry.metrics();
     expect(value(text, 'ai_cache_redis_used_memory_bytes')).toBe(2_200_000);
     expect(value(text, 'ai_cache_keys', { type: 'predictions' })).toBe(7);
     expect(value(text, 'ai_cache_fallback_active')).toBe(0);
-    setCacheGauges({ backend: 'memory', usedMemoryBytes: null, keys: { models: 0, predictions: 0, products: 0, other: 0 } });
+    setCacheGauges({
+      backend: 'memory',
+      usedMemoryBytes: null,
+      keys: { models: 0, predictions: 0, products: 0, other: 0 },
+      l1Evictions: 0,
+      breaker: 'open',
+    });
     text = await appMetrics().registry.metrics();
     expect(value(text, 'ai_cache_redis_used_memory_bytes')).toBeNaN();
     expect(value(text, 'ai_cache_redis_up')).toBe(0);
@@ -80,6 +93,45 @@ describe('metrics', () => {
       if (family.type === 'counter') expect(family.name).toMatch(/_total$/);
       if (family.name.includes('duration')) expect(family.name).toMatch(/_seconds$/);
     }
+  });
+});
+
+describe('operational series', () => {
+  it('counts breaker transitions, lock timeouts and L1 evictions, and exports the build and the alert thresholds', async () => {
+    const events = new CacheEvents('metrics-ops-test');
+    bindCacheMetrics(events);
+    const before = parsePrometheusText(await appMetrics().registry.metrics());
+    const count = (families: typeof before, name: string, labels: Record<string, string> = {}) =>
+      families.get(name)?.samples.find((x) => Object.entries(labels).every(([k, v]) => x.labels[k] === v))?.value ?? 0;
+    events.emit('breaker', { state: 'open', reason: 'ECONNREFUSED' });
+    events.emit('breaker', { state: 'half-open', reason: 'probing' });
+    events.emit('lockTimeout', { name: 'train:Bolo' });
+    let text = await appMetrics().registry.metrics();
+    expect(value(text, 'ai_cache_breaker_state')).toBe(1);
+    expect(value(text, 'ai_cache_breaker_transitions_total', { to: 'half_open' })).toBe(
+      count(before, 'ai_cache_breaker_transitions_total', { to: 'half_open' }) + 1,
+    );
+    expect(value(text, 'ai_cache_lock_timeouts_total')).toBe(count(before, 'ai_cache_lock_timeouts_total') + 1);
+    expect(text).not.toContain('train:Bolo'); // lock names (products) never become labels
+
+    const evictionsBefore = count(before, 'ai_cache_l1_evictions_total');
+    const keys = { models: 0, predictions: 0, products: 0, other: 0 };
+    setCacheGauges({ backend: 'redis', usedMemoryBytes: 1, keys, l1Evictions: 5, breaker: 'closed' });
+    setCacheGauges({ backend: 'redis', usedMemoryBytes: 1, keys, l1Evictions: 8, breaker: 'closed' });
+    setCacheGauges({ backend: 'redis', usedMemoryBytes: 1, keys, l1Evictions: 2, breaker: 'closed' }); // another system: all new
+    setAlertThresholdGauges({ memoryMaxBytes: 104_857_600, hitRateMinPercent: 60 });
+    text = await appMetrics().registry.metrics();
+    expect(value(text, 'ai_cache_l1_evictions_total')).toBe(evictionsBefore + 10);
+    expect(value(text, 'ai_cache_breaker_state')).toBe(0);
+    expect(value(text, 'ai_cache_alert_memory_max_bytes')).toBe(104_857_600);
+    expect(value(text, 'ai_cache_alert_hit_rate_min_ratio')).toBeCloseTo(0.6);
+    expect(value(text, 'ai_cache_build_info', { nodejs_version: process.version })).toBe(1);
+  });
+
+  it('passes `promtool check metrics` (the Prometheus linter: names, types, units)', async () => {
+    const text = await appMetrics().registry.metrics();
+    // promtool exits non-zero and lists each problem on stderr; execFileSync throws with that output.
+    expect(() => execFileSync('promtool', ['check', 'metrics'], { input: text, stdio: ['pipe', 'pipe', 'pipe'] })).not.toThrow();
   });
 });
 

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { processSingleton } from '@/lib/redis-cache';
+import packageJson from '@/package.json';
 
 /**
  * The process' Prometheus metrics, in one registry kept on globalThis: every Next.js route bundle and every
@@ -23,7 +24,24 @@ export interface AppMetrics {
   warmUps: Counter<'trigger' | 'result'>;
   warmUpTasks: Counter<'result'>;
   retrains: Counter<'result'>;
+  l1Evictions: Counter;
+  breakerState: Gauge;
+  breakerTransitions: Counter<'to'>;
+  lockTimeouts: Counter;
+  alertMemoryMaxBytes: Gauge;
+  alertHitRateMinRatio: Gauge;
+  buildInfo: Gauge<'version' | 'nodejs_version'>;
 }
+
+/** `ai_cache_breaker_state` values: a number per state, so a graph shows the state and an alert can compare. */
+export const BREAKER_STATE_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
+
+/**
+ * prom-client's default set names three gauges `…_total` (active handles, requests, resources), which
+ * `promtool check metrics` rejects: only counters end in `_total`. Their labelled per-type twins
+ * (`nodejs_active_handles`, …) carry the same information, so these three are dropped.
+ */
+const MISNAMED_DEFAULT_GAUGES = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
 
 /** Cache lookups take microseconds (L1) to milliseconds (Redis): buckets from 50 µs to 1 s. */
 const LOOKUP_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
@@ -34,7 +52,15 @@ const HTTP_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25
 function createMetrics(): AppMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  for (const name of MISNAMED_DEFAULT_GAUGES) registry.removeSingleMetric(name);
   const registers = [registry];
+  const buildInfo = new Gauge({
+    name: 'ai_cache_build_info',
+    help: 'Always 1; the labels say which version of the service and of Node.js runs.',
+    labelNames: ['version', 'nodejs_version'],
+    registers,
+  });
+  buildInfo.set({ version: packageJson.version, nodejs_version: process.version }, 1);
   return {
     registry,
     cacheRequests: new Counter({
@@ -109,6 +135,38 @@ function createMetrics(): AppMetrics {
       labelNames: ['result'],
       registers,
     }),
+    l1Evictions: new Counter({
+      name: 'ai_cache_l1_evictions_total',
+      help: 'Entries evicted from the in-process tier (L1, and the fallback store while Redis is down) to stay within its bounds.',
+      registers,
+    }),
+    breakerState: new Gauge({
+      name: 'ai_cache_breaker_state',
+      help: 'Circuit breaker in front of Redis: 0 closed (Redis used), 1 half-open (probing), 2 open (fallback).',
+      registers,
+    }),
+    breakerTransitions: new Counter({
+      name: 'ai_cache_breaker_transitions_total',
+      help: 'Circuit breaker state changes, by the state entered (closed, half_open, open).',
+      labelNames: ['to'],
+      registers,
+    }),
+    lockTimeouts: new Counter({
+      name: 'ai_cache_lock_timeouts_total',
+      help: 'Cross-instance lock waits (e.g. a training of the same product elsewhere) that timed out.',
+      registers,
+    }),
+    alertMemoryMaxBytes: new Gauge({
+      name: 'ai_cache_alert_memory_max_bytes',
+      help: 'The configured "possible leak" threshold on Redis used memory (CACHE_ALERT_MEMORY_MAX_BYTES), for alert rules.',
+      registers,
+    }),
+    alertHitRateMinRatio: new Gauge({
+      name: 'ai_cache_alert_hit_rate_min_ratio',
+      help: 'The configured "cache not effective" threshold on the hit rate, as a ratio (CACHE_ALERT_HIT_RATE_MIN / 100), for alert rules.',
+      registers,
+    }),
+    buildInfo,
   };
 }
 

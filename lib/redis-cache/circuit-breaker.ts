@@ -135,13 +135,16 @@ export class CircuitBreaker {
   private async runProbe(): Promise<void> {
     if (this.current !== 'open' || this.disposed) return;
     this.current = 'half-open';
+    this.opts.onChange('half-open', 'probing');
     try {
       await this.opts.probe();
       if (this.disposed || (this.current as BreakerState) === 'closed') return; // closed meanwhile by markHealthy
       this.markHealthy('probe succeeded');
     } catch (err) {
       this.lastErrorText = errorMessage(err);
+      if (this.disposed) return;
       this.current = 'open';
+      this.opts.onChange('open', this.lastErrorText);
       this.cooldownMs = Math.min(this.cooldownMs * 2, MAX_COOLDOWN_MS);
       this.schedule();
     }

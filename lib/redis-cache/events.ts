@@ -8,6 +8,7 @@
  * system's events.
  */
 import dc from 'node:diagnostics_channel';
+import type { BreakerState } from './circuit-breaker';
 import type { CacheType } from './keys';
 
 /** Where an invalidation applied. */
@@ -22,6 +23,10 @@ export interface CacheEventMap {
   backend: { backend: 'redis' | 'memory'; reason: string };
   /** Entries were invalidated (here, or on another instance when `remote`); `target` describes them for logs. */
   invalidate: { scope: InvalidationScope; target: string; removed: number; remote: boolean };
+  /** The circuit breaker in front of Redis changed state (half-open: a probe is in flight). */
+  breaker: { state: BreakerState; reason: string };
+  /** A cross-instance lock was not acquired within its wait. */
+  lockTimeout: { name: string };
 }
 
 export type CacheEventName = keyof CacheEventMap;
@@ -35,6 +40,8 @@ export const CACHE_CHANNELS: Readonly<Record<CacheEventName, string>> = {
   compute: 'ai-cache:compute',
   backend: 'ai-cache:backend',
   invalidate: 'ai-cache:invalidate',
+  breaker: 'ai-cache:breaker',
+  lockTimeout: 'ai-cache:lock-timeout',
 };
 
 export class CacheEvents {
@@ -46,6 +53,8 @@ export class CacheEvents {
       compute: dc.channel(CACHE_CHANNELS.compute),
       backend: dc.channel(CACHE_CHANNELS.backend),
       invalidate: dc.channel(CACHE_CHANNELS.invalidate),
+      breaker: dc.channel(CACHE_CHANNELS.breaker),
+      lockTimeout: dc.channel(CACHE_CHANNELS.lockTimeout),
     };
   }
 

@@ -47,6 +47,7 @@ export { humanBytes, type CacheAlert, type AlertCode } from './info';
 export type { CacheReport, HealthCheck, GaugeSample, Backend } from './reports';
 export type { CacheHistory, HistoryBucket, HistoryRange } from './history';
 export type { TypeCounters } from './stats';
+export type { BreakerState } from './circuit-breaker';
 export {
   WarmUpRunner,
   type WarmUpTask,

@@ -37,6 +37,8 @@ export class LockManager {
   constructor(
     private readonly gate: RedisGate,
     private readonly keyOf: (name: string) => string,
+    /** Told of every wait that ended in a LockTimeoutError (metrics). */
+    private readonly onTimeout: (name: string) => void = () => undefined,
   ) {}
 
   async run<T>(name: string, ttlMs: number, fn: () => Promise<T>, opts: LockOptions = {}): Promise<T> {
@@ -52,7 +54,7 @@ export class LockManager {
     this.local.set(name, chained);
     try {
       if (prev) {
-        await withTimeout(prev, Math.max(0, deadline - Date.now()), () => new LockTimeoutError(name));
+        await withTimeout(prev, Math.max(0, deadline - Date.now()), () => this.timedOut(name));
       }
       // 2. Redis.
       const key = this.keyOf(name);
@@ -88,9 +90,14 @@ export class LockManager {
       const ok = await this.gate.run((c) => c.set(key, token, 'PX', ttlMs, 'NX'));
       if (ok === UNAVAILABLE) return false;
       if (ok === 'OK') return true;
-      if (Date.now() >= deadline) throw new LockTimeoutError(name);
+      if (Date.now() >= deadline) throw this.timedOut(name);
       await sleep(Math.min(delay + Math.random() * delay, Math.max(1, deadline - Date.now())));
       delay = Math.min(delay * 2, 200);
     }
+  }
+
+  private timedOut(name: string): LockTimeoutError {
+    this.onTimeout(name);
+    return new LockTimeoutError(name);
   }
 }

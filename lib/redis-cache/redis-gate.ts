@@ -36,6 +36,8 @@ export interface GateOptions {
   beforeReady?: () => Promise<void>;
   /** Redis became usable ('closed') or unusable ('open'). */
   onChange: (state: 'open' | 'closed', reason: string) => void;
+  /** Every breaker transition, half-open (a probe in flight) included — for metrics. */
+  onBreakerState?: (state: BreakerState, reason: string) => void;
 }
 
 /** Watchdog ticks per command timeout: the bound is met within 1/TICKS of it. */
@@ -48,6 +50,8 @@ export class RedisGate {
   private started: Promise<void> | null = null;
   private starting = false;
   private closed = false;
+  /** What onChange last said (the breaker starts open: not usable). */
+  private reportedUsable = false;
   // Watchdog state: commands outstanding, and the tick of the last progress (a command sent into an idle
   // connection, or one answered).
   private outstanding = 0;
@@ -72,6 +76,11 @@ export class RedisGate {
   }
 
   /** True while commands may use Redis. */
+  /** The breaker's state (metrics; `up` is what callers decide on). */
+  get breakerState(): BreakerState {
+    return this.breaker.state;
+  }
+
   get up(): boolean {
     return this.breaker.allows();
   }
@@ -217,7 +226,12 @@ export class RedisGate {
   }
 
   private changed(state: BreakerState, reason: string): void {
-    if (this.closed || state === 'half-open') return;
+    if (this.closed) return;
+    this.o.onBreakerState?.(state, reason);
+    // Usable or not is what callers hear of; a probe (half-open) and its failure (open again) change neither.
+    const usable = state === 'closed';
+    if (state === 'half-open' || usable === this.reportedUsable) return;
+    this.reportedUsable = usable;
     this.o.onChange(state, reason);
   }
 

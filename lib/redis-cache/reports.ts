@@ -10,6 +10,7 @@ import { computeAlerts, readServerInfo, type CacheAlert } from './info';
 import type { KeyCounter } from './key-counter';
 import { sumCounts, type CacheType, type KeyScheme } from './keys';
 import type { MemoryTier } from './memory-tier';
+import type { BreakerState } from './circuit-breaker';
 import { describeRedisAddress, type AlertThresholds, type RedisMode, type ResolvedCacheOptions, type TtlSeconds } from './options';
 import { UNAVAILABLE, type RedisGate } from './redis-gate';
 import { counterTotals, countersByType, type CacheStats, type TypeCounters } from './stats';
@@ -56,6 +57,9 @@ export interface GaugeSample {
   backend: Backend;
   usedMemory: number | null;
   keys: Record<CacheType, number>;
+  /** L1 evictions since this system started (a running total). */
+  l1Evictions: number;
+  breaker: BreakerState;
 }
 
 export interface ReportDeps {
@@ -139,5 +143,11 @@ export async function healthCheck(d: ReportDeps): Promise<HealthCheck> {
 export async function gaugeSample(d: ReportDeps): Promise<GaugeSample> {
   await d.gate.startup();
   const [server, keyCounts] = await Promise.all([readServerInfo(d.gate), d.keyCounter.get()]);
-  return { backend: backendOf(d.gate), usedMemory: server?.usedMemory ?? null, keys: keyCounts.counts };
+  return {
+    backend: backendOf(d.gate),
+    usedMemory: server?.usedMemory ?? null,
+    keys: keyCounts.counts,
+    l1Evictions: d.memory.evictions,
+    breaker: d.gate.breakerState,
+  };
 }

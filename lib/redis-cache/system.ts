@@ -39,7 +39,7 @@ export class CacheSystem {
   readonly instanceId: string;
   readonly log: CacheLogger;
   readonly keys: KeyScheme;
-  /** Typed events on diagnostics channels: 'lookup', 'compute', 'backend', 'invalidate'. */
+  /** Typed events on diagnostics channels: 'lookup', 'compute', 'backend', 'invalidate', 'breaker', 'lockTimeout'. */
   readonly events: CacheEvents;
   /** Get/set/delete by key over L1 + Redis with fallback. */
   readonly cache: RedisCache;
@@ -83,6 +83,7 @@ export class CacheSystem {
         this.recorder.start();
       },
       onChange: (state, reason) => this.onBackendChange(state, reason, redisLog),
+      onBreakerState: (state, reason) => this.events.emit('breaker', { state, reason }),
     });
     this.bus = new InvalidationBus({
       redis: o.redis,
@@ -104,7 +105,11 @@ export class CacheSystem {
       // and recounting after each would keep a large keyspace under constant SCAN.
       afterBulkClear: () => void this.keyCounter.invalidate(),
     });
-    this.locks = new LockManager(this.gate, (name) => this.keys.lockKey(name));
+    this.locks = new LockManager(
+      this.gate,
+      (name) => this.keys.lockKey(name),
+      (name) => this.events.emit('lockTimeout', { name }),
+    );
     this.core = new CacheCore({
       gate: this.gate,
       memory: this.memory,

@@ -33,6 +33,8 @@ describe('fallback to memory', () => {
     expect(s.backend).toBe('redis');
     const backends: string[] = [];
     s.events.on('backend', (e) => backends.push(e.backend));
+    const breaker: string[] = [];
+    s.events.on('breaker', (e) => breaker.push(e.state));
 
     await redis.stop();
     await waitFor(() => s.backend === 'memory', 5000, 10, 'fallback');
@@ -43,6 +45,10 @@ describe('fallback to memory', () => {
     await redis.start();
     await waitFor(() => s.backend === 'redis', 10_000, 20, 'return to redis');
     expect(backends).toEqual(['memory', 'redis']);
+    // Every breaker transition is published (metrics): opened, probed (maybe several times while down), closed.
+    expect(breaker[0]).toBe('open');
+    expect(breaker.at(-1)).toBe('closed');
+    expect(breaker).toContain('half-open');
     expect(await s.models.getModel('during')).toBe(2);
     expect(await s.models.setModel('after', 3)).toBe(true);
     expect(await redis.cli('EXISTS', s.keys.model('after'))).toBe('1');

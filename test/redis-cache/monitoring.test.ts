@@ -180,9 +180,12 @@ describe('lock', () => {
     let release!: () => void;
     const held = a.lock('job', 5000, () => new Promise<void>((r) => (release = r)));
     await waitFor(async () => (await fixture.redis().cli('--scan', '--pattern', `${a.options.prefix}:_meta:lock:*`)) !== '', 2000);
+    const timeouts: string[] = [];
+    b.events.on('lockTimeout', (e) => timeouts.push(e.name));
     const err = await b.lock('job', 5000, async () => 1, { waitMs: 0 }).catch((e) => e);
     expect(err).toBeInstanceOf(LockTimeoutError);
     expect(err.code).toBe('LOCK_TIMEOUT');
+    expect(timeouts).toEqual(['job']); // the metrics' source (ai_cache_lock_timeouts_total)
     release();
     await held;
   });
