@@ -15,18 +15,19 @@ ensure_node_modules() {
   fi
 }
 
-# ensure_apt BINARY PACKAGE: install a Debian package when its binary is missing (as root),
+# ensure_apt BINARY PACKAGE [APT-GET OPTION…]: install a Debian package when its binary is missing (as root),
 # or print the exact command to run and fail.
 ensure_apt() {
   local bin=$1 pkg=$2
+  shift 2
   command -v "$bin" >/dev/null 2>&1 && return 0
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     log "installing $pkg (apt-get)"
     if [ -z "${_APT_UPDATED:-}" ]; then apt-get update -qq; _APT_UPDATED=1; fi
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$pkg" >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" "$pkg" >/dev/null
     command -v "$bin" >/dev/null 2>&1 && return 0
   fi
-  echo "error: '$bin' is required. Install it with:  sudo apt-get update && sudo apt-get install -y $pkg" >&2
+  echo "error: '$bin' is required. Install it with:  sudo apt-get update && sudo apt-get install -y $* $pkg" >&2
   return 1
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: type check, lint, format check, unit + integration (vitest, real redis-server on free ports),
-# end-to-end (Playwright in Debian's Chromium against `next start`). Installs what is missing.
+# Runs every test: type check, lint, format check, unit + integration (vitest, real redis-server on free ports; the
+# ops pack through promtool), end-to-end (Playwright in Debian's Chromium against `next start`). Installs what is
+# missing.
 # Ends with one line: `tests: N passed, M failed` (M counts skipped tests and a test count below test/min-tests.json too).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,8 @@ export NEXT_TELEMETRY_DISABLED=1 CI=${CI:-}
 ensure_node_modules || exit 1
 ensure_apt redis-server redis-server || exit 1
 ensure_apt chromium chromium || exit 1
+# promtool (checks the ops pack and /api/metrics); the package's server is not needed, nor started.
+ensure_apt promtool prometheus --no-install-recommends || exit 1
 
 out=.test-artifacts
 rm -rf "$out"; mkdir -p "$out"

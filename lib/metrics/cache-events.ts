@@ -61,7 +61,7 @@ export function setCacheGauges(sample: {
   metrics.fallbackActive.set(sample.backend === 'memory' ? 1 : 0);
   metrics.redisUp.set(sample.backend === 'redis' ? 1 : 0);
   // No stale memory figure while Redis is away: NaN (a label-less gauge can't be absent), so a
-  // `> 100e6` alert neither fires nor keeps firing on a number from before the outage.
+  // memory alert neither fires nor keeps firing on a number from before the outage.
   metrics.redisUsedMemory.set(sample.usedMemoryBytes ?? NaN);
   for (const [type, count] of Object.entries(sample.keys)) metrics.cacheKeys.set({ type }, count);
 }
