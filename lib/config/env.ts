@@ -11,6 +11,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import type { CacheSystemOptions, HostPort } from '@/lib/redis-cache';
+import { calendarProblem, type HolidayCalendar } from '@/lib/forecasting/holidays';
 import { ConfigError } from './config-error';
 
 export { ConfigError };
@@ -163,6 +164,9 @@ const envSchema = z.object({
     .transform((v) => (v === undefined ? 'logs/ai_service.log' : v)),
   DATABASE_PATH: str(''),
   SEED_DEMO_DATA: bool(true),
+  // The holiday calendar of new models (date-holidays codes): a country, and optionally one of its regions.
+  HOLIDAYS_COUNTRY: str('BR').transform((v) => v.trim().toUpperCase()),
+  HOLIDAYS_REGION: str('').transform((v) => v.trim().toUpperCase()),
   // The dashboard's polling interval (ms); NEXT_PUBLIC_POLL_MS is accepted as an alias.
   DASHBOARD_POLL_MS: z.string().optional(),
   NEXT_PUBLIC_POLL_MS: z.string().optional(),
@@ -190,7 +194,7 @@ export interface AppEnv {
   cache: Omit<CacheSystemOptions, 'logger' | 'instanceId'>;
   autoWarmup: boolean;
   admin: AdminConfig;
-  forecasting: { databasePath: string; seedDemoData: boolean };
+  forecasting: { databasePath: string; seedDemoData: boolean; holidayCalendar: HolidayCalendar };
   server: { port: number };
   log: { level: string; file: string };
   dashboard: { pollMs: number };
@@ -222,6 +226,15 @@ export function readEnv(env: Record<string, string | undefined> = process.env): 
     throw new ConfigError([{ variable: 'REDIS_URL', message: 'database number in the path must be 0–15' }]);
   }
   const orUndef = (s: string) => (s === '' ? undefined : s);
+  const holidayCalendar: HolidayCalendar = e.HOLIDAYS_REGION
+    ? { country: e.HOLIDAYS_COUNTRY, region: e.HOLIDAYS_REGION }
+    : { country: e.HOLIDAYS_COUNTRY };
+  const calendarIssue = calendarProblem(holidayCalendar);
+  if (calendarIssue) {
+    throw new ConfigError([
+      { variable: calendarIssue.startsWith('unknown region') ? 'HOLIDAYS_REGION' : 'HOLIDAYS_COUNTRY', message: calendarIssue },
+    ]);
+  }
   return {
     cache: {
       enabled: e.CACHE_ENABLED,
@@ -263,6 +276,7 @@ export function readEnv(env: Record<string, string | undefined> = process.env): 
       // A run-time location, not a build input: keep Next's file tracing from including the whole project.
       databasePath: path.resolve(/*turbopackIgnore: true*/ e.DATABASE_PATH || path.join(process.cwd(), 'data', 'sales.db')),
       seedDemoData: e.SEED_DEMO_DATA,
+      holidayCalendar,
     },
     server: { port: e.PORT },
     log: { level: e.LOG_LEVEL, file: e.LOG_FILE },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { toDayNumber, weekday } from './dates';
+import { addDays, toDayNumber, weekday } from './dates';
 import { DEMO_PRODUCTS, demoQuantity, generateDemoHistory } from './demo-data';
-import { easterSunday, holidayOn } from './holidays';
+import { calendarProblem, holidaySlug, holidaysForModel, holidaysOn } from './holidays';
 
 describe('demo history', () => {
   it('is deterministic: the same window gives the same rows, and a date keeps its value when the window moves', () => {
@@ -50,12 +50,63 @@ describe('demo history', () => {
     expect(demoQuantity(product, '2025-12-25')).toBeLessThan(demoQuantity(product, '2025-12-18') * 0.6);
   });
 
-  it('knows the moving holidays (Carnival = Easter − 47 days)', () => {
-    expect(easterSunday(2025)).toBe('2025-04-20');
-    expect(easterSunday(2026)).toBe('2026-04-05');
-    expect(holidayOn('2025-03-04')).toBe('carnival');
-    expect(holidayOn('2026-02-17')).toBe('carnival');
-    expect(holidayOn('2025-12-25')).toBe('christmas');
-    expect(holidayOn('2025-07-01')).toBeNull();
+  it('moves with the Brazilian calendar: national holidays and observances, not only Christmas and Carnival', () => {
+    const product = (name: string) => DEMO_PRODUCTS.find((p) => p.name === name)!;
+    // A holiday against the same weekday of the two weeks before and after (noise is ±10 % a day).
+    const lift = (name: string, date: string) => {
+      const others = [-14, -7, 7, 14].map((d) => demoQuantity(product(name), addDays(date, d)));
+      return demoQuantity(product(name), date) / (others.reduce((a, b) => a + b, 0) / others.length);
+    };
+    expect(lift('Bolo', '2025-05-11')).toBeGreaterThan(1.3); // Mother's Day: cakes
+    expect(lift('Brigadeiro', '2025-08-10')).toBeGreaterThan(1.15); // Father's Day: sweets
+    expect(lift('Pão Francês', '2025-04-21')).toBeLessThan(0.9); // Tiradentes: less bread on the way to work
+    expect(lift('Coxinha', '2025-09-07')).toBeGreaterThan(1.05); // Independence Day: snacks for the long weekend
+  });
+});
+
+describe('holiday calendar (date-holidays)', () => {
+  it('has Brazil’s national holidays and observances, under language-independent names', () => {
+    expect(holidaysOn('2025-03-04')).toEqual(['carnival']);
+    expect(holidaysOn('2026-02-17')).toEqual(['carnival']);
+    expect(holidaysOn('2025-04-20')).toEqual(['easter_sunday']);
+    expect(holidaysOn('2025-04-21')).toEqual(['tiradentes_day']);
+    expect(holidaysOn('2025-06-19')).toEqual(['corpus_christi']);
+    expect(holidaysOn('2025-09-07')).toEqual(['independence_day']);
+    expect(holidaysOn('2025-10-12')).toEqual(['our_lady_of_aparecida']);
+    expect(holidaysOn('2025-11-02')).toEqual(['all_souls_day']);
+    expect(holidaysOn('2025-11-15')).toEqual(['republic_day']);
+    expect(holidaysOn('2025-11-20')).toEqual(['black_awareness_day']);
+    expect(holidaysOn('2025-05-11')).toEqual(['mothers_day']);
+    expect(holidaysOn('2025-08-10')).toEqual(['fathers_day']);
+    expect(holidaysOn('2025-12-24')).toEqual(['christmas_eve']); // starts at 14:00: the day counts
+    expect(holidaysOn('2025-12-25')).toEqual(['christmas_day']);
+    expect(holidaysOn('2025-07-01')).toEqual([]);
+    expect(holidaySlug("Tiradentes' Day")).toBe('tiradentes_day');
+  });
+
+  it('adds a state’s holidays with a region', () => {
+    expect(holidaysOn('2025-07-09')).toEqual([]);
+    expect(holidaysOn('2025-07-09', { country: 'BR', region: 'SP' })).toEqual(['revolucao_constitucionalista']);
+    expect(holidaysOn('2025-04-23', { country: 'BR', region: 'RJ' })).toEqual(['dia_de_sao_jorge']);
+  });
+
+  it('names what it does not know', () => {
+    expect(calendarProblem({ country: 'BR' })).toBeNull();
+    expect(calendarProblem({ country: 'BR', region: 'SP' })).toBeNull();
+    expect(calendarProblem({ country: 'XX' })).toMatch(/unknown country/);
+    expect(calendarProblem({ country: 'BR', region: 'ZZ' })).toMatch(/unknown region "ZZ" for BR \(known: AC, AL/);
+  });
+
+  it('gives a model only the holidays its training window saw, with occurrences into the forecast horizon', () => {
+    const holidays = holidaysForModel('2024-01-01', '2024-12-31');
+    const names = holidays.map((h) => h.name);
+    expect(names).toEqual([...names].sort());
+    expect(names).toEqual(expect.arrayContaining(['carnival', 'christmas_day', 'mothers_day', 'tiradentes_day', 'black_awareness_day']));
+    const tiradentes = holidays.find((h) => h.name === 'tiradentes_day')!;
+    expect(tiradentes.occurrences.map((o) => new Date(o.start * 1000).toISOString().slice(0, 10))).toEqual([
+      '2024-04-21',
+      '2025-04-21',
+      '2026-04-21',
+    ]);
   });
 });

@@ -8,6 +8,7 @@ import { ModelStore } from './model-store';
 import { fitModel, rebuildModel, type LiveModel, type TrainingInput } from './prophet-model';
 import { SalesStore } from './sales-store';
 import { trainingInputFor } from './training-input';
+import type { HolidayCalendar } from './holidays';
 import type { FitResult } from './model-artifact';
 
 export interface Prediction {
@@ -27,6 +28,8 @@ export interface ForecasterOptions {
   db: SqliteDatabase;
   fit?: FitRunner;
   modelOptions?: ModelOptions;
+  /** The holidays of new models (default: Brazil's national calendar). */
+  holidayCalendar?: HolidayCalendar;
 }
 
 /**
@@ -38,6 +41,7 @@ export class Forecaster {
   readonly models: ModelStore;
   private readonly fit: FitRunner;
   private readonly modelOptions: ModelOptions;
+  private readonly holidayCalendar: HolidayCalendar | undefined;
   /** In-flight fits by product: the same product is never trained twice at once in this process. */
   private readonly training = new Map<string, Promise<ModelArtifact>>();
 
@@ -46,6 +50,7 @@ export class Forecaster {
     this.models = new ModelStore(options.db);
     this.fit = options.fit ?? fitModel;
     this.modelOptions = options.modelOptions ?? DEFAULT_MODEL_OPTIONS;
+    this.holidayCalendar = options.holidayCalendar;
   }
 
   /** Throws `unknown_product` unless the product has sales. */
@@ -66,7 +71,7 @@ export class Forecaster {
     if (running) return running;
     const run = (async () => {
       this.requireProduct(product);
-      const { input, window } = trainingInputFor(product, this.sales.history(product), this.modelOptions);
+      const { input, window } = trainingInputFor(product, this.sales.history(product), this.modelOptions, this.holidayCalendar);
       let fit: FitResult;
       try {
         fit = await this.fit(input);

@@ -51,7 +51,10 @@ export type FittedParams = z.infer<typeof FittedParamsSchema>;
 /** What a fit produces (in the training worker), before it gets a version in the database. */
 export const FitResultSchema = z.object({
   options: ModelOptionsSchema,
+  /** The holidays the model was fitted with, every occurrence: a rebuild uses these, never today's calendar. */
   holidays: z.array(HolidaySpecSchema),
+  /** The calendar they came from; absent in artifacts from before calendars were configurable (five fixed holidays). */
+  holidayCalendar: z.object({ country: z.string().min(2), region: z.string().min(1).optional() }).optional(),
   /** Training series: Unix seconds at 00:00 UTC, and units. */
   series: z
     .object({ ds: z.array(z.number().int()), y: z.array(finite) })

@@ -31,7 +31,8 @@ describe('Prophet models', () => {
   it('records one fingerprint per design-matrix column, a training window and an in-sample MAPE', () => {
     // weekly (2 × 3) + yearly (2 × 10) Fourier terms + one column per holiday seen in training
     expect(artifact.columnFingerprints.length).toBe(6 + 20 + artifact.holidays.length);
-    expect(artifact.holidays.map((h) => h.name)).toEqual(expect.arrayContaining(['christmas', 'carnival']));
+    expect(artifact.holidays.map((h) => h.name)).toEqual(expect.arrayContaining(['christmas_day', 'carnival', 'tiradentes_day', 'mothers_day']));
+    expect(artifact.holidayCalendar).toEqual({ country: 'BR' });
     expect(new Set(artifact.columnFingerprints).size).toBe(artifact.columnFingerprints.length);
     expect(artifact.params.beta.length).toBe(artifact.columnFingerprints.length);
     expect(artifact.window).toEqual({ start: addDays(END, -1094), end: END, days: 1095 });
@@ -55,6 +56,25 @@ describe('Prophet models', () => {
     }
     // The column order really does move between instances: this test exercises the permutation.
     expect(reordered).toBeGreaterThan(0);
+  });
+
+  it('rebuilds an artifact from before configurable calendars (five fixed holidays, no calendar recorded) as it was trained', async () => {
+    // The old calendar: Christmas Eve, Christmas, New Year's Eve, Carnival (Monday, Tuesday) and Good Friday.
+    const legacyNames: Record<string, string> = {
+      christmas_eve: 'christmas_eve',
+      christmas_day: 'christmas',
+      new_years_eve: 'new_years_eve',
+      good_friday: 'good_friday',
+    };
+    const { input, window } = trainingInputFor(acucar.name, historyOf(acucar));
+    const legacyHolidays = input.holidays.flatMap((h) => (legacyNames[h.name] ? [{ ...h, name: legacyNames[h.name]! }] : []));
+    const fit = await fitModel({ ds: input.ds, y: input.y, options: input.options, holidays: legacyHolidays });
+    const stored = JSON.stringify({ format: 1, product: acucar.name, version: 1, trainedAt: new Date(0).toISOString(), window, ...fit });
+    expect(JSON.parse(stored)).not.toHaveProperty('holidayCalendar');
+    const legacy = parseModelArtifact(stored);
+    expect(legacy.holidays.map((h) => h.name).sort()).toEqual(['christmas', 'christmas_eve', 'good_friday', 'new_years_eve']);
+    // Today's calendar has other holidays: a rebuild must use the artifact's, or the columns would not match.
+    expect(forecastDemand(await rebuildModel(legacy), 30)).toEqual(forecastDemand(await rebuildModel(parseModelArtifact(stored)), 30));
   });
 
   it('replays the stored parameters: the rebuilt model reproduces the fitted in-sample trend', async () => {

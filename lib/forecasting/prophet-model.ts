@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Prophet, ProphetHoliday, ProphetOptimizeOptions, ProphetOptimizeOutput } from '@bsull/augurs/prophet';
 import { fromEpochSeconds } from './dates';
+import type { HolidayCalendar } from './holidays';
 import type { FitResult, FittedParams, HolidaySpec, ModelArtifact, ModelOptions } from './model-artifact';
 import { prophetRuntime, type ProphetRuntime } from './prophet-runtime';
 
@@ -73,6 +74,8 @@ export interface TrainingInput {
   y: number[];
   options: ModelOptions;
   holidays: HolidaySpec[];
+  /** Recorded in the artifact: where `holidays` came from. */
+  holidayCalendar?: HolidayCalendar;
 }
 
 /** MAPE in percent over the points with a non-zero actual (NaN when there are none). */
@@ -135,6 +138,7 @@ export async function fitModel(input: TrainingInput): Promise<FitResult> {
       return {
         options: input.options,
         holidays: input.holidays,
+        ...(input.holidayCalendar ? { holidayCalendar: input.holidayCalendar } : {}),
         series: { ds: input.ds, y: input.y },
         params: captured.params,
         columnFingerprints: prints,

@@ -16,6 +16,7 @@ import { getLogger } from '@/lib/logger';
 import { openDatabase, type SqliteDatabase } from './database';
 import { seedDemoHistoryIfEmpty } from './demo-seed';
 import { assertForecastDays, Forecaster, type FitRunner, type Prediction } from './forecaster';
+import type { HolidayCalendar } from './holidays';
 import { parseModelArtifact, type ModelArtifact, type ModelOptions } from './model-artifact';
 import type { ModelSummary } from './model-store';
 import { rebuildModel, rebuildModelWith, type LiveModel } from './prophet-model';
@@ -44,6 +45,8 @@ export interface ForecastingServiceOptions {
   /** Last day of the seeded demo history (default: yesterday, UTC). */
   demoEndDate?: string;
   modelOptions?: ModelOptions;
+  /** Holidays of new models; default: HOLIDAYS_COUNTRY / HOLIDAYS_REGION (Brazil's national calendar). */
+  holidayCalendar?: HolidayCalendar;
   /** Default: the service's logger (lib/logger). */
   logger?: Logger;
 }
@@ -84,7 +87,12 @@ export class ForecastingService {
           },
         });
     const worker = this.worker;
-    this.forecaster = new Forecaster({ db, fit: options.fit ?? ((input) => worker!.fit(input)), modelOptions: options.modelOptions });
+    this.forecaster = new Forecaster({
+      db,
+      fit: options.fit ?? ((input) => worker!.fit(input)),
+      modelOptions: options.modelOptions,
+      holidayCalendar: options.holidayCalendar ?? readEnv().forecasting.holidayCalendar,
+    });
     if (options.seedDemoData ?? readEnv().forecasting.seedDemoData) {
       if (seedDemoHistoryIfEmpty(this.forecaster.sales, options.demoEndDate)) this.log.info('empty sales database: demo history seeded');
     }

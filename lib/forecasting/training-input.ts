@@ -1,6 +1,6 @@
 import { toEpochSeconds } from './dates';
 import { ForecastingError } from './errors';
-import { holidaysForModel } from './holidays';
+import { DEFAULT_HOLIDAY_CALENDAR, holidaysForModel, type HolidayCalendar } from './holidays';
 import { DEFAULT_MODEL_OPTIONS, type ModelArtifact, type ModelOptions } from './model-artifact';
 import type { TrainingInput } from './prophet-model';
 
@@ -12,6 +12,7 @@ export function trainingInputFor(
   product: string,
   history: readonly { date: string; quantity: number }[],
   options: ModelOptions = DEFAULT_MODEL_OPTIONS,
+  holidayCalendar: HolidayCalendar = DEFAULT_HOLIDAY_CALENDAR,
 ): { input: TrainingInput; window: ModelArtifact['window'] } {
   if (history.length < MIN_TRAINING_DAYS) {
     throw new ForecastingError(
@@ -26,7 +27,8 @@ export function trainingInputFor(
       ds: history.map((h) => toEpochSeconds(h.date)),
       y: history.map((h) => h.quantity),
       options,
-      holidays: holidaysForModel(start, end),
+      holidays: holidaysForModel(start, end, holidayCalendar),
+      holidayCalendar,
     },
     window: { start, end, days: history.length },
   };

@@ -119,6 +119,14 @@ describe('environment', () => {
     expect(readEnv({ DATABASE_PATH: '' }).forecasting.databasePath).toMatch(/data[\\/]sales\.db$/);
   });
 
+  test('the holiday calendar: Brazil by default, a state with HOLIDAYS_REGION, unknown codes named', () => {
+    expect(readEnv({}).forecasting.holidayCalendar).toEqual({ country: 'BR' });
+    expect(readEnv({ HOLIDAYS_REGION: ' sp ' }).forecasting.holidayCalendar).toEqual({ country: 'BR', region: 'SP' });
+    expect(readEnv({ HOLIDAYS_COUNTRY: 'pt', HOLIDAYS_REGION: '' }).forecasting.holidayCalendar).toEqual({ country: 'PT' });
+    expect(() => readEnv({ HOLIDAYS_COUNTRY: 'XX' })).toThrow(/HOLIDAYS_COUNTRY.*unknown country/);
+    expect(() => readEnv({ HOLIDAYS_REGION: 'ZZ' })).toThrow(/HOLIDAYS_REGION.*unknown region "ZZ" for BR/);
+  });
+
   test('the dashboard polling interval: DASHBOARD_POLL_MS, or its alias NEXT_PUBLIC_POLL_MS, else the default', () => {
     expect(readEnv({ DASHBOARD_POLL_MS: '1000' }).dashboard.pollMs).toBe(1000);
     expect(readEnv({ NEXT_PUBLIC_POLL_MS: '2500' }).dashboard.pollMs).toBe(2500);
