@@ -1,0 +1,16 @@
+import Link from 'next/link';
+
+/** Any page path the service does not have (API paths answer JSON 404s of their own). */
+export default function NotFound() {
+  return (
+    <main className="mx-auto max-w-screen-2xl space-y-3 px-4 py-6 sm:px-6">
+      <h1 className="text-2xl font-semibold">Page not found</h1>
+      <p className="text-sm text-slate-600 dark:text-slate-300">The dashboard has no page at this address.</p>
+      <p className="text-sm">
+        <Link href="/" className="text-sky-800 underline-offset-2 hover:underline dark:text-sky-300">
+          ← Back to the cache overview
+        </Link>
+      </p>
+    </main>
+  );
+}
