@@ -56,4 +56,13 @@ test.describe('product page', () => {
     await page.getByRole('link', { name: /Back to the cache overview/ }).click();
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('AI Prediction Service');
   });
+
+  test('a page the dashboard does not have answers 404 with the root not-found page', async ({ page, consoleLog }) => {
+    consoleLog.allow(/status of 404/);
+    const response = await page.goto('/no/such/page');
+    expect(response?.status()).toBe(404);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Page not found');
+    await page.getByRole('link', { name: /Back to the cache overview/ }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('AI Prediction Service');
+  });
 });
