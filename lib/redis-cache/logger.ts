@@ -8,6 +8,8 @@ export interface CacheLogger {
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
   child(bindings: Record<string, unknown>): CacheLogger;
+  /** pino's level check; when it says debug is off, the library skips building debug lines altogether. */
+  isLevelEnabled?(level: string): boolean;
 }
 
 const noop = (): void => undefined;

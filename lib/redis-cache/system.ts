@@ -58,6 +58,7 @@ export class CacheSystem {
   private readonly locks: LockManager;
   private readonly reportDeps: ReportDeps;
   private closed = false;
+  private stopDebugLines: () => void = () => undefined;
 
   constructor(opts: CacheSystemOptions = {}) {
     this.options = resolveOptions(opts);
@@ -70,6 +71,13 @@ export class CacheSystem {
     const redisLog = logger.child({ component: 'redis' });
     this.keys = new KeyScheme(o.prefix);
     this.events = new CacheEvents(this.instanceId);
+    // The seed's "detailed logs for debugging": a line per hit and miss at debug level. They ride on the lookup
+    // event, which is published only while someone listens, so with debug off they cost nothing at all.
+    if (this.log.isLevelEnabled?.('debug')) {
+      this.stopDebugLines = this.events.on('lookup', (e) =>
+        this.log.debug({ type: e.type, key: e.key, tier: e.tier, durationMs: Math.round(e.durationMs * 1000) / 1000 }, `cache ${e.result}`),
+      );
+    }
     this.memory = new MemoryTier(o.l1.maxEntries, o.l1.maxBytes);
     this.gate = new RedisGate({
       redis: o.redis,
@@ -260,6 +268,7 @@ export class CacheSystem {
     if (this.gate.up) await this.recorder.flush();
     this.closed = true;
     this.recorder.stop();
+    this.stopDebugLines();
     await Promise.all([this.gate.close(), this.bus.close()]);
   }
 

@@ -60,3 +60,36 @@ test('cache and connection lines carry one "component" key each (no duplicate JS
   expect(JSON.parse(lines.find((l) => l.includes('fallback active'))!)).toMatchObject({ component: 'redis' });
   expect(JSON.parse(lines.find((l) => l.includes('cache invalidated'))!)).toMatchObject({ component: 'cache' });
 });
+
+test('hits and misses are logged at debug level, and not built at all at info', async () => {
+  const { Writable } = await import('node:stream');
+  const pino = (await import('pino')).default;
+  const { makeSystem } = await import('./setup');
+  const run = async (level: string) => {
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        for (const l of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(l) as Record<string, unknown>);
+        done();
+      },
+    });
+    const system = makeSystem(null, { logger: pino({ level }, sink) });
+    try {
+      expect(system.events.listening('lookup')).toBe(level === 'debug');
+      await system.models.getModel('Bolo'); // miss
+      await system.models.setModel('Bolo', { v: 1 });
+      await system.models.getModel('Bolo'); // hit (L1)
+      if (level === 'debug') await waitFor(() => lines.filter((l) => l.component === 'cache').length >= 2, 5000, 10, 'debug lines');
+    } finally {
+      await system.close();
+    }
+    return lines.filter((l) => typeof l.msg === 'string' && /^cache (hit|miss)$/.test(l.msg));
+  };
+  const debug = await run('debug');
+  expect(debug.map((l) => [l.msg, l.type, l.tier])).toEqual([
+    ['cache miss', 'models', null],
+    ['cache hit', 'models', 'l1'],
+  ]);
+  expect(debug[0]).toMatchObject({ level: 20, component: 'cache', key: expect.stringContaining('model:') });
+  expect(await run('info')).toEqual([]);
+});
