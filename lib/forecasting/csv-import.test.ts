@@ -55,4 +55,27 @@ describe('CSV import', () => {
     expect(parseSalesCsv('').ok).toBe(false);
     expect(parseSalesCsv('date,product,quantity\n').ok).toBe(false);
   });
+
+  it('reads the Brazilian form: ";" separators, Portuguese headers, decimal commas, thousands dots, dd/mm/aaaa dates', () => {
+    const csv =
+      '\uFEFFData;Produto;Quantidade\r\n01/02/2025;Pão de Açúcar;12,5\r\n2025-02-02;"Bolo; chocolate";1.234,75\r\n03/02/2025;Pão, integral;3\r\n';
+    const result = parseSalesCsv(csv);
+    expect(result).toEqual({
+      ok: true,
+      rows: [
+        { date: '2025-02-01', product: 'Pão de Açúcar', quantity: 12.5 },
+        { date: '2025-02-02', product: 'Bolo; chocolate', quantity: 1234.75 },
+        { date: '2025-02-03', product: 'Pão, integral', quantity: 3 },
+      ],
+    });
+    // English names with ";" are the same form; each form keeps its own decimal mark.
+    expect(parseSalesCsv('date;product;quantity\n2025-01-01;Bolo;2,5\n')).toMatchObject({ ok: true, rows: [{ quantity: 2.5 }] });
+    const mixed = parseSalesCsv('data;produto;quantidade\n31/02/2025;Bolo;1\n01/03/2025;Bolo;2.5\n02/03/2025;Bolo;1,2,3\n');
+    expect(mixed.ok).toBe(false);
+    if (!mixed.ok) {
+      expect(mixed.errors.map((e) => e.line)).toEqual([2, 3, 4]);
+      expect(mixed.errors[0]!.message).toMatch(/"31\/02\/2025" is not a valid DD\/MM\/YYYY/);
+    }
+    expect(parseSalesCsv('date,product,quantity\n2025-01-01,Bolo,"2,5"\n').ok).toBe(false); // no decimal comma in the comma form
+  });
 });

@@ -11,8 +11,8 @@ export interface CsvRowError {
 
 export type CsvParseResult = { ok: true; rows: DailySale[] } | { ok: false; errors: CsvRowError[] };
 
-/** Splits CSV text into records (RFC 4180 quoting), each with the line it starts on. */
-function* records(text: string): Generator<{ line: number; fields: string[] }> {
+/** Splits CSV text into records (RFC 4180 quoting, any one-character separator), each with the line it starts on. */
+function* records(text: string, separator: ',' | ';'): Generator<{ line: number; fields: string[] }> {
   let line = 1;
   let i = 0;
   while (i < text.length) {
@@ -36,7 +36,7 @@ function* records(text: string): Generator<{ line: number; fields: string[] }> {
       } else if (c === '"' && !fieldStarted) {
         quoted = true;
         fieldStarted = true;
-      } else if (c === ',') {
+      } else if (c === separator) {
         fields.push(field);
         field = '';
         fieldStarted = false;
@@ -55,41 +55,96 @@ function* records(text: string): Generator<{ line: number; fields: string[] }> {
   }
 }
 
-const NUMBER = /^\d+(\.\d+)?$/;
+/**
+ * The two forms a file may take. The international one: `date,product,quantity`, comma-separated, ISO dates, a
+ * decimal point. The Brazilian one, as spreadsheets in pt-BR save it: `;`-separated (the comma being the decimal
+ * mark), `data;produto;quantidade` (or the English names), decimal commas with optional thousands dots
+ * (`1.234,5`), and dates as `dd/mm/aaaa` or ISO.
+ */
+interface CsvForm {
+  separator: ',' | ';';
+  quantity: RegExp;
+  toNumber: (text: string) => number;
+  toIsoDate: (text: string) => string;
+}
+
+const INTERNATIONAL: CsvForm = {
+  separator: ',',
+  quantity: /^\d+(\.\d+)?$/,
+  toNumber: Number,
+  toIsoDate: (text) => text,
+};
+
+const BRAZILIAN: CsvForm = {
+  separator: ';',
+  quantity: /^(\d+|\d{1,3}(\.\d{3})+)(,\d+)?$/,
+  toNumber: (text) => Number(text.replaceAll('.', '').replace(',', '.')),
+  toIsoDate: (text) => {
+    const m = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(text);
+    return m ? `${m[3]}-${m[2]}-${m[1]}` : text;
+  },
+};
+
+const HEADERS = ['date,product,quantity', 'data,produto,quantidade'];
+
+/** The form a header line announces, or null when it is neither form's header. */
+function formOf(headerLine: string): CsvForm | null {
+  for (const form of [INTERNATIONAL, BRAZILIAN]) {
+    const names = headerLine
+      .split(form.separator)
+      .map((f) =>
+        f
+          .trim()
+          .replace(/^"(.*)"$/, '$1')
+          .toLowerCase(),
+      )
+      .join(',');
+    if (HEADERS.includes(names)) return form;
+  }
+  return null;
+}
 
 /**
- * Parses and validates a `date,product,quantity` file. Every row is checked and every bad row reported with its
- * line number; the result has rows only when the whole file is valid.
+ * Parses and validates a sales file in either form (see {@link CsvForm}). Every row is checked and every bad row
+ * reported with its line number; the result has rows only when the whole file is valid.
  */
 export function parseSalesCsv(input: string): CsvParseResult {
   const text = input.startsWith('\uFEFF') ? input.slice(1) : input;
   const errors: CsvRowError[] = [];
   const rows: DailySale[] = [];
   const seen = new Map<string, number>();
+  const headerLine = text.split(/\r?\n/, 1)[0] ?? '';
+  if (headerLine.trim() === '') {
+    return { ok: false, errors: [{ line: 1, message: 'file is empty (expected the header "date,product,quantity" or "data;produto;quantidade")' }] };
+  }
+  const form = formOf(headerLine);
+  if (!form) {
+    return {
+      ok: false,
+      errors: [{ line: 1, message: `header must be "date,product,quantity" or "data;produto;quantidade", found "${headerLine}"` }],
+    };
+  }
+  const sep = form.separator;
   let header = true;
-  for (const { line, fields } of records(text)) {
+  for (const { line, fields } of records(text, sep)) {
     if (header) {
       header = false;
-      const names = fields.map((f) => f.trim().toLowerCase());
-      if (names.join(',') !== 'date,product,quantity') {
-        errors.push({ line, message: `header must be "date,product,quantity", found "${fields.join(',')}"` });
-        return { ok: false, errors };
-      }
       continue;
     }
     if (fields.length !== 3) {
-      errors.push({ line, message: `expected 3 fields (date,product,quantity), found ${fields.length}` });
+      errors.push({ line, message: `expected 3 fields (date${sep}product${sep}quantity), found ${fields.length}` });
       continue;
     }
-    const date = fields[0]!.trim();
+    const dateText = fields[0]!.trim();
+    const date = form.toIsoDate(dateText);
     const product = fields[1]!.trim().normalize('NFC');
     const quantityText = fields[2]!.trim();
     const problems: string[] = [];
-    if (!isIsoDate(date)) problems.push(`date "${date}" is not a valid YYYY-MM-DD date`);
+    if (!isIsoDate(date)) problems.push(`date "${dateText}" is not a valid ${sep === ';' ? 'DD/MM/YYYY or ' : ''}YYYY-MM-DD date`);
     const productProblem = product === '' ? 'product is empty' : productNameProblem(product);
     if (productProblem) problems.push(productProblem);
-    const quantity = Number(quantityText);
-    if (!NUMBER.test(quantityText) || !Number.isFinite(quantity)) problems.push(`quantity "${quantityText}" is not a non-negative number`);
+    const quantity = form.toNumber(quantityText);
+    if (!form.quantity.test(quantityText) || !Number.isFinite(quantity)) problems.push(`quantity "${quantityText}" is not a non-negative number`);
     if (problems.length) {
       errors.push({ line, message: problems.join('; ') });
       continue;
@@ -103,8 +158,7 @@ export function parseSalesCsv(input: string): CsvParseResult {
     seen.set(key, line);
     rows.push({ date, product, quantity });
   }
-  if (header) errors.push({ line: 1, message: 'file is empty (expected the header "date,product,quantity")' });
-  else if (!errors.length && rows.length === 0) errors.push({ line: 2, message: 'no data rows' });
+  if (!errors.length && rows.length === 0) errors.push({ line: 2, message: 'no data rows' });
   return errors.length ? { ok: false, errors } : { ok: true, rows };
 }
 
