@@ -50,23 +50,32 @@ export async function readServerInfo(gate: RedisGate): Promise<RedisServerInfo |
   };
 }
 
-/** Redis-style human bytes: "1.50M", "812.00K", "100B". */
+/**
+ * Human bytes in the seed's form — `"2.1MB"`, `"812.0KB"`, `"100B"` — with binary steps as Redis' own
+ * `used_memory_human` (1 MB = 1,048,576 bytes, the same "MB" as the memory alert's threshold).
+ */
 export function humanBytes(n: number): string {
-  const units = ['B', 'K', 'M', 'G', 'T'];
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
   let v = n;
   let u = 0;
   while (v >= 1024 && u < units.length - 1) {
     v /= 1024;
     u++;
   }
-  return u === 0 ? `${n}B` : `${v.toFixed(2)}${units[u]}`;
+  return u === 0 ? `${n}B` : `${v.toFixed(1)}${units[u]}`;
 }
+
+/** The hit-rate alert judges this recent window, not all-time counters. */
+export const HIT_RATE_WINDOW_MS = 15 * 60_000;
+/** Hysteresis: once raised, the alert clears only this many points above the threshold, so it does not flap. */
+export const HIT_RATE_CLEAR_MARGIN = 5;
 
 export interface AlertInput {
   backend: 'redis' | 'memory';
-  hits: number;
-  misses: number;
-  hitRate: number;
+  /** Lookups in the last {@link HIT_RATE_WINDOW_MS}, over all instances. */
+  recent: { hits: number; misses: number };
+  /** Whether the low-hit-rate alert was raised by the previous report (hysteresis). */
+  lowHitRateRaised: boolean;
   usedMemory: number | null;
   thresholds: AlertThresholds;
 }
@@ -74,7 +83,9 @@ export interface AlertInput {
 /** The alerts at the configured thresholds; the same list is shown on the dashboard. */
 export function computeAlerts(a: AlertInput): CacheAlert[] {
   const out: CacheAlert[] = [];
-  const requests = a.hits + a.misses;
+  const requests = a.recent.hits + a.recent.misses;
+  const hitRate = requests > 0 ? Math.round((a.recent.hits / requests) * 1000) / 10 : 100;
+  const limit = a.thresholds.hitRateMinPercent + (a.lowHitRateRaised ? HIT_RATE_CLEAR_MARGIN : 0);
   if (a.backend === 'memory') {
     out.push({
       code: 'redis_down',
@@ -86,14 +97,16 @@ export function computeAlerts(a: AlertInput): CacheAlert[] {
       threshold: null,
     });
   }
-  if (requests >= a.thresholds.hitRateMinRequests && requests > 0 && a.hitRate < a.thresholds.hitRateMinPercent) {
+  if (requests >= a.thresholds.hitRateMinRequests && requests > 0 && hitRate < limit) {
     out.push({
       code: 'low_hit_rate',
       severity: 'warning',
       title: 'Cache not effective',
-      message: `Hit rate ${a.hitRate.toFixed(1)}% over ${requests} lookups is below ${a.thresholds.hitRateMinPercent}%.`,
+      message:
+        `Hit rate ${hitRate.toFixed(1)}% over the last 15 minutes (${requests} lookups) is below ${a.thresholds.hitRateMinPercent}%` +
+        (a.lowHitRateRaised && hitRate >= a.thresholds.hitRateMinPercent ? ` (clears above ${limit}%).` : '.'),
       hint: 'Check that TTLs are not too low, warm up the cache, and look for frequent invalidations or retrains.',
-      value: a.hitRate,
+      value: hitRate,
       threshold: a.thresholds.hitRateMinPercent,
     });
   }

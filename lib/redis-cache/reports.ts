@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { StatsRecorder } from './history';
-import { computeAlerts, readServerInfo, type CacheAlert } from './info';
+import { computeAlerts, HIT_RATE_WINDOW_MS, readServerInfo, type CacheAlert } from './info';
 import type { KeyCounter } from './key-counter';
 import { sumCounts, type CacheType, type KeyScheme } from './keys';
 import type { MemoryTier } from './memory-tier';
@@ -71,6 +71,8 @@ export interface ReportDeps {
   recorder: StatsRecorder;
   keyCounter: KeyCounter;
   instanceId: string;
+  /** What the previous report raised (the hit-rate alert's hysteresis). */
+  alertState: { lowHitRate: boolean };
 }
 
 function backendOf(gate: RedisGate): Backend {
@@ -79,7 +81,12 @@ function backendOf(gate: RedisGate): Backend {
 
 export async function cacheReport(d: ReportDeps): Promise<CacheReport> {
   await d.gate.startup();
-  const [server, totals, keyCounts] = await Promise.all([readServerInfo(d.gate), d.recorder.sharedTotals(), d.keyCounter.get()]);
+  const [server, totals, keyCounts, recent] = await Promise.all([
+    readServerInfo(d.gate),
+    d.recorder.sharedTotals(),
+    d.keyCounter.get(),
+    d.recorder.recentLookups(HIT_RATE_WINDOW_MS),
+  ]);
   const backend = backendOf(d.gate);
   const hitsArr = totals?.hits ?? d.stats.hits;
   const missArr = totals?.misses ?? d.stats.misses;
@@ -87,6 +94,8 @@ export async function cacheReport(d: ReportDeps): Promise<CacheReport> {
   const usedMemory = server?.usedMemory ?? null;
   const l1 = d.memory.stats();
   const o = d.options;
+  const alerts = computeAlerts({ backend, recent, lowHitRateRaised: d.alertState.lowHitRate, usedMemory, thresholds: o.alerts });
+  d.alertState.lowHitRate = alerts.some((a) => a.code === 'low_hit_rate');
   return {
     enabled: o.enabled,
     backend,
@@ -102,7 +111,7 @@ export async function cacheReport(d: ReportDeps): Promise<CacheReport> {
     totalKeys: sumCounts(keyCounts.counts),
     ttl: { ...o.ttl },
     l1: { entries: l1.entries, bytes: l1.bytes, maxEntries: l1.maxEntries, maxBytes: l1.maxBytes },
-    alerts: computeAlerts({ backend, hits, misses, hitRate, usedMemory, thresholds: o.alerts }),
+    alerts,
     thresholds: { ...o.alerts },
     timeSavedMs: Math.round(totals?.savedMs ?? d.stats.savedMs),
     generatedAt: new Date(),

@@ -141,6 +141,7 @@ export class CacheSystem {
       async () => (await readServerInfo(this.gate))?.usedMemory ?? null,
     );
     this.reportDeps = {
+      alertState: { lowHitRate: false },
       options: o,
       gate: this.gate,
       keys: this.keys,

@@ -30,7 +30,7 @@ describe('getCacheInfo', () => {
     });
     expect(info.redis.version).toMatch(/^\d+\.\d+/);
     expect(info.used_memory).toBeGreaterThan(0);
-    expect(info.used_memory_human).toMatch(/^\d+(\.\d+)?[BKMG]$/);
+    expect(info.used_memory_human).toMatch(/^\d+(\.\d)?(B|KB|MB|GB)$/); // the seed's form: "2.1MB"
     expect(info.l1.entries).toBe(4);
     expect(info.l1.max_entries).toBe(10_000);
     expect(JSON.stringify(info)).not.toMatch(/password/i);
@@ -61,6 +61,26 @@ describe('getCacheInfo', () => {
     info = toCacheInfo(await s.getCacheInfo());
     expect(info.alerts.map((a) => a.code)).toEqual(['low_hit_rate']);
     expect(info.alerts[0]).toMatchObject({ title: 'Cache not effective', value: 10, threshold: 60 });
+  });
+
+  test('the low-hit-rate alert judges the last 15 minutes of every instance, not older lookups', async () => {
+    const s = sys({ alerts: { hitRateMinRequests: 100, hitRateMinPercent: 60, memoryMaxBytes: 100 * 1024 * 1024 } });
+    await s.getCacheInfo(); // connected
+    // Another instance's flushed buckets: 500 misses 20 minutes ago (outside), 150 misses 5 minutes ago (inside).
+    const plant = async (agoMs: number, misses: number) => {
+      const t = Date.now() - agoMs;
+      const bucket = t - (t % 10_000);
+      const hour = bucket - (bucket % 3_600_000);
+      await fixture.redis().cli('HINCRBY', `${s.keys.meta}{stats}:h:${hour}`, `${(bucket - hour) / 10_000}:m1`, String(misses));
+    };
+    await plant(20 * 60_000, 500);
+    let info = toCacheInfo(await s.getCacheInfo());
+    expect(info.alerts.map((a) => a.code)).toEqual([]);
+    await plant(5 * 60_000, 150);
+    for (let i = 0; i < 10; i++) await s.models.getModel(`missing${i}`); // this instance's own, not yet flushed
+    info = toCacheInfo(await s.getCacheInfo());
+    expect(info.alerts.map((a) => a.code)).toEqual(['low_hit_rate']);
+    expect(info.alerts[0]!.message).toContain('(160 lookups)');
   });
 
   test('memory alert above the threshold, Redis-down alert with the fallback', async () => {
