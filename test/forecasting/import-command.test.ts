@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '@/lib/forecasting/database';
-import { SalesStore } from '@/lib/forecasting/sales-store';
+import { SqliteSalesStore } from '@/lib/forecasting/sales-store';
 import { startRedisServer, type RedisServerHandle } from '../helpers/redis-server';
 
 /** `npm run import -- file.csv` end to end: a real process, a real database file, a real redis-server. */
@@ -43,7 +43,7 @@ describe('import command', () => {
     expect(result.stderr).toMatch(/line 3: .*2025-01-32/);
     expect(result.stderr).toMatch(/line 4: .*-2/);
     const database = openDatabase(db);
-    expect(new SalesStore(database).isEmpty()).toBe(true);
+    expect(await new SqliteSalesStore(database).isEmpty()).toBe(true);
     database.close();
   });
 
@@ -57,7 +57,7 @@ describe('import command', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('imported 3 row(s) for 2 product(s)');
     const database = openDatabase(db);
-    expect(new SalesStore(database).history('Pão de Açúcar')).toEqual([
+    expect(await new SqliteSalesStore(database).history('Pão de Açúcar')).toEqual([
       { date: '2025-01-01', quantity: 12 },
       { date: '2025-01-02', quantity: 15 },
     ]);
