@@ -50,7 +50,10 @@ export interface VersionIndexStatus {
 const Notification = z.object({ product: z.string(), version: z.number().int().nullable(), seq: z.number().int() });
 
 export class PostgresVersionIndex implements VersionIndex {
-  readonly instanceId = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly tag = randomUUID().slice(0, 8);
+  readonly instanceId = `${os.hostname()}:${process.pid}:${this.tag}`;
+  /** The LISTEN connection's application_name (visible in pg_stat_activity). */
+  readonly applicationName = `ai-prediction-service:version-index:${this.tag}`;
   private readonly versions = new Map<string, number | null>();
   /** performance.now() until which the map may answer. */
   private trustedUntil = 0;
@@ -157,7 +160,7 @@ export class PostgresVersionIndex implements VersionIndex {
   private listener(): Promise<pg.Client> {
     if (this.client) return Promise.resolve(this.client);
     this.connecting ??= guarded(this.options.db.target, async () => {
-      const client = new pg.Client(clientConfig(this.options.connection, 'ai-prediction-service:version-index'));
+      const client = new pg.Client(clientConfig(this.options.connection, this.applicationName));
       client.on('error', (error) => {
         this.options.onError?.(error, 'version index connection');
         if (this.client === client) this.dropClient();
