@@ -19,6 +19,7 @@ export {
   createForecastingService,
   ForecastingService,
   getForecastingService,
+  openForecastingServiceInBackground,
   setForecastingServiceForTests,
   type ForecastingServiceOptions,
   type RetrainResult,

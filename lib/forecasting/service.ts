@@ -324,6 +324,29 @@ export function getForecastingService(): Promise<ForecastingService> {
   return slot.opening;
 }
 
+/**
+ * At server start: opens the process-wide service without holding the start up, and keeps retrying (1 s, doubling
+ * to 10 s) while the database is unreachable — instances may start before PostgreSQL does. Meanwhile the server
+ * is up, health reports the database down, and forecasting requests answer 503 (each also tries to open it once).
+ * Every failed attempt is logged with `host:port/database` and the reason, never the URL.
+ */
+export function openForecastingServiceInBackground(): void {
+  const log = getLogger().child({ component: 'forecasting' });
+  let delayMs = 1_000;
+  const attempt = () => {
+    if (serviceSlot().service) return;
+    getForecastingService().then(
+      () => log.info('forecasting store open'),
+      (error: unknown) => {
+        log.warn({ err: errorMessage(error), retryInMs: delayMs }, 'sales/model database unavailable at start; retrying');
+        setTimeout(attempt, delayMs).unref();
+        delayMs = Math.min(10_000, delayMs * 2);
+      },
+    );
+  };
+  attempt();
+}
+
 /** Replaces the process-wide service (tests of the route handlers); returns the previous one, which the caller closes. */
 export function setForecastingServiceForTests(service: ForecastingService | undefined): ForecastingService | undefined {
   const slot = serviceSlot();
