@@ -54,8 +54,9 @@ const TRAINING_LOCK_TTL_MS = 120_000;
  *
  * - `loadModel(product)` — `cachedModel`, 6 h: the live model in L1, its artifact in Redis (rebuilt on an L2 hit).
  *   A product without a model is trained first, once across instances (the training lock).
- * - `predictDemand(product, days)` — `cachedPrediction`, 5 min, keyed by the model version read from the
- *   database, so a retrain makes every older forecast unreachable at once on every instance.
+ * - `predictDemand(product, days)` — `cachedPrediction`, 5 min, keyed by the model version from the store's
+ *   version index (in memory and exact on PostgreSQL, a local read on SQLite), so a retrain makes every older
+ *   forecast unreachable on every instance by the time it returns.
  * - `listProducts()` — `cached` as the product list, 10 min.
  * - `retrain(product)` — fits a new version under the training lock, then removes the product's model and
  *   forecasts (and the product list) from every tier and instance.
