@@ -61,14 +61,22 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
+/** Longest a migration (or the wait for another instance's) may take before the start attempt fails and is retried. */
+const MIGRATION_TIMEOUT_MS = 120_000;
+
 /** Key of the session advisory lock migrations (and the demo seed) run under. */
 export const SCHEMA_LOCK_KEY = 7_316_240_001;
 
 /** Applies the missing migrations, each in its own transaction, under the advisory lock. Returns the versions applied. */
 export async function migrate(client: pg.ClientBase, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
-  // Waiting for another instance's migration is part of starting: not bounded by the request statement timeout.
-  await client.query('SET statement_timeout = 0');
-  await client.query('SELECT pg_advisory_lock($1)', [SCHEMA_LOCK_KEY]);
+  // Waiting for another instance's migration is part of starting: bounded by MIGRATION_TIMEOUT_MS, not by the
+  // (short) request timeouts — on the server (statement_timeout) and in the client (query_timeout).
+  await client.query(`SET statement_timeout = ${MIGRATION_TIMEOUT_MS}`);
+  await client.query({
+    text: 'SELECT pg_advisory_lock($1)',
+    values: [SCHEMA_LOCK_KEY],
+    query_timeout: MIGRATION_TIMEOUT_MS + 1_000,
+  } as pg.QueryConfig);
   try {
     await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version    integer PRIMARY KEY,
@@ -82,7 +90,7 @@ export async function migrate(client: pg.ClientBase, migrations: readonly Migrat
       if (applied.has(m.version)) continue;
       await client.query('BEGIN');
       try {
-        await client.query(m.sql);
+        await client.query({ text: m.sql, query_timeout: MIGRATION_TIMEOUT_MS + 1_000 } as pg.QueryConfig);
         await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
         await client.query('COMMIT');
       } catch (error) {
