@@ -13,6 +13,7 @@ ensure_apt redis-server redis-server || exit 1
 ensure_apt chromium chromium || exit 1
 # promtool (checks the ops pack and /api/metrics); the package's server is not needed, nor started.
 ensure_apt promtool prometheus --no-install-recommends || exit 1
+ensure_postgres_binaries || exit 1
 
 out=.test-artifacts
 rm -rf "$out"; mkdir -p "$out"

@@ -68,7 +68,7 @@ describe('forecasting routes with an unusable database', () => {
     try {
       const res = await model(new Request('http://localhost:5001/api/ai/models/Bolo'), { params: Promise.resolve({ product: 'Bolo' }) });
       expect(res.status).toBe(404); // an empty database: no such product — but it answered
-      expect(getForecastingService()).toBeDefined();
+      expect(await getForecastingService()).toBeDefined();
     } finally {
       delete process.env.SEED_DEMO_DATA;
     }
