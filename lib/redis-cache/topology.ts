@@ -156,10 +156,11 @@ export class TopologyReader {
     const idToAddress = new Map(view.map((l) => [l.id, l.address]));
     const nodes = await Promise.all(
       view.map(async (l): Promise<TopologyNode> => {
-        // The client keeps connections to the nodes it uses (the masters, with reads on masters); a node it has no
-        // connection to is reported from the cluster's view alone, without memory and keys.
+        // The client keeps a connection to every master it routes to, and drops one whose server died — before the
+        // cluster flags it as failing: a master without a connection is down as far as this instance can tell. A
+        // replica the client holds no connection to is reported from the cluster's view alone, without memory and keys.
         const conn = byAddress.get(l.address);
-        const s = l.failing ? NOT_ANSWERING : conn ? await this.sizes(conn, l.address) : { ...NOT_ANSWERING, up: true };
+        const s = l.failing ? NOT_ANSWERING : conn ? await this.sizes(conn, l.address) : { ...NOT_ANSWERING, up: !l.master };
         return {
           address: l.address,
           role: l.master ? 'master' : 'replica',
