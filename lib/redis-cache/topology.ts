@@ -120,6 +120,32 @@ export class TopologyReader {
     }
   }
 
+  /** {@link sizes} over a connection of its own, opened for this read and closed after it. */
+  private async sizesDirect(address: string): Promise<NodeSizes> {
+    const i = address.lastIndexOf(':');
+    const conn = new Redis({
+      host: address.slice(0, i),
+      port: Number(address.slice(i + 1)),
+      username: this.cfg.username,
+      password: this.cfg.password,
+      tls: this.cfg.tls ? {} : undefined,
+      lazyConnect: true,
+      connectTimeout: this.cfg.commandTimeoutMs,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      connectionName: 'ai_cache:topology',
+    });
+    conn.on('error', () => undefined); // the node being down is the answer, not an error to log
+    try {
+      await this.bounded(conn.connect(), `connect ${address}`);
+      return await this.sizes(conn, address);
+    } catch {
+      return NOT_ANSWERING;
+    } finally {
+      conn.disconnect();
+    }
+  }
+
   private async readStandalone(): Promise<RedisTopology> {
     const address = `${this.cfg.host}:${this.cfg.port}`;
     const s = this.gate.client.status === 'ready' ? await this.sizes(this.gate.client, address) : NOT_ANSWERING;
@@ -156,11 +182,18 @@ export class TopologyReader {
     const idToAddress = new Map(view.map((l) => [l.id, l.address]));
     const nodes = await Promise.all(
       view.map(async (l): Promise<TopologyNode> => {
-        // The client keeps a connection to every master it routes to, and drops one whose server died — before the
-        // cluster flags it as failing: a master without a connection is down as far as this instance can tell. A
-        // replica the client holds no connection to is reported from the cluster's view alone, without memory and keys.
+        // The client keeps a connection to every master it routes to and drops one whose server died, which the
+        // cluster may not flag as failing for cluster-node-timeout (15 s by default). A master the client has no
+        // connection to (died, or just promoted and not yet in the client's slot map) is asked directly. A replica
+        // the client holds no connection to is reported from the cluster's view alone, without memory and keys.
         const conn = byAddress.get(l.address);
-        const s = l.failing ? NOT_ANSWERING : conn ? await this.sizes(conn, l.address) : { ...NOT_ANSWERING, up: !l.master };
+        const s = l.failing
+          ? NOT_ANSWERING
+          : conn
+            ? await this.sizes(conn, l.address)
+            : l.master
+              ? await this.sizesDirect(l.address)
+              : { ...NOT_ANSWERING, up: true };
         return {
           address: l.address,
           role: l.master ? 'master' : 'replica',
