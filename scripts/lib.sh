@@ -30,6 +30,20 @@ ensure_apt() {
   return 1
 }
 
+# PostgreSQL's server binaries (initdb, pg_ctl: the tests start private servers) live off PATH, in
+# /usr/lib/postgresql/<version>/bin: install Debian's postgresql package when no version has them.
+ensure_postgres_binaries() {
+  compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null && compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    log "installing postgresql (apt-get)"
+    if [ -z "${_APT_UPDATED:-}" ]; then apt-get update -qq; _APT_UPDATED=1; fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+    compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null && return 0
+  fi
+  echo "error: PostgreSQL's initdb/pg_ctl are required. Install them with:  sudo apt-get update && sudo apt-get install -y postgresql" >&2
+  return 1
+}
+
 # A production build exists and is newer than every source file (run from the repository root; the
 # benchmarks call it too). proxy.ts is Next 16's middleware file.
 build_is_fresh() {

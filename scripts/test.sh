@@ -10,6 +10,7 @@ export NEXT_TELEMETRY_DISABLED=1 CI=${CI:-}
 ensure_node_modules || exit 1
 ensure_apt redis-server redis-server || exit 1
 ensure_apt chromium chromium || exit 1
+ensure_postgres_binaries || exit 1
 
 out=.test-artifacts
 rm -rf "$out"; mkdir -p "$out"
