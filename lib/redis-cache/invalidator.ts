@@ -58,12 +58,19 @@ export class Invalidator {
   }
 
   private async invalidate(target: InvalidationTarget): Promise<number> {
-    let removed = this.dropLocal(target);
-    const fromRedis = await this.removeFromRedis(target);
-    if (fromRedis === UNAVAILABLE) this.remember(target);
-    else {
-      removed = fromRedis;
-      this.d.bus.publish(target);
+    // Lookups in flight until Redis no longer holds the target must not keep what they find (memory-tier.ts).
+    this.d.memory.beginInvalidation();
+    let removed: number;
+    try {
+      removed = this.dropLocal(target);
+      const fromRedis = await this.removeFromRedis(target);
+      if (fromRedis === UNAVAILABLE) this.remember(target);
+      else {
+        removed = fromRedis;
+        this.d.bus.publish(target);
+      }
+    } finally {
+      this.d.memory.endInvalidation();
     }
     if (target.kind !== 'keys') this.d.afterBulkClear();
     this.d.log.info({ target: describeTarget(target), removed }, 'cache invalidated');
@@ -73,6 +80,7 @@ export class Invalidator {
 
   /** Applies an invalidation received from another instance to this process's L1. */
   applyRemote(target: InvalidationTarget): void {
+    this.d.memory.invalidated();
     const removed = this.dropLocal(target);
     this.d.events.emit('invalidate', { scope: target.kind, target: describeTarget(target), removed, remote: true });
   }

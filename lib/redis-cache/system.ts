@@ -274,6 +274,7 @@ export class CacheSystem {
   }
 
   private dropRedisCopies(why: string): void {
+    this.memory.invalidated(); // replies in flight may predate a message that was missed
     const n = this.memory.deleteWhere((_k, e) => e.origin === 'l2');
     if (n) this.log.info({ dropped: n }, `${why} — L1 copies of Redis values dropped`);
   }
