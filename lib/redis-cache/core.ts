@@ -11,7 +11,7 @@
  *
  * L1 lifetime: a copy of a Redis value is served at most `l1Ttl` seconds and never beyond its remaining TTL in
  * Redis (read in the same command as the value). A value written while Redis is unavailable lives its full TTL
- * in memory (the fallback store).
+ * in memory (the fallback store), or until Redis is usable again (system.ts drops it then).
  *
  * Cross-instance coherence: an explicit `set` is broadcast, so other instances drop their old copies at once. A
  * value computed after a miss is not: Redis held nothing under that key, so no other instance can hold a copy of

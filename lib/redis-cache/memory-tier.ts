@@ -20,9 +20,11 @@ export interface MemoryEntry {
   type: CacheType;
   /**
    * 'l2': a copy of a value that is in Redis (may be dropped whenever pub/sub may have missed an invalidation);
-   * 'local': written here only (fallback while Redis was down, or an L1-only value).
+   * 'fallback': a value meant for Redis, kept here only because Redis was unavailable (dropped when Redis is back:
+   * another instance may have written a newer one there meanwhile);
+   * 'local': an L1-only value (never meant for Redis).
    */
-  origin: 'l2' | 'local';
+  origin: 'l2' | 'fallback' | 'local';
   /** Cost of computing the value (ms), to estimate the time its hits save. */
   costMs: number;
   /** CLOCK reference bit. */

@@ -25,7 +25,7 @@ describe('fallback to memory', () => {
     expect(await s.models.getModel('Bolo')).toBeUndefined();
   });
 
-  test('Redis stopped mid-run and started again: outage writes are served, then back to Redis', async () => {
+  test('Redis stopped mid-run and started again: outage writes are served during it, dropped after it, then back to Redis', async () => {
     const redis = await startRedisServer();
     servers.push(redis);
     const s = track(makeSystem(redis.url));
@@ -43,7 +43,8 @@ describe('fallback to memory', () => {
     await redis.start();
     await waitFor(() => s.backend === 'redis', 10_000, 20, 'return to redis');
     expect(backends).toEqual(['memory', 'redis']);
-    expect(await s.models.getModel('during')).toBe(2);
+    // Kept in memory only: gone once Redis is back (another instance may have written a newer value there).
+    expect(await s.models.getModel('during')).toBeUndefined();
     expect(await s.models.setModel('after', 3)).toBe(true);
     expect(await redis.cli('EXISTS', s.keys.model('after'))).toBe('1');
   });
