@@ -9,6 +9,7 @@ import { sqliteDatabase } from '../e2e/support/instances';
 import { startCluster, startSentinel, type ClusterTopology, type SentinelTopology } from '../scripts/redis-topology';
 import { startPostgresServer, type PostgresServerHandle } from '../test/helpers/postgres-server';
 import { startRedisServer, type RedisServerHandle } from '../test/helpers/redis-server';
+import { startTcpProxy, type TcpProxyHandle } from '../test/helpers/tcp-proxy';
 import type { Backing } from './types';
 
 export interface StandaloneBacking extends Backing {
@@ -22,6 +23,27 @@ export async function standaloneRedis(dir: string): Promise<StandaloneBacking> {
     redisEnv: { REDIS_HOST: redis.host, REDIS_PORT: String(redis.port) },
     databaseEnv: sqliteDatabase(dir),
     stop: () => redis.stop(),
+  };
+}
+
+export interface ProxiedBacking extends StandaloneBacking {
+  /** A TCP proxy in front of Redis, for the instances that should be cut off alone. */
+  proxy: TcpProxyHandle;
+}
+
+export async function standaloneRedisWithProxy(dir: string): Promise<ProxiedBacking> {
+  const base = await standaloneRedis(dir);
+  const proxy = await startTcpProxy(base.redis.port).catch(async (error: unknown) => {
+    await base.stop();
+    throw error;
+  });
+  return {
+    ...base,
+    proxy,
+    stop: async () => {
+      await proxy.close();
+      await base.stop();
+    },
   };
 }
 

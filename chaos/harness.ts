@@ -70,6 +70,7 @@ export async function runScenario(scenario: Scenario, o: HarnessOptions): Promis
       dir,
       redis: backing.redisEnv,
       database: backing.databaseEnv,
+      perInstance: prepared.instanceEnv,
       env: { LOG_LEVEL: 'info', CACHE_PREFIX: 'chaos', CACHE_ADMIN_RATE_LIMIT: '1000' },
     });
     const running = apps;

@@ -75,22 +75,24 @@ export interface ScenarioSpec<B extends Backing> {
   unavailable(): string | null;
   /** Starts the services the instances use. */
   backing(dir: string): Promise<B>;
+  /** Variables of instance `i` only (default: none), e.g. its Redis address through a proxy. */
+  instanceEnv?(backing: B, i: number): Record<string, string>;
   /** Injects the fault while the load runs, marking its start and end. */
   inject(ctx: FaultContext & { backing: B }): Promise<void>;
 }
 
 /** A scenario as the harness runs it, its backing's type closed over. */
-export type Scenario = Omit<ScenarioSpec<Backing>, 'backing' | 'inject'> & {
-  prepare(dir: string): Promise<{ backing: Backing; inject(ctx: FaultContext): Promise<void> }>;
+export type Scenario = Omit<ScenarioSpec<Backing>, 'backing' | 'inject' | 'instanceEnv'> & {
+  prepare(dir: string): Promise<{ backing: Backing; instanceEnv(i: number): Record<string, string>; inject(ctx: FaultContext): Promise<void> }>;
 };
 
 export function defineScenario<B extends Backing>(spec: ScenarioSpec<B>): Scenario {
-  const { backing, inject, ...meta } = spec;
+  const { backing, inject, instanceEnv, ...meta } = spec;
   return {
     ...meta,
     async prepare(dir) {
       const b = await backing(dir);
-      return { backing: b, inject: (ctx) => inject({ ...ctx, backing: b }) };
+      return { backing: b, instanceEnv: (i) => instanceEnv?.(b, i) ?? {}, inject: (ctx) => inject({ ...ctx, backing: b }) };
     },
   };
 }

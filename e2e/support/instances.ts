@@ -25,6 +25,8 @@ export interface InstancesOptions {
   database: Record<string, string>;
   /** Further variables for every instance (LOG_LEVEL, CACHE_ADMIN_TOKEN, …). */
   env?: Record<string, string>;
+  /** Variables of instance `i` only, on top of the shared ones (e.g. one instance reaching Redis through a proxy). */
+  perInstance?: (i: number) => Record<string, string>;
   /** Name prefix of the log files (default `app`). */
   name?: string;
 }
@@ -61,7 +63,7 @@ export async function startInstances(opts: InstancesOptions): Promise<AppInstanc
     delete base.REDIS_HOST;
     delete base.REDIS_PORT;
     delete base.DATABASE_PATH;
-    return { ...base, ...opts.redis, ...opts.database, ...opts.env };
+    return { ...base, ...opts.redis, ...opts.database, ...opts.env, ...opts.perInstance?.(i) };
   });
   const servers: NextServer[] = [];
   const stopAll = () => servers.forEach((s) => stopNext(s));
