@@ -215,6 +215,7 @@ export class CacheCore {
    */
   private accept<T>(plan: EntryPlan<T>, key: string, raw: string | null | typeof UNAVAILABLE, epoch: number): T | typeof NOT_IN_L1 {
     if (raw === UNAVAILABLE || raw === null) return NOT_IN_L1;
+    if (this.d.memory.replaying) return NOT_IN_L1; // may be what a clear made during the outage removed
     const value = this.decoded(plan, key, storedPayload(raw));
     if (value === NOT_IN_L1 || this.d.memory.maxEntries === 0) return value; // L1 off: nothing to keep
     if (!this.d.memory.mayFill(epoch)) return value; // answered, not kept: the clear may have been meant for it

@@ -88,15 +88,22 @@ export class Invalidator {
   /** Redis is reachable again: replays the invalidations made during the outage. */
   async replayPending(): Promise<void> {
     const todo = this.pending;
+    if (todo.length === 0) return;
     this.pending = [];
-    for (const [i, t] of todo.entries()) {
-      if ((await this.removeFromRedis(t)) === UNAVAILABLE) {
-        for (const rest of todo.slice(i)) this.remember(rest);
-        return;
+    // Until the last one is replayed, Redis may answer what these clears removed (memory-tier.ts).
+    this.d.memory.beginReplay();
+    try {
+      for (const [i, t] of todo.entries()) {
+        if ((await this.removeFromRedis(t)) === UNAVAILABLE) {
+          for (const rest of todo.slice(i)) this.remember(rest);
+          return;
+        }
+        this.d.bus.publish(t);
       }
-      this.d.bus.publish(t);
+    } finally {
+      this.d.memory.endReplay();
     }
-    if (todo.length) this.d.log.info({ replayed: todo.length }, 'cache invalidations made while redis was down replayed');
+    this.d.log.info({ replayed: todo.length }, 'cache invalidations made while redis was down replayed');
   }
 
   private remember(t: InvalidationTarget): void {

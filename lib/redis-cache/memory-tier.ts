@@ -59,6 +59,7 @@ export class MemoryTier {
    */
   private invalidationEpoch = 0;
   private invalidationsRunning = 0;
+  private replays = 0;
 
   constructor(
     readonly maxEntries: number,
@@ -84,6 +85,24 @@ export class MemoryTier {
   endInvalidation(): void {
     this.invalidationEpoch++;
     this.invalidationsRunning--;
+  }
+
+  /**
+   * Redis may still hold values that clears made during an outage removed here, until those clears are replayed
+   * on it: while a replay runs, what Redis answers is not served (a miss) nor kept.
+   */
+  get replaying(): boolean {
+    return this.replays > 0;
+  }
+
+  beginReplay(): void {
+    this.replays++;
+    this.beginInvalidation();
+  }
+
+  endReplay(): void {
+    this.replays--;
+    this.endInvalidation();
   }
 
   /** An invalidation applied at once (another instance's, or copies dropped after a gap in the bus). */

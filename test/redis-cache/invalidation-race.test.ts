@@ -92,3 +92,31 @@ describe('a clear during a lookup', () => {
     expect(await onB()).toEqual({ version: 2 });
   });
 });
+
+describe('the replay of clears made during an outage', () => {
+  test('a value the replay is about to remove from Redis is neither served nor kept while it runs', async () => {
+    const s = fixture.system();
+    await s.connect();
+    let version = 1;
+    const list = cached(async () => ({ version }), { ttl: 600, system: s, key: () => 'replay:list' });
+    expect(await list()).toEqual({ version: 1 });
+    await waitFor(async () => (await fixture.redis().cli('EXISTS', s.keys.other('replay:list'))) === '1', 5000, 10, 'the value in Redis');
+
+    await fixture.redis().pause(1500); // hung: the clear below can't reach Redis and is remembered
+    await waitFor(async () => (await s.healthCheck()).backend === 'memory', 5000, 20, 'the fallback');
+    version = 2;
+    await s.clear('other');
+    expect(await list()).toEqual({ version: 2 }); // from memory during the outage
+
+    // The first read once Redis is back lands while the replay runs (the backend event follows its start).
+    const duringReplay = new Promise<{ version: number }>((resolve) => {
+      const stop = s.events.on('backend', (e) => {
+        if (e.backend !== 'redis') return;
+        stop();
+        resolve(list());
+      });
+    });
+    expect(await duringReplay).toEqual({ version: 2 });
+    expect(await list()).toEqual({ version: 2 });
+  });
+});
