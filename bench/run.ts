@@ -14,6 +14,7 @@ const PARTS: { name: string; load: () => Promise<BenchPart> }[] = [
   { name: 'seed', load: async () => (await import('./seed')).seed },
   { name: 'scale', load: async () => (await import('./scale')).scale },
   { name: 'http', load: async () => (await import('./http')).http },
+  { name: 'store', load: async () => (await import('./store')).store },
 ];
 
 async function main() {

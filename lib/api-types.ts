@@ -80,7 +80,10 @@ export interface HealthReport {
     latency_ms: number | null;
     stats: { hits: number; misses: number; hit_rate: number; total_keys: number };
   };
-  database: { ok: boolean; products: number };
+  /** The sales/model database: whether it answers, its product count, and its kind (never its URL). */
+  database: { ok: boolean; products: number; kind: 'sqlite' | 'postgres' | null };
+  /** Dependencies that are down right now: `database` (forecasts not cached fail with 503), `redis` (memory serves). */
+  down: ('database' | 'redis')[];
 }
 
 export type ClearTarget = 'all' | 'models' | 'predictions' | 'products' | string;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks (not tests): `npm run bench` runs every part, `npm run bench -- <part> [--quick]` one part.
-# Parts: peers | seed | scale | http. Each starts its own redis-server on a free port (never 6379), prints
-# tables, writes bench/results/<part>.json and regenerates BENCHMARKS.md.
+# Parts: peers | seed | scale | http | store. Each starts its own redis-server on a free port (never 6379; store also
+# a private PostgreSQL, never 5432), prints tables, writes bench/results/<part>.json and regenerates BENCHMARKS.md.
 # Node runs on core 0 and Redis on core 1 (taskset) when the machine has two cores or more.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +10,7 @@ export NEXT_TELEMETRY_DISABLED=1
 
 ensure_node_modules
 ensure_apt redis-server redis-server
+ensure_postgres_binaries
 
 pin=()
 if command -v taskset >/dev/null 2>&1 && [ "$(nproc)" -ge 2 ]; then pin=(taskset -c 0); fi

@@ -1,5 +1,6 @@
 /**
- * Imports daily sales from a CSV file (`date,product,quantity`) into the sales database (DATABASE_PATH).
+ * Imports daily sales from a CSV file (`date,product,quantity`) into the sales database: PostgreSQL when
+ * DATABASE_URL is set, else the SQLite file at DATABASE_PATH.
  *   npm run import -- sales.csv
  * Every row is validated first; if any row is bad, the bad rows are listed by line number and nothing is imported.
  * Existing (product, date) rows are replaced. Models are not retrained: retrain a product to use the new data.
@@ -8,8 +9,8 @@ import fs from 'node:fs';
 import { appCacheSystem } from '../lib/config/cache-system';
 import { readEnv } from '../lib/config/env';
 import { importSalesCsv } from '../lib/forecasting/csv-import';
-import { openDatabase } from '../lib/forecasting/database';
-import { SalesStore } from '../lib/forecasting/sales-store';
+import { openProcessStore } from '../lib/forecasting/open-store';
+import { getLogger } from '../lib/logger';
 import { errorMessage } from '../lib/redis-cache/timeout';
 
 const MAX_ERRORS_SHOWN = 50;
@@ -33,7 +34,7 @@ async function clearCachedProductList(): Promise<void> {
   }
 }
 
-function importFile(argv: string[]): number {
+async function importFile(argv: string[]): Promise<number> {
   const file = argv[0];
   if (!file || argv.length > 1) {
     console.error('usage: npm run import -- <sales.csv>');
@@ -47,25 +48,27 @@ function importFile(argv: string[]): number {
     return 2;
   }
   const config = readEnv().forecasting;
-  const db = openDatabase(config.databasePath);
+  // A store like a server's (on PostgreSQL: schema migrated, this process registered in the version index while it
+  // runs, so the import returns once every running instance knows the new products).
+  const store = await openProcessStore(config, getLogger().child({ component: 'import' }));
   try {
-    const result = importSalesCsv(new SalesStore(db), text);
+    const result = await importSalesCsv(store.sales, text);
     if (!result.ok) {
       console.error(`${file}: ${result.errors.length} bad row(s); nothing was imported`);
       for (const e of result.errors.slice(0, MAX_ERRORS_SHOWN)) console.error(`  line ${e.line}: ${e.message}`);
       if (result.errors.length > MAX_ERRORS_SHOWN) console.error(`  … and ${result.errors.length - MAX_ERRORS_SHOWN} more`);
       return 1;
     }
-    console.log(`imported ${result.imported} row(s) for ${result.products} product(s) into ${config.databasePath}`);
+    console.log(`imported ${result.imported} row(s) for ${result.products} product(s) into ${store.description.target}`);
     console.log('retrain a product (POST /api/ai/models/<product>/retrain) to use the new data in its forecasts');
     return 0;
   } finally {
-    db.close();
+    await store.close();
   }
 }
 
 async function main(argv: string[]): Promise<number> {
-  const code = importFile(argv);
+  const code = await importFile(argv);
   if (code === 0 && process.env.IMPORT_SKIP_CACHE_CLEAR !== '1') await clearCachedProductList();
   return code;
 }

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { median } from '../bench/lib/stats';
 import { openDatabase } from '../lib/forecasting/database';
+import { sqliteStore } from '../lib/forecasting/sqlite-store';
 import { seedDemoHistoryIfEmpty } from '../lib/forecasting/demo-seed';
 import { Forecaster } from '../lib/forecasting/forecaster';
 import { rebuildModel } from '../lib/forecasting/prophet-model';
@@ -28,9 +29,9 @@ async function main(): Promise<void> {
   const db = openDatabase(path.join(dir, 'sales.db'));
   const worker = new TrainingWorker();
   try {
-    const inProcess = new Forecaster({ db });
-    const viaWorker = new Forecaster({ db, fit: (input) => worker.fit(input) });
-    seedDemoHistoryIfEmpty(inProcess.sales);
+    const inProcess = new Forecaster({ store: sqliteStore(db) });
+    const viaWorker = new Forecaster({ store: sqliteStore(db), fit: (input) => worker.fit(input) });
+    await seedDemoHistoryIfEmpty(inProcess.sales);
     // Warm-up: WASM initialisation in both threads, JIT.
     await inProcess.train(PRODUCTS[0]!);
     await viaWorker.train(PRODUCTS[0]!);

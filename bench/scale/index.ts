@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import pino from 'pino';
-import { Forecaster, fitModel, openDatabase, seedDemoHistoryIfEmpty } from '@/lib/forecasting';
+import { Forecaster, fitModel, openDatabase, seedDemoHistoryIfEmpty, sqliteStore } from '@/lib/forecasting';
 import { createCacheSystem, encode, type CacheSystem } from '@/lib/redis-cache';
 import type { BenchPart } from '../lib/part';
 import { startPrivateRedis } from '../lib/redis-server';
@@ -115,12 +115,12 @@ export const scale: BenchPart = {
       }
       // Bytes per cached model and prediction: a real trained model and a real 30-day forecast.
       const db = openDatabase(path.join(work, 'sales.db'));
-      const f = new Forecaster({ db, fit: fitModel });
-      seedDemoHistoryIfEmpty(f.sales, '2026-10-31');
+      const f = new Forecaster({ store: sqliteStore(db), fit: fitModel });
+      await seedDemoHistoryIfEmpty(f.sales, '2026-10-31');
       const artifact = await f.train(TARGET);
       const live = await f.loadModel(TARGET);
       const prediction = f.predict(live, 30);
-      const products = f.sales.listProducts();
+      const products = await f.sales.listProducts();
       db.close();
       const measure = async (what: string, key: string, value: unknown) => {
         await client.set(key, encode(value), 'EX', 3600);

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Forecaster, openDatabase, seedDemoHistoryIfEmpty, fitModel } from '@/lib/forecasting';
+import { Forecaster, openDatabase, seedDemoHistoryIfEmpty, fitModel, sqliteStore } from '@/lib/forecasting';
 import { collectGarbage, type BenchPart } from '../lib/part';
 import { startPrivateRedis } from '../lib/redis-server';
 import { captureEnvironment, goalsTable, printTables, type Goal, type Table } from '../lib/results';
@@ -45,9 +45,9 @@ export const seed: BenchPart = {
     const calls = (mode: string, op: Op) => (mode === 'none' ? (op === 'products' ? (quick ? 50 : 300) : quick ? 5 : 20) : quick ? 200 : 2000);
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-seed-'));
     const db = openDatabase(path.join(work, 'sales.db'));
-    const forecaster = new Forecaster({ db, fit: fitModel });
-    seedDemoHistoryIfEmpty(forecaster.sales, END_DATE);
-    const products = forecaster.sales.listProducts().map((p) => p.name);
+    const forecaster = new Forecaster({ store: sqliteStore(db), fit: fitModel });
+    await seedDemoHistoryIfEmpty(forecaster.sales, END_DATE);
+    const products = (await forecaster.sales.listProducts()).map((p) => p.name);
 
     const redis = await startPrivateRedis({ core: 1 });
     const env = captureEnvironment(redis, command);
@@ -67,11 +67,11 @@ export const seed: BenchPart = {
         training.push(performance.now() - s);
       }
       await forecaster.train(PRODUCT); // the model every mode loads
-      modes.push(...(await cachedModes({ forecaster, db, redisPort: redis.port, product: PRODUCT, days: DAYS })));
+      modes.push(...(await cachedModes({ forecaster, redisPort: redis.port, product: PRODUCT, days: DAYS })));
 
       // Every mode must answer the same thing as the uncached module.
       const refPrediction = JSON.stringify((await noCache.prediction()).forecast);
-      const refProducts = JSON.stringify(noCache.products());
+      const refProducts = JSON.stringify(await noCache.products());
       for (const m of modes) {
         for (let i = 0; i < 2; i++) {
           const p = await m.prediction();

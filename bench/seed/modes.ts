@@ -18,13 +18,7 @@ export interface SeedMode {
   close(): Promise<void>;
 }
 
-export async function cachedModes(o: {
-  forecaster: Forecaster;
-  db: ConstructorParameters<typeof ForecastingService>[0];
-  redisPort: number;
-  product: string;
-  days: number;
-}): Promise<SeedMode[]> {
+export async function cachedModes(o: { forecaster: Forecaster; redisPort: number; product: string; days: number }): Promise<SeedMode[]> {
   const make = async (id: 'redis' | 'full'): Promise<SeedMode> => {
     const system = createCacheSystem({
       logger: pino({ level: 'silent' }),
@@ -34,7 +28,7 @@ export async function cachedModes(o: {
       ...(id === 'redis' ? { l1: { maxEntries: 0, maxBytes: 0 } } : {}),
     });
     await system.healthCheck();
-    const service = new ForecastingService(o.db, { cache: system, fit: fitModel, seedDemoData: false });
+    const service = new ForecastingService(o.forecaster.store, { cache: system, fit: fitModel, seedDemoData: false });
     return {
       id,
       label: id === 'redis' ? 'Redis only (L1 off)' : 'full cache (L1 + Redis)',

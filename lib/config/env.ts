@@ -19,7 +19,7 @@ export { ConfigError };
  * Secrets whose parse errors could echo the value: their messages are replaced. (CACHE_ADMIN_TOKEN's own checks
  * say what is wrong without quoting it.)
  */
-const SECRET_VARS = new Set(['REDIS_PASSWORD', 'REDIS_SENTINEL_PASSWORD', 'REDIS_URL']);
+const SECRET_VARS = new Set(['REDIS_PASSWORD', 'REDIS_SENTINEL_PASSWORD', 'REDIS_URL', 'DATABASE_URL']);
 
 const bool = (def: boolean) =>
   z
@@ -104,6 +104,33 @@ const redisUrl = z
     }
   });
 
+/**
+ * `postgres://user:password@host[:port]/database` (or `postgresql://`): selects PostgreSQL. Kept as text for the
+ * driver, which also reads query parameters such as `sslmode`. Errors say what is wrong, never the value.
+ */
+const databaseUrl = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    if (!v || !v.trim()) return null;
+    let u: URL;
+    try {
+      u = new URL(v.trim());
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'expected postgres://[user[:password]@]host[:port]/database' });
+      return z.NEVER;
+    }
+    if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') {
+      ctx.addIssue({ code: 'custom', message: 'expected a postgres:// or postgresql:// URL' });
+      return z.NEVER;
+    }
+    if (!u.hostname) {
+      ctx.addIssue({ code: 'custom', message: 'expected a host: postgres://[user[:password]@]host[:port]/database' });
+      return z.NEVER;
+    }
+    return v.trim();
+  });
+
 const envSchema = z.object({
   REDIS_HOST: str('localhost'),
   REDIS_PORT: num(6379, int(1, 65535)),
@@ -162,6 +189,11 @@ const envSchema = z.object({
     .optional()
     .transform((v) => (v === undefined ? 'logs/ai_service.log' : v)),
   DATABASE_PATH: str(''),
+  DATABASE_URL: databaseUrl,
+  DATABASE_CONNECT_TIMEOUT: num(5, positive),
+  DATABASE_STATEMENT_TIMEOUT: num(5, positive),
+  DATABASE_POOL_MAX: intIn(10, 1, 1000),
+  VERSION_LEASE: num(10, (n) => (n >= 0.3 && n <= 600 ? null : 'expected seconds between 0.3 and 600')),
   SEED_DEMO_DATA: bool(true),
   // The dashboard's polling interval (ms); NEXT_PUBLIC_POLL_MS is accepted as an alias.
   DASHBOARD_POLL_MS: z.string().optional(),
@@ -184,13 +216,31 @@ export interface AdminConfig {
   trustProxyHops: number;
 }
 
+/** Where sales and models live: PostgreSQL when DATABASE_URL is set, else the SQLite file at DATABASE_PATH. */
+export interface ForecastingEnv {
+  databasePath: string;
+  /** DATABASE_URL (a secret: it may hold the password — never log or return it). */
+  databaseUrl: string | null;
+  postgres: {
+    /** DATABASE_CONNECT_TIMEOUT: opening a connection (and waiting for one from the pool). */
+    connectTimeoutMs: number;
+    /** DATABASE_STATEMENT_TIMEOUT: one query, server-side (and client-side, 1 s later). */
+    statementTimeoutMs: number;
+    /** DATABASE_POOL_MAX: connections per instance. */
+    poolMax: number;
+    /** VERSION_LEASE: how long an instance may trust its in-memory model versions without a renewal. */
+    leaseMs: number;
+  };
+  seedDemoData: boolean;
+}
+
 /** The whole validated environment, grouped by who uses it. */
 export interface AppEnv {
   /** The cache library's options (the logger is added by whoever builds the system). */
   cache: Omit<CacheSystemOptions, 'logger' | 'instanceId'>;
   autoWarmup: boolean;
   admin: AdminConfig;
-  forecasting: { databasePath: string; seedDemoData: boolean };
+  forecasting: ForecastingEnv;
   server: { port: number };
   log: { level: string; file: string };
   dashboard: { pollMs: number };
@@ -262,6 +312,13 @@ export function readEnv(env: Record<string, string | undefined> = process.env): 
     forecasting: {
       // A run-time location, not a build input: keep Next's file tracing from including the whole project.
       databasePath: path.resolve(/*turbopackIgnore: true*/ e.DATABASE_PATH || path.join(process.cwd(), 'data', 'sales.db')),
+      databaseUrl: e.DATABASE_URL,
+      postgres: {
+        connectTimeoutMs: Math.round(e.DATABASE_CONNECT_TIMEOUT * 1000),
+        statementTimeoutMs: Math.round(e.DATABASE_STATEMENT_TIMEOUT * 1000),
+        poolMax: e.DATABASE_POOL_MAX,
+        leaseMs: Math.round(e.VERSION_LEASE * 1000),
+      },
       seedDemoData: e.SEED_DEMO_DATA,
     },
     server: { port: e.PORT },

@@ -1,7 +1,7 @@
 import { productNameProblem } from './config';
 import { isIsoDate } from './dates';
 import type { DailySale } from './demo-data';
-import type { SalesStore } from './sales-store';
+import type { SalesStore } from './store';
 
 export interface CsvRowError {
   /** 1-based line number in the file (the header is line 1). */
@@ -111,9 +111,9 @@ export function parseSalesCsv(input: string): CsvParseResult {
 export type ImportResult = { ok: true; imported: number; products: number } | { ok: false; errors: CsvRowError[] };
 
 /** Validates the whole file, then imports it in one transaction; a file with any bad row imports nothing. */
-export function importSalesCsv(sales: SalesStore, text: string): ImportResult {
+export async function importSalesCsv(sales: SalesStore, text: string): Promise<ImportResult> {
   const parsed = parseSalesCsv(text);
   if (!parsed.ok) return parsed;
-  const { inserted, products } = sales.upsertSales(parsed.rows);
+  const { inserted, products } = await sales.upsertSales(parsed.rows);
   return { ok: true, imported: inserted, products };
 }

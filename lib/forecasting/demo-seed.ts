@@ -1,14 +1,13 @@
 import { yesterdayUtc } from './dates';
 import { DEMO_HISTORY_DAYS, generateDemoHistory } from './demo-data';
-import type { SalesStore } from './sales-store';
+import type { SalesStore } from './store';
 
 /**
  * Fills an empty database with the demo history, ending yesterday (UTC) so forecasts start today. The values for
  * any given date are the same whenever the seed runs (each is a pure function of product and date); only the
- * window moves. Does nothing when the database already has products.
+ * window moves. Does nothing when the database already has products; of several instances starting together on
+ * an empty database, exactly one seeds (the store's check and write are one atomic step).
  */
-export function seedDemoHistoryIfEmpty(sales: SalesStore, endDate: string = yesterdayUtc()): boolean {
-  if (!sales.isEmpty()) return false;
-  sales.upsertSales(generateDemoHistory(endDate, DEMO_HISTORY_DAYS));
-  return true;
+export function seedDemoHistoryIfEmpty(sales: SalesStore, endDate: string = yesterdayUtc()): Promise<boolean> {
+  return sales.seedIfEmpty(() => generateDemoHistory(endDate, DEMO_HISTORY_DAYS));
 }

@@ -1,12 +1,10 @@
 import type { ForecastPoint } from '@/lib/api-types';
 import { MAX_FORECAST_DAYS, MIN_FORECAST_DAYS } from './config';
-import type { SqliteDatabase } from './database';
 import { ForecastingError } from './errors';
 import { forecastDemand } from './forecast';
 import { DEFAULT_MODEL_OPTIONS, type ModelArtifact, type ModelOptions } from './model-artifact';
-import { ModelStore } from './model-store';
 import { fitModel, rebuildModel, type LiveModel, type TrainingInput } from './prophet-model';
-import { SalesStore } from './sales-store';
+import type { ForecastingStore, ModelStore, SalesStore, VersionIndex } from './store';
 import { trainingInputFor } from './training-input';
 import type { FitResult } from './model-artifact';
 
@@ -24,38 +22,45 @@ export interface Prediction {
 export type FitRunner = (input: TrainingInput) => Promise<FitResult>;
 
 export interface ForecasterOptions {
-  db: SqliteDatabase;
+  store: ForecastingStore;
   fit?: FitRunner;
   modelOptions?: ModelOptions;
 }
 
 /**
- * The uncached forecasting operations over one database: sales, training, loading (rebuild) and prediction.
+ * The uncached forecasting operations over one store: sales, training, loading (rebuild) and prediction.
  * Everything here computes; caching, cross-instance locking and invalidation are layered on top (service.ts).
  */
 export class Forecaster {
+  readonly store: ForecastingStore;
   readonly sales: SalesStore;
   readonly models: ModelStore;
+  readonly versions: VersionIndex;
   private readonly fit: FitRunner;
   private readonly modelOptions: ModelOptions;
   /** In-flight fits by product: the same product is never trained twice at once in this process. */
   private readonly training = new Map<string, Promise<ModelArtifact>>();
 
   constructor(options: ForecasterOptions) {
-    this.sales = new SalesStore(options.db);
-    this.models = new ModelStore(options.db);
+    this.store = options.store;
+    this.sales = options.store.sales;
+    this.models = options.store.models;
+    this.versions = options.store.versions;
     this.fit = options.fit ?? fitModel;
     this.modelOptions = options.modelOptions ?? DEFAULT_MODEL_OPTIONS;
   }
 
   /** Throws `unknown_product` unless the product has sales. */
-  requireProduct(product: string): void {
-    if (!this.sales.productExists(product)) throw unknownProduct(product);
+  async requireProduct(product: string): Promise<void> {
+    if (!(await this.sales.productExists(product))) throw unknownProduct(product);
   }
 
-  /** The product's latest model version, null when never trained. Throws `unknown_product` like `requireProduct`. */
-  requireLatestVersion(product: string): number | null {
-    const version = this.models.productLatestVersion(product);
+  /**
+   * The product's current model version, null when never trained, from the version index (in memory where the
+   * store keeps it exact, else one query). Throws `unknown_product` like `requireProduct`.
+   */
+  async requireLatestVersion(product: string): Promise<number | null> {
+    const version = await this.versions.current(product);
     if (version === undefined) throw unknownProduct(product);
     return version;
   }
@@ -65,8 +70,8 @@ export class Forecaster {
     const running = this.training.get(product);
     if (running) return running;
     const run = (async () => {
-      this.requireProduct(product);
-      const { input, window } = trainingInputFor(product, this.sales.history(product), this.modelOptions);
+      await this.requireProduct(product);
+      const { input, window } = trainingInputFor(product, await this.sales.history(product), this.modelOptions);
       let fit: FitResult;
       try {
         fit = await this.fit(input);
@@ -81,8 +86,8 @@ export class Forecaster {
 
   /** Reads the latest artifact and rebuilds it (no refit); trains first when the product has no model yet. */
   async loadModel(product: string): Promise<LiveModel> {
-    this.requireProduct(product);
-    const artifact = this.models.latestArtifact(product) ?? (await this.train(product));
+    await this.requireProduct(product);
+    const artifact = (await this.models.latestArtifact(product)) ?? (await this.train(product));
     return rebuildModel(artifact);
   }
 

@@ -1,5 +1,5 @@
 /**
- * The forecasting module: sales history (SQLite), Prophet models (train, rebuild, forecast) and the cached
+ * The forecasting module: sales history and model versions (SQLite or PostgreSQL, one store interface), Prophet models (train, rebuild, forecast) and the cached
  * operations on top. Knows nothing of HTTP.
  */
 export { MAX_FORECAST_DAYS, MAX_PRODUCT_NAME_LENGTH, MIN_FORECAST_DAYS, productNameProblem } from './config';
@@ -10,13 +10,16 @@ export { seedDemoHistoryIfEmpty } from './demo-seed';
 export { ForecastingError, isForecastingError, type ForecastingErrorCode } from './errors';
 export { assertForecastDays, Forecaster, type FitRunner, type Prediction } from './forecaster';
 export type { ModelArtifact, ModelOptions } from './model-artifact';
-export type { ModelSummary } from './model-store';
 export { fitModel, rebuildModel, type LiveModel } from './prophet-model';
-export type { ProductRecord } from './sales-store';
+export { openSqliteStore, sqliteStore } from './sqlite-store';
+export { openPostgresStore, type PostgresStore } from './postgres/store';
+export { DatabaseUnavailableError } from './postgres/connection';
+export type { ForecastingStore, ModelStore, ModelSummary, ProductRecord, SalesStore, StoreDescription, VersionIndex } from './store';
 export {
   createForecastingService,
   ForecastingService,
   getForecastingService,
+  openForecastingServiceInBackground,
   setForecastingServiceForTests,
   type ForecastingServiceOptions,
   type RetrainResult,

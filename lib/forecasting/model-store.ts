@@ -1,46 +1,35 @@
 import type { Statement } from 'better-sqlite3';
 import { preparedStatements, type SqliteDatabase } from './database';
 import { parseModelArtifact, type FitResult, type ModelArtifact } from './model-artifact';
+import type { ModelStore, ModelSummary } from './store';
 
-export interface ModelSummary {
-  product: string;
-  version: number;
-  trainedAt: string;
-  trainingMs: number;
-  window: { start: string; end: string; days: number };
-  mape: number;
-}
-
-/**
- * Versioned model artifacts. The database is the source of truth for "which version is current": cache keys of
- * predictions carry this number, so it must never come from a cache that can lose or replay writes.
- */
-export class ModelStore {
+/** Versioned model artifacts in SQLite (see ModelStore). Synchronous inside, promises outside. */
+export class SqliteModelStore implements ModelStore {
   private readonly sql: (text: string) => Statement;
 
   constructor(private readonly db: SqliteDatabase) {
     this.sql = preparedStatements(db);
   }
 
-  /** Latest version of the product's model, null when it was never trained (or the product is unknown). */
-  latestVersion(product: string): number | null {
+  async latestVersion(product: string): Promise<number | null> {
     const v = this.sql(`SELECT max(m.version) FROM model_artifacts m JOIN products p ON p.id = m.product_id WHERE p.name = ?`)
       .pluck()
       .get(product) as number | null;
     return v ?? null;
   }
 
-  /**
-   * Whether the product exists and its latest model version, in one query: undefined when the product is unknown,
-   * null when it was never trained.
-   */
-  productLatestVersion(product: string): number | null | undefined {
+  async productLatestVersion(product: string): Promise<number | null | undefined> {
+    return this.productLatestVersionNow(product);
+  }
+
+  /** Whether the product exists and its latest model version, in one query (the version index's read). */
+  productLatestVersionNow(product: string): number | null | undefined {
     return this.sql(`SELECT (SELECT max(m.version) FROM model_artifacts m WHERE m.product_id = p.id) FROM products p WHERE p.name = ?`)
       .pluck()
       .get(product) as number | null | undefined;
   }
 
-  latestSummary(product: string): ModelSummary | null {
+  async latestSummary(product: string): Promise<ModelSummary | null> {
     const row = this.sql(
       `SELECT m.version, m.trained_at, m.training_ms, m.window_start, m.window_end, m.window_days, m.mape
            FROM model_artifacts m JOIN products p ON p.id = m.product_id
@@ -59,8 +48,7 @@ export class ModelStore {
     };
   }
 
-  /** The latest artifact, parsed and validated; null when never trained. */
-  latestArtifact(product: string): ModelArtifact | null {
+  async latestArtifact(product: string): Promise<ModelArtifact | null> {
     const text = this.sql(
       `SELECT m.artifact FROM model_artifacts m JOIN products p ON p.id = m.product_id
           WHERE p.name = ? ORDER BY m.version DESC LIMIT 1`,
@@ -70,8 +58,8 @@ export class ModelStore {
     return text === undefined ? null : parseModelArtifact(text);
   }
 
-  /** Stores a fit as the product's next version (max + 1, in one write transaction) and returns the artifact. */
-  saveVersion(product: string, fit: FitResult, window: ModelArtifact['window'], trainedAt: Date = new Date()): ModelArtifact {
+  /** max + 1 inside one IMMEDIATE (write-locked) transaction: two processes saving at once get two versions. */
+  async saveVersion(product: string, fit: FitResult, window: ModelArtifact['window'], trainedAt: Date = new Date()): Promise<ModelArtifact> {
     const productId = this.sql('SELECT id FROM products WHERE name = ?').pluck();
     const nextVersion = this.sql('SELECT coalesce(max(version), 0) + 1 FROM model_artifacts WHERE product_id = ?').pluck();
     const insert = this.sql(

@@ -1,39 +1,46 @@
 import type { Statement } from 'better-sqlite3';
 import { preparedStatements, type SqliteDatabase } from './database';
 import type { DailySale } from './demo-data';
+import type { ProductRecord, SalesStore } from './store';
 
-export interface ProductRecord {
-  name: string;
-  firstSaleDate: string;
-  lastSaleDate: string;
-  /** Number of days with a sales row. */
-  days: number;
-  /** Latest model version, null when never trained. */
-  modelVersion: number | null;
-  trainedAt: string | null;
-}
-
-/** Products and their daily sales. Synchronous (better-sqlite3): each method is one statement or one transaction. */
-export class SalesStore {
+/**
+ * Products and their daily sales in SQLite. Synchronous inside (better-sqlite3: each method is one statement or one
+ * transaction), promises outside.
+ */
+export class SqliteSalesStore implements SalesStore {
   private readonly sql: (text: string) => Statement;
 
   constructor(private readonly db: SqliteDatabase) {
     this.sql = preparedStatements(db);
   }
 
-  isEmpty(): boolean {
-    return this.sql('SELECT 1 FROM products LIMIT 1').get() === undefined;
+  async isEmpty(): Promise<boolean> {
+    return this.isEmptyNow();
   }
 
-  productExists(name: string): boolean {
+  async productExists(name: string): Promise<boolean> {
     return this.sql('SELECT 1 FROM products WHERE name = ?').get(name) !== undefined;
   }
 
-  /**
-   * Inserts or replaces daily sales in one transaction: all rows or none. A (product, date) already stored is
-   * overwritten, so importing a corrected file again is idempotent.
-   */
-  upsertSales(rows: readonly DailySale[], now: Date = new Date()): { inserted: number; products: number } {
+  async upsertSales(rows: readonly DailySale[], now: Date = new Date()): Promise<{ inserted: number; products: number }> {
+    return this.upsertNow(rows, now);
+  }
+
+  /** The check and the write share one IMMEDIATE transaction: a second process seeding at once finds products. */
+  async seedIfEmpty(rows: () => readonly DailySale[]): Promise<boolean> {
+    const seed = this.db.transaction(() => {
+      if (!this.isEmptyNow()) return false;
+      this.upsertNow(rows(), new Date());
+      return true;
+    });
+    return seed.immediate();
+  }
+
+  private isEmptyNow(): boolean {
+    return this.sql('SELECT 1 FROM products LIMIT 1').get() === undefined;
+  }
+
+  private upsertNow(rows: readonly DailySale[], now: Date): { inserted: number; products: number } {
     const ensureProduct = this.sql('INSERT OR IGNORE INTO products (name, created_at) VALUES (?, ?)');
     const productId = this.sql('SELECT id FROM products WHERE name = ?').pluck();
     const upsert = this.sql(
@@ -55,7 +62,7 @@ export class SalesStore {
     return run.immediate(rows);
   }
 
-  listProducts(): ProductRecord[] {
+  async listProducts(): Promise<ProductRecord[]> {
     const rows = this.sql(
       `SELECT p.name AS name,
                 (SELECT min(date) FROM daily_sales s WHERE s.product_id = p.id) AS firstSaleDate,
@@ -71,8 +78,7 @@ export class SalesStore {
     return rows.filter((r) => r.days > 0);
   }
 
-  /** Daily sales of a product, oldest first; with `lastDays`, only the tail of that many rows. */
-  history(name: string, lastDays?: number): { date: string; quantity: number }[] {
+  async history(name: string, lastDays?: number): Promise<{ date: string; quantity: number }[]> {
     if (lastDays === undefined) {
       return this.sql(
         `SELECT s.date, s.quantity FROM daily_sales s JOIN products p ON p.id = s.product_id

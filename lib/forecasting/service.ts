@@ -6,21 +6,21 @@ import {
   cachedModel,
   cachedPrediction,
   processSingleton,
-  replaceProcessSingleton,
   type CacheSystem,
   type CachedFunction,
   type Detailed,
 } from '@/lib/redis-cache';
 import type { Logger } from 'pino';
 import { getLogger } from '@/lib/logger';
-import { openDatabase, type SqliteDatabase } from './database';
+import type { SqliteDatabase } from './database';
 import { seedDemoHistoryIfEmpty } from './demo-seed';
 import { assertForecastDays, Forecaster, type FitRunner, type Prediction } from './forecaster';
 import { parseModelArtifact, type ModelArtifact, type ModelOptions } from './model-artifact';
-import type { ModelSummary } from './model-store';
 import { rebuildModel, rebuildModelWith, type LiveModel } from './prophet-model';
 import { loadedProphetRuntime, prophetRuntime } from './prophet-runtime';
-import type { ProductRecord } from './sales-store';
+import { openProcessStore } from './open-store';
+import { sqliteStore } from './sqlite-store';
+import type { ForecastingStore, ModelSummary, ProductRecord, StoreDescription } from './store';
 import { TrainingWorker } from './training-worker';
 
 export interface RetrainResult {
@@ -33,8 +33,6 @@ export interface RetrainResult {
 }
 
 export interface ForecastingServiceOptions {
-  /** An open database; default: DATABASE_PATH (created on first use). */
-  db?: SqliteDatabase;
   /** The cache system; default: the process-wide one. */
   cache?: CacheSystem;
   /** Where fits run; default: a worker thread. */
@@ -56,8 +54,9 @@ const TRAINING_LOCK_TTL_MS = 120_000;
  *
  * - `loadModel(product)` — `cachedModel`, 6 h: the live model in L1, its artifact in Redis (rebuilt on an L2 hit).
  *   A product without a model is trained first, once across instances (the training lock).
- * - `predictDemand(product, days)` — `cachedPrediction`, 5 min, keyed by the model version read from the
- *   database, so a retrain makes every older forecast unreachable at once on every instance.
+ * - `predictDemand(product, days)` — `cachedPrediction`, 5 min, keyed by the model version from the store's
+ *   version index (in memory and exact on PostgreSQL, a local read on SQLite), so a retrain makes every older
+ *   forecast unreachable on every instance by the time it returns.
  * - `listProducts()` — `cached` as the product list, 10 min.
  * - `retrain(product)` — fits a new version under the training lock, then removes the product's model and
  *   forecasts (and the product list) from every tier and instance.
@@ -74,7 +73,17 @@ export class ForecastingService {
   private readonly cachedPredict: CachedFunction<[product: string, days: number, params?: undefined], Prediction>;
   private readonly cachedProducts: CachedFunction<[], ProductRecord[]>;
 
-  constructor(db: SqliteDatabase, options: Omit<ForecastingServiceOptions, 'db'> = {}) {
+  /**
+   * The version read by `predictDemandDetailed`, handed to the prediction key's `version` callback, which the
+   * wrapper calls synchronously inside `detailed()`: one version lookup per request, not two.
+   */
+  private versionHandoff: { product: string; version: number } | null = null;
+
+  /** A service over an open store; `createForecastingService` also seeds the demo history when asked. */
+  constructor(
+    readonly store: ForecastingStore,
+    options: ForecastingServiceOptions = {},
+  ) {
     this.log = (options.logger ?? getLogger()).child({ component: 'forecasting' });
     this.worker = options.fit
       ? null
@@ -84,10 +93,7 @@ export class ForecastingService {
           },
         });
     const worker = this.worker;
-    this.forecaster = new Forecaster({ db, fit: options.fit ?? ((input) => worker!.fit(input)), modelOptions: options.modelOptions });
-    if (options.seedDemoData ?? readEnv().forecasting.seedDemoData) {
-      if (seedDemoHistoryIfEmpty(this.forecaster.sales, options.demoEndDate)) this.log.info('empty sales database: demo history seeded');
-    }
+    this.forecaster = new Forecaster({ store, fit: options.fit ?? ((input) => worker!.fit(input)), modelOptions: options.modelOptions });
 
     const explicit = options.cache;
     this.system = () => explicit ?? appCacheSystem();
@@ -106,9 +112,14 @@ export class ForecastingService {
     });
     this.cachedPredict = cachedPrediction((product: string, days: number) => this.computePrediction(product, days), {
       system: this.system,
-      version: (product) => this.forecaster.models.latestVersion(product) ?? 0,
+      version: (product) => {
+        const handed = this.versionHandoff;
+        this.versionHandoff = null;
+        if (handed && handed.product === product) return handed.version;
+        return this.forecaster.versions.current(product).then((v) => v ?? 0);
+      },
     });
-    this.cachedProducts = cached(async () => this.forecaster.sales.listProducts(), {
+    this.cachedProducts = cached(() => this.forecaster.sales.listProducts(), {
       type: 'products',
       name: 'forecasting:listProducts',
       system: this.system,
@@ -117,21 +128,26 @@ export class ForecastingService {
 
   // ── queries ─────────────────────────────────────────────────────────────────────────────────────────────
 
-  /** True when the product has sales history (the only products the API knows). */
-  hasProduct(product: string): boolean {
-    return this.forecaster.sales.productExists(product);
+  /** True when the product has sales history (the only products the API knows); from the version index. */
+  async hasProduct(product: string): Promise<boolean> {
+    return (await this.forecaster.versions.current(product)) !== undefined;
   }
 
   /** Latest model's metadata, null when never trained. Throws `unknown_product`. */
-  modelInfo(product: string): ModelSummary | null {
-    this.forecaster.requireProduct(product);
+  async modelInfo(product: string): Promise<ModelSummary | null> {
+    await this.forecaster.requireProduct(product);
     return this.forecaster.models.latestSummary(product);
   }
 
   /** The last `days` days of sales, oldest first (not cached: one indexed query). Throws `unknown_product`. */
-  salesHistory(product: string, days: number): { date: string; quantity: number }[] {
-    this.forecaster.requireProduct(product);
+  async salesHistory(product: string, days: number): Promise<{ date: string; quantity: number }[]> {
+    await this.forecaster.requireProduct(product);
     return this.forecaster.sales.history(product, days);
+  }
+
+  /** Which database (kind and host or file, never a password). */
+  get database(): StoreDescription {
+    return this.store.description;
   }
 
   // ── cached operations ───────────────────────────────────────────────────────────────────────────────────
@@ -157,9 +173,8 @@ export class ForecastingService {
    * the model reloaded.
    */
   async loadModelDetailed(product: string): Promise<Detailed<LiveModel>> {
-    this.forecaster.requireProduct(product);
+    const current = (await this.forecaster.requireLatestVersion(product)) ?? 0;
     await prophetRuntime();
-    const current = this.forecaster.models.latestVersion(product) ?? 0;
     for (let attempt = 0; attempt < 2; attempt++) {
       const result = await this.cachedLoadModel.detailed(product);
       if (result.value.version >= current) return result;
@@ -178,7 +193,8 @@ export class ForecastingService {
   async predictDemandDetailed(product: string, days: number): Promise<Detailed<Prediction>> {
     assertForecastDays(days);
     // A product never trained gets its first model before the lookup, so the key carries version ≥ 1.
-    if (this.forecaster.requireLatestVersion(product) === null) await this.loadModel(product);
+    const version = (await this.forecaster.requireLatestVersion(product)) ?? (await this.loadModel(product)).version;
+    this.versionHandoff = { product, version };
     return this.cachedPredict.detailed(product, days);
   }
 
@@ -188,10 +204,14 @@ export class ForecastingService {
    * for the lock returns that version instead of fitting again.
    */
   async retrain(product: string): Promise<RetrainResult> {
-    const before = this.forecaster.requireLatestVersion(product);
+    const before = await this.forecaster.requireLatestVersion(product);
     const artifact = await this.system().lock(this.lockName(product), TRAINING_LOCK_TTL_MS, async () => {
-      const current = this.forecaster.models.latestVersion(product);
-      if (current !== null && current !== before) return this.forecaster.models.latestArtifact(product)!;
+      // Under the lock, from the database itself (the index may not have applied another instance's retrain yet).
+      const current = await this.forecaster.models.latestVersion(product);
+      if (current !== null && current !== before) {
+        const latest = await this.forecaster.models.latestArtifact(product);
+        if (latest) return latest;
+      }
       return this.trainLogged(product, 'retrain');
     });
     await this.invalidateProduct(product);
@@ -241,11 +261,11 @@ export class ForecastingService {
   /** Latest artifact rebuilt; the first model of a product is trained under the lock (once across instances). */
   private async loadModelUncached(product: string): Promise<LiveModel> {
     const models = this.forecaster.models;
-    let artifact: ModelArtifact | null = models.latestArtifact(product);
+    let artifact: ModelArtifact | null = await models.latestArtifact(product);
     if (!artifact) {
       let trained = false;
       artifact = await this.system().lock(this.lockName(product), TRAINING_LOCK_TTL_MS, async () => {
-        const existing = models.latestArtifact(product);
+        const existing = await models.latestArtifact(product);
         if (existing) return existing;
         trained = true;
         return this.trainLogged(product, 'first load');
@@ -269,27 +289,89 @@ export class ForecastingService {
 
 // ── process-wide instance ───────────────────────────────────────────────────────────────────────────────────
 
-/**
- * The process-wide service (one per process, so dev reloads don't multiply it): opens DATABASE_PATH on first call
- * (retried on the next call when that fails), seeds the demo history into an empty database, trains in a worker
- * thread, caches through the process-wide cache system.
- */
-export function getForecastingService(): ForecastingService {
-  return processSingleton(SERVICE, () => new ForecastingService(openDatabase(readEnv().forecasting.databasePath)));
-}
-
-/** Replaces the process-wide service (tests of the route handlers); returns the previous one, which the caller closes. */
-export function setForecastingServiceForTests(service: ForecastingService | undefined): ForecastingService | undefined {
-  return replaceProcessSingleton(SERVICE, service);
+interface ServiceSlot {
+  service?: ForecastingService;
+  opening?: Promise<ForecastingService>;
 }
 
 const SERVICE = 'forecasting-service';
 
+function serviceSlot(): ServiceSlot {
+  return processSingleton<ServiceSlot>(SERVICE, () => ({}));
+}
+
 /**
- * A service over the given database (tests, tools, benchmarks); the caller closes it (and its database and cache
- * system). Fits run in a worker thread unless `fit` says otherwise (e.g. `fitModel` to fit in the calling thread).
+ * The process-wide service (one per process, so dev reloads don't multiply it): its store is PostgreSQL when
+ * DATABASE_URL is set, else the SQLite file at DATABASE_PATH; the demo history is seeded into an empty database;
+ * fits run in a worker thread; caching goes through the process-wide cache system. Concurrent callers share one
+ * opening attempt; a failed attempt (database unreachable) rejects them all, and the next call tries again.
  */
-export function createForecastingService(options: ForecastingServiceOptions & { db: SqliteDatabase }): ForecastingService {
-  const { db, ...rest } = options;
-  return new ForecastingService(db, rest);
+export function getForecastingService(): Promise<ForecastingService> {
+  const slot = serviceSlot();
+  if (slot.service) return Promise.resolve(slot.service);
+  slot.opening ??= (async () => {
+    const env = readEnv().forecasting;
+    const log = getLogger().child({ component: 'forecasting' });
+    const store = await openProcessStore(env, log);
+    try {
+      const service = await createForecastingService({ store, seedDemoData: env.seedDemoData });
+      slot.service = service;
+      return service;
+    } catch (error) {
+      await store.close().catch(() => {});
+      throw error;
+    }
+  })().finally(() => (slot.opening = undefined));
+  return slot.opening;
+}
+
+/**
+ * At server start: opens the process-wide service without holding the start up, and keeps retrying (1 s, doubling
+ * to 10 s) while the database is unreachable — instances may start before PostgreSQL does. Meanwhile the server
+ * is up, health reports the database down, and forecasting requests answer 503 (each also tries to open it once).
+ * Every failed attempt is logged with `host:port/database` and the reason, never the URL.
+ */
+export function openForecastingServiceInBackground(): void {
+  const log = getLogger().child({ component: 'forecasting' });
+  let delayMs = 1_000;
+  const attempt = () => {
+    if (serviceSlot().service) return;
+    getForecastingService().then(
+      () => log.info('forecasting store open'),
+      (error: unknown) => {
+        log.warn({ err: errorMessage(error), retryInMs: delayMs }, 'sales/model database unavailable at start; retrying');
+        setTimeout(attempt, delayMs).unref();
+        delayMs = Math.min(10_000, delayMs * 2);
+      },
+    );
+  };
+  attempt();
+}
+
+/** Replaces the process-wide service (tests of the route handlers); returns the previous one, which the caller closes. */
+export function setForecastingServiceForTests(service: ForecastingService | undefined): ForecastingService | undefined {
+  const slot = serviceSlot();
+  const previous = slot.service;
+  slot.service = service;
+  slot.opening = undefined;
+  return previous;
+}
+
+/**
+ * A service over the given store (or SQLite database) — tests, tools, benchmarks; the caller closes it (and its
+ * store and cache system). Seeds the demo history into an empty store when `seedDemoData` (default:
+ * SEED_DEMO_DATA). Fits run in a worker thread unless `fit` says otherwise (e.g. `fitModel` to fit in the calling
+ * thread).
+ */
+export async function createForecastingService(
+  options: ForecastingServiceOptions & ({ store: ForecastingStore; db?: undefined } | { db: SqliteDatabase; store?: undefined }),
+): Promise<ForecastingService> {
+  const { db, store, ...rest } = options;
+  const service = new ForecastingService(store ?? sqliteStore(db!), rest);
+  if (options.seedDemoData ?? readEnv().forecasting.seedDemoData) {
+    if (await seedDemoHistoryIfEmpty(service.forecaster.sales, options.demoEndDate)) {
+      (options.logger ?? getLogger()).info({ component: 'forecasting' }, 'empty sales database: demo history seeded');
+    }
+  }
+  return service;
 }

@@ -6,6 +6,8 @@
 import { getForecastingService, type ForecastingService } from '@/lib/forecasting';
 import type { WarmableForecasting } from '@/lib/forecasting/warmup';
 import { processSingleton, replaceProcessSingleton } from '@/lib/redis-cache';
+import { readEnv } from '@/lib/config/env';
+import { withDeadline } from './deadline';
 import { HttpError } from './errors';
 
 const OVERRIDE = 'forecasting-override';
@@ -13,14 +15,14 @@ import { errorMessage, httpLogger } from './log';
 
 /**
  * The forecasting service; 503 `unavailable` when its database can't be opened (a wrong DATABASE_PATH, an
- * unreadable or corrupt file) — the same condition health reports as `unhealthy`. Opening is retried on the next
- * call, so fixing the file needs no restart.
+ * unreadable or corrupt file, PostgreSQL unreachable — each attempt bounded by DATABASE_CONNECT_TIMEOUT) — the
+ * same condition health reports as `unhealthy`. Opening is retried on the next call, so fixing it needs no restart.
  */
-export function forecastingService(): ForecastingService {
+export async function forecastingService(): Promise<ForecastingService> {
   const override = processSingleton<ForecastingService | undefined>(OVERRIDE, () => undefined);
   if (override) return override;
   try {
-    return getForecastingService();
+    return await getForecastingService();
   } catch (error) {
     httpLogger().error({ err: { message: errorMessage(error) } }, 'sales/model database unavailable');
     throw new HttpError('unavailable', DATABASE_UNAVAILABLE);
@@ -29,11 +31,18 @@ export function forecastingService(): ForecastingService {
 
 export const DATABASE_UNAVAILABLE = 'The sales/model database is unavailable; forecasts cannot be served (see the server log)';
 
-/** An error of the SQLite driver (any copy of it): the database failed, not the request. */
+/**
+ * An error of the database, not of the request: the SQLite driver's (any copy of it), the PostgreSQL store's
+ * DatabaseUnavailableError (refused, reset, timed out), or node-postgres' own errors — a server error carries a
+ * five-character SQLSTATE and a severity; a connection that broke mid-query says so in its message.
+ */
 export function isDatabaseError(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
-  const { name, code } = error as { name?: unknown; code?: unknown };
-  return name === 'SqliteError' || (typeof code === 'string' && code.startsWith('SQLITE_'));
+  const { name, code, severity, message } = error as { name?: unknown; code?: unknown; severity?: unknown; message?: unknown };
+  if (name === 'SqliteError' || (typeof code === 'string' && code.startsWith('SQLITE_'))) return true;
+  if (name === 'DatabaseUnavailableError' || code === 'DATABASE_UNAVAILABLE') return true;
+  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && typeof severity === 'string') return true;
+  return typeof message === 'string' && /^(Connection terminated|Query read timeout|timeout exceeded when trying to connect)/.test(message);
 }
 
 /** For tests: route handlers use `service` instead of the process-wide one (undefined restores it). */
@@ -47,8 +56,8 @@ export function useForecastingServiceForTests(service: ForecastingService | unde
  */
 export async function candidateProductNames(target: string): Promise<string[]> {
   try {
-    const service = forecastingService();
-    if (service.hasProduct(target)) return [target];
+    const service = await forecastingService();
+    if (await service.hasProduct(target)) return [target];
     return (await service.listProducts()).map((product) => product?.name).filter((name): name is string => typeof name === 'string');
   } catch {
     // Without the product list no product name can be checked, so none is cleared; type targets still work.
@@ -59,20 +68,38 @@ export async function candidateProductNames(target: string): Promise<string[]> {
   }
 }
 
-/** Whether the sales/model database answers a real query, and how many products it knows. */
-export async function databaseStatus(): Promise<{ ok: boolean; products: number }> {
+export interface DatabaseStatus {
+  ok: boolean;
+  products: number;
+  /** Which database: `sqlite` or `postgres` (null when it could not be opened and the kind is not configured). */
+  kind: 'sqlite' | 'postgres' | null;
+}
+
+/**
+ * Whether the sales/model database answers a real query, and how many products it knows. Names the kind of
+ * database, never its URL or password.
+ */
+export async function databaseStatus(): Promise<DatabaseStatus> {
+  let kind: DatabaseStatus['kind'] = null;
   try {
-    const service = forecastingService();
-    if (service.forecaster.sales.isEmpty()) return { ok: true, products: 0 };
-    return { ok: true, products: (await service.listProducts()).length };
+    kind = readEnv().forecasting.databaseUrl ? 'postgres' : 'sqlite';
   } catch {
-    return { ok: false, products: 0 };
+    // A bad environment stopped the start already; health still answers.
+  }
+  try {
+    const service = await withDeadline(forecastingService(), 'database');
+    kind = service.database.kind;
+    await withDeadline(service.store.ping(), 'database');
+    if (await withDeadline(service.forecaster.sales.isEmpty(), 'database')) return { ok: true, products: 0, kind };
+    return { ok: true, products: (await withDeadline(service.listProducts(), 'database')).length, kind };
+  } catch {
+    return { ok: false, products: 0, kind };
   }
 }
 
 /** The warm-up's view of the forecasting service: the same cached calls the API makes. */
-export function warmableForecasting(): WarmableForecasting {
-  const service = forecastingService();
+export async function warmableForecasting(): Promise<WarmableForecasting> {
+  const service = await forecastingService();
   return {
     listProductNames: async () => (await service.listProducts()).map((product) => product.name),
     loadModel: (product) => service.loadModel(product),

@@ -87,7 +87,7 @@ export async function startWarmUp(trigger: WarmUpTrigger): Promise<{ started: bo
     return { started: false, job: running?.state === 'running' ? toWarmUpJob(running) : await readShared(system) };
   }
 
-  const result = runner.start({ trigger, plan: () => warmUpPlan(warmableForecasting()), concurrency: 2 });
+  const result = runner.start({ trigger, plan: async () => warmUpPlan(await warmableForecasting()), concurrency: 2 });
   if (!result.started) {
     finish();
     return { started: false, job: toWarmUpJob(result.job) };

@@ -18,7 +18,7 @@ describe('POST /api/ai/cache/clear', () => {
   beforeAll(async () => {
     env = await startApiTestEnv();
     // Products whose names look like glob patterns, so "Bolo*" is a real product and must clear only itself.
-    env.forecasting.forecaster.sales.upsertSales([
+    await env.forecasting.forecaster.sales.upsertSales([
       { date: '2026-10-01', product: 'Bolo*', quantity: 3 },
       { date: '2026-10-01', product: 'a:b?[c]', quantity: 4 },
     ]);

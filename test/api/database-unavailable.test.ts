@@ -14,6 +14,7 @@ import { getForecastingService, setForecastingServiceForTests } from '@/lib/fore
 import { useForecastingServiceForTests } from '@/lib/http/forecasting-access';
 import { toHttpError } from '@/app/api/ai/_forecasting/http';
 import { HttpError } from '@/lib/http/errors';
+import { DatabaseUnavailableError } from '@/lib/forecasting/postgres/connection';
 import { resetCacheSystemForTests } from '@/lib/redis-cache';
 import pino from 'pino';
 import { startRedisServer, type RedisServerHandle } from '../helpers/redis-server';
@@ -62,13 +63,31 @@ describe('forecasting routes with an unusable database', () => {
     expect((mapped as HttpError).code).toBe('unavailable');
   });
 
+  it("maps PostgreSQL's errors to 503 too: server errors, lost connections, the store's unavailability", () => {
+    const serverError = Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01', severity: 'FATAL' });
+    const lost = new Error('Connection terminated unexpectedly');
+    const timeout = new Error('Query read timeout');
+    const unavailable = new DatabaseUnavailableError(
+      'db.internal:5432/sales',
+      Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+    );
+    for (const error of [serverError, lost, timeout, unavailable]) {
+      const mapped = toHttpError(error);
+      expect(mapped).toBeInstanceOf(HttpError);
+      expect((mapped as HttpError).code).toBe('unavailable');
+    }
+    expect(unavailable.message).toBe('PostgreSQL at db.internal:5432/sales is unavailable: connect ECONNREFUSED');
+    // A bug stays a bug (500), not a database outage.
+    expect(toHttpError(new TypeError('x is undefined'))).toBeInstanceOf(TypeError);
+  });
+
   it('opens the database on a later call once the file is fixed', async () => {
     process.env.DATABASE_PATH = path.join(dir, 'fixed.db');
     process.env.SEED_DEMO_DATA = 'false';
     try {
       const res = await model(new Request('http://localhost:5001/api/ai/models/Bolo'), { params: Promise.resolve({ product: 'Bolo' }) });
       expect(res.status).toBe(404); // an empty database: no such product — but it answered
-      expect(getForecastingService()).toBeDefined();
+      expect(await getForecastingService()).toBeDefined();
     } finally {
       delete process.env.SEED_DEMO_DATA;
     }

@@ -71,7 +71,7 @@ export async function startApiTestEnv(extraEnv: Record<string, string> = {}): Pr
   // Seeding the demo history blocks the event loop for a while: do it before the cache systems connect, so
   // their first commands don't time out and open the circuit breaker.
   const db = openDatabase(path.join(dir, 'sales.db'));
-  const forecasting = createForecastingService({ db, fit: fitModel, seedDemoData: true, demoEndDate: '2026-10-31' });
+  const forecasting = await createForecastingService({ db, fit: fitModel, seedDemoData: true, demoEndDate: '2026-10-31' });
   useForecastingServiceForTests(forecasting);
   await Promise.all([system.connect(), other.connect()]);
   await waitFor(() => system.backend === 'redis' && other.backend === 'redis', 10_000, 10, 'both cache systems on Redis');

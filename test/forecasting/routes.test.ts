@@ -32,7 +32,7 @@ describe('forecasting HTTP routes', () => {
     cache = (await resetCacheSystemForTests(
       cacheSystemOptions({ REDIS_URL: redis.url, REDIS_COMMAND_TIMEOUT: '0.5', CACHE_PREFIX: `routes${process.pid}` }, silentLogger),
     ))!;
-    service = createForecastingService({ db, cache, logger: silentLogger, seedDemoData: true, demoEndDate: '2026-10-31' });
+    service = await createForecastingService({ db, cache, logger: silentLogger, seedDemoData: true, demoEndDate: '2026-10-31' });
     setForecastingServiceForTests(service);
   });
 

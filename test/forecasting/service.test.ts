@@ -42,8 +42,22 @@ describe('forecasting service behind the cache', () => {
     const prefix = cacheA.options.prefix;
     cacheB = makeSystem(redis.url, { prefix });
     expect(cacheB.options.prefix).toBe(prefix);
-    a = createForecastingService({ db: dbA, cache: cacheA, fit: countingFit, logger: silentLogger, seedDemoData: true, demoEndDate: '2026-10-31' });
-    b = createForecastingService({ db: dbB, cache: cacheB, fit: countingFit, logger: silentLogger, seedDemoData: true, demoEndDate: '2026-10-31' });
+    a = await createForecastingService({
+      db: dbA,
+      cache: cacheA,
+      fit: countingFit,
+      logger: silentLogger,
+      seedDemoData: true,
+      demoEndDate: '2026-10-31',
+    });
+    b = await createForecastingService({
+      db: dbB,
+      cache: cacheB,
+      fit: countingFit,
+      logger: silentLogger,
+      seedDemoData: true,
+      demoEndDate: '2026-10-31',
+    });
   });
 
   afterAll(async () => {
@@ -93,7 +107,7 @@ describe('forecasting service behind the cache', () => {
     // A third instance with an empty L1, used as a user of the seed's API would: a manual getModel (a Redis hit)...
     const cacheC = makeSystem(redis.url, { prefix: cacheA.options.prefix });
     const dbC = openDatabase(path.join(dir, 'sales.db'));
-    const c = createForecastingService({ db: dbC, cache: cacheC, fit: countingFit, logger: silentLogger, seedDemoData: false });
+    const c = await createForecastingService({ db: dbC, cache: cacheC, fit: countingFit, logger: silentLogger, seedDemoData: false });
     try {
       const manual = await cacheC.models.getModel('Bolo');
       expect(manual).toBeDefined();
@@ -168,7 +182,7 @@ describe('forecasting service behind the cache', () => {
   });
 
   it('concurrent first requests for an untrained product train it once, across both instances', async () => {
-    expect(a.forecaster.models.latestVersion('Sonho')).toBeNull();
+    expect(await a.forecaster.models.latestVersion('Sonho')).toBeNull();
     const before = fits.length;
     const results = await Promise.all([
       a.predictDemand('Sonho', 7),
@@ -209,7 +223,7 @@ describe('forecasting service with Redis unreachable', () => {
     const cache = makeSystem(null);
     const worker = new TrainingWorker();
     let fits = 0;
-    const service = createForecastingService({
+    const service = await createForecastingService({
       db,
       cache,
       logger: silentLogger,

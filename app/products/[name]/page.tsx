@@ -22,9 +22,9 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
 }
 
 /** Whether the database knows the product; undefined when it cannot say (the page then renders and shows the API's errors). */
-function productKnown(product: string): boolean | undefined {
+async function productKnown(product: string): Promise<boolean | undefined> {
   try {
-    return getForecastingService().hasProduct(product);
+    return await (await getForecastingService()).hasProduct(product);
   } catch {
     return undefined;
   }
@@ -33,7 +33,7 @@ function productKnown(product: string): boolean | undefined {
 /** One product: its forecast (from the cache or computed) and its model, with Retrain. */
 export default async function ProductPage({ params }: { params: Params }) {
   const product = productName((await params).name);
-  if (productKnown(product) === false) notFound();
+  if ((await productKnown(product)) === false) notFound();
   return (
     <main className="mx-auto max-w-screen-2xl space-y-4 px-4 py-6 sm:px-6">
       <nav aria-label="Breadcrumb" className="text-sm">

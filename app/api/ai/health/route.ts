@@ -11,7 +11,8 @@ import { toCacheHealth } from '@/lib/http/cache-report';
 /**
  * `GET /api/ai/health` — `healthy` (Redis answers a real read/write), `degraded` (the in-memory fallback serves:
  * slower, still correct; HTTP 200 so load balancers keep the instance), `unhealthy` with 503 only when forecasts
- * can't be served at all (the sales/model database is unusable).
+ * can't be served at all (the sales/model database — SQLite or PostgreSQL, named in `database.kind` — is unusable).
+ * `down` lists what is down: `database`, `redis`, both or neither.
  */
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -28,13 +29,18 @@ const UNREACHABLE: CacheHealth = {
 
 export const GET = apiRoute('/api/ai/health', async () => {
   const [cache, database] = await Promise.all([cacheHealth(), databaseStatus()]);
-  const status: HealthReport['status'] = !database.ok ? 'unhealthy' : cache.redis_available && cache.read_write_test ? 'healthy' : 'degraded';
+  const redisUp = cache.redis_available && cache.read_write_test;
+  const status: HealthReport['status'] = !database.ok ? 'unhealthy' : redisUp ? 'healthy' : 'degraded';
+  const down: HealthReport['down'] = [];
+  if (!database.ok) down.push('database');
+  if (!redisUp) down.push('redis');
   const report: HealthReport = {
     status,
     service: 'AI Prediction Service',
     timestamp: new Date().toISOString(),
     cache,
     database,
+    down,
   };
   return jsonResponse(report, status === 'unhealthy' ? 503 : 200);
 });

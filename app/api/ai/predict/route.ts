@@ -14,7 +14,7 @@ export const GET = apiRoute('/api/ai/predict', async (request) => {
   const query = new URL(request.url).searchParams;
   const product = parseProductName(query.get('product'));
   const days = parseForecastDays(query.get('days'));
-  const result = await forecastingCall(() => forecastingService().predictDemandDetailed(product, days));
+  const result = await forecastingCall(async () => (await forecastingService()).predictDemandDetailed(product, days));
   const p = result.value;
   const body: PredictionResponse = {
     product: p.product,

@@ -11,7 +11,7 @@ export const dynamic = 'force-dynamic';
 /** The product list (cached, CACHE_PRODUCTS_TTL). */
 export const GET = apiRoute('/api/ai/products', async () => {
   const started = performance.now();
-  const result = await forecastingCall(() => forecastingService().listProductsDetailed());
+  const result = await forecastingCall(async () => (await forecastingService()).listProductsDetailed());
   const products = result.value.map(toProductSummary);
   const body: ProductsResponse = { products, count: products.length, cached: result.cached };
   return jsonResponse(body, 200, cacheHeaders(result, started));

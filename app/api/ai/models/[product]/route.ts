@@ -11,7 +11,7 @@ export const dynamic = 'force-dynamic';
 /** The product's current model (version, training window, fit metrics); `model: null` when never trained. */
 export const GET = apiRoute<{ params: Promise<{ product: string }> }>('/api/ai/models/[product]', async (_request, { params }) => {
   const product = parseProductName((await params).product);
-  const summary = await forecastingCall(() => forecastingService().modelInfo(product));
+  const summary = await forecastingCall(async () => (await forecastingService()).modelInfo(product));
   const body: ModelInfoResponse = { product, model: summary ? toModelInfo(summary) : null };
   return jsonResponse(body);
 });

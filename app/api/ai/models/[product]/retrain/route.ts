@@ -22,7 +22,7 @@ export const POST = adminRoute<typeof RetrainBody, { params: Promise<{ product: 
   RetrainBody,
   async (_call, _request, { params }) => {
     const product = parseProductName((await params).product);
-    const r = await forecastingCall(() => forecastingService().retrain(product));
+    const r = await forecastingCall(async () => (await forecastingService()).retrain(product));
     const figures = roundTrainingFigures(r);
     const body: RetrainResponse = {
       product: r.product,

@@ -16,7 +16,7 @@ const parseHistoryDays = integerParamParser('days', 1, MAX_DAYS, DEFAULT_DAYS);
 export const GET = apiRoute<{ params: Promise<{ name: string }> }>('/api/ai/products/[name]/history', async (request, { params }) => {
   const product = parseProductName((await params).name);
   const days = parseHistoryDays(new URL(request.url).searchParams.get('days'));
-  const points = await forecastingCall(() => forecastingService().salesHistory(product, days));
+  const points = await forecastingCall(async () => (await forecastingService()).salesHistory(product, days));
   const body: SalesHistoryResponse = { product, points };
   return jsonResponse(body);
 });
