@@ -5,6 +5,7 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '../../test/helpers/free-port';
@@ -83,8 +84,9 @@ export interface NextServer {
  * overview page answers. `env` is layered on the current environment with the app's variables cleared first,
  * so a developer's .env or shell never leaks into the run.
  */
-export async function startNext(opts: { dir: string; name: string; env: Record<string, string> }): Promise<NextServer> {
-  const port = await freePort();
+export async function startNext(opts: { dir: string; name: string; env: Record<string, string>; port?: number }): Promise<NextServer> {
+  // A restarted instance keeps its port (what a load balancer's target list expects).
+  const port = opts.port ?? (await freePort());
   const logFile = path.join(opts.dir, `next-${opts.name}.log`);
   const out = fs.openSync(logFile, 'a');
   const child = spawn(path.join(process.cwd(), 'node_modules/.bin/next'), ['start', '-p', String(port), '-H', '127.0.0.1'], {
@@ -116,12 +118,30 @@ export async function startNext(opts: { dir: string; name: string; env: Record<s
 
 /** Kills the server's whole process group (next start forks next-server). */
 export function stopNext(server: NextServer): void {
+  signalNext(server, 'SIGTERM');
+}
+
+/** Kills the server's process group with SIGKILL (a crash: no shutdown hooks run) and waits until the port is closed. */
+export async function killNext(server: NextServer): Promise<void> {
+  signalNext(server, 'SIGKILL');
+  await waitFor(async () => !(await portAnswers(server.port)), 10_000, 50, `next start on ${server.port} to die`);
+}
+
+function signalNext(server: NextServer, signal: NodeJS.Signals): void {
   if (!server.pid) return;
   try {
-    process.kill(-server.pid, 'SIGTERM');
+    process.kill(-server.pid, signal);
   } catch {
     // already gone
   }
+}
+
+function portAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host: '127.0.0.1' });
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
 }
 
 /** The app's environment for an e2e server: private Redis, database, logs; fast polling; no start-up warm-up. */

@@ -11,7 +11,7 @@
  *
  * L1 lifetime: a copy of a Redis value is served at most `l1Ttl` seconds and never beyond its remaining TTL in
  * Redis (read in the same command as the value). A value written while Redis is unavailable lives its full TTL
- * in memory (the fallback store).
+ * in memory (the fallback store), or until Redis is usable again (system.ts drops it then).
  *
  * Cross-instance coherence: an explicit `set` is broadcast, so other instances drop their old copies at once. A
  * value computed after a miss is not: Redis held nothing under that key, so no other instance can hold a copy of
@@ -126,11 +126,13 @@ export class CacheCore {
   private readThrough<T>(plan: EntryPlan<T>, key: string, compute: () => Promise<T>): Promise<Detailed<T>> {
     const start = this.d.events.listening('lookup') ? performance.now() : 0;
     if (plan.localOnly) return this.afterMiss(plan, key, compute, start);
+    // The invalidation epoch when the GET is issued (after the first connection's start-up, when there is one).
+    let epoch = 0;
     // One continuation on the reply (runThen): every microtask hop saved shows at 50 concurrent misses.
     return this.d.gate.runThen(
-      (c) => c.get(key),
+      (c) => ((epoch = this.d.memory.epoch), c.get(key)),
       (raw) => {
-        const remote = this.accept(plan, key, raw);
+        const remote = this.accept(plan, key, raw, epoch);
         if (remote === NOT_IN_L1) return this.afterMiss(plan, key, compute, start);
         this.counted(plan, key, 'l2', start);
         return { value: remote, cached: true, tier: 'l2' } as Detailed<T>;
@@ -162,6 +164,7 @@ export class CacheCore {
   /** Runs the computation (the caller's function) and stores its value without waiting for Redis. */
   private compute<T>(plan: EntryPlan<T>, key: string, fn: () => Promise<T>): Promise<Detailed<T>> {
     const c0 = performance.now();
+    const epoch = this.d.memory.epoch;
     let pending: Promise<T>;
     try {
       pending = fn();
@@ -175,7 +178,8 @@ export class CacheCore {
         if (this.d.events.listening('compute')) this.d.events.emit('compute', { type: plan.type, key, durationMs: costMs, error: false });
         // The caller gets the value without waiting for Redis' reply: L1 already holds it, and a later read on the
         // same connection is ordered after the write.
-        if (value !== undefined) this.writer.storeComputed(plan, key, value, costMs);
+        // A value computed while a clear ran may come from data the clear was meant to drop: answered, not stored.
+        if (value !== undefined && this.d.memory.mayFill(epoch)) this.writer.storeComputed(plan, key, value, costMs);
         return { value, cached: false, tier: null };
       },
       (err: unknown) => {
@@ -198,17 +202,23 @@ export class CacheCore {
    * when absent, undecodable by the plan's codec, or Redis is unavailable.
    */
   private readRemote<T>(plan: EntryPlan<T>, key: string): Promise<T | typeof NOT_IN_L1> {
+    let epoch = 0;
     return this.d.gate.runThen(
-      (c) => c.get(key),
-      (raw) => this.accept(plan, key, raw),
+      (c) => ((epoch = this.d.memory.epoch), c.get(key)),
+      (raw) => this.accept(plan, key, raw, epoch),
     );
   }
 
-  /** A GET's answer as the plan's value, kept in L1; {@link NOT_IN_L1} when there is none. */
-  private accept<T>(plan: EntryPlan<T>, key: string, raw: string | null | typeof UNAVAILABLE): T | typeof NOT_IN_L1 {
+  /**
+   * A GET's answer as the plan's value, kept in L1 unless an invalidation started since the GET was sent (`epoch`);
+   * {@link NOT_IN_L1} when there is none.
+   */
+  private accept<T>(plan: EntryPlan<T>, key: string, raw: string | null | typeof UNAVAILABLE, epoch: number): T | typeof NOT_IN_L1 {
     if (raw === UNAVAILABLE || raw === null) return NOT_IN_L1;
+    if (this.d.memory.replaying) return NOT_IN_L1; // may be what a clear made during the outage removed
     const value = this.decoded(plan, key, storedPayload(raw));
     if (value === NOT_IN_L1 || this.d.memory.maxEntries === 0) return value; // L1 off: nothing to keep
+    if (!this.d.memory.mayFill(epoch)) return value; // answered, not kept: the clear may have been meant for it
     // The L1 copy must not outlive the Redis value: its expiry came with it (stored-form.ts).
     const now = Date.now();
     const expiresAt = Math.min(now + this.d.l1Ttl * 1000, storedExpiry(raw) || Infinity);

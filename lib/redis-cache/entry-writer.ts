@@ -69,7 +69,7 @@ export class EntryWriter {
         expiresAt: now + (useRedis ? Math.min(ttl, this.d.l1Ttl) : ttl) * 1000,
         bytes: text?.length ?? LOCAL_ONLY_BYTES,
         type: plan.type,
-        origin: useRedis ? 'l2' : 'local',
+        origin: useRedis ? 'l2' : text === null ? 'local' : 'fallback',
         costMs,
         ref: false,
         codec: plan.codec as EntryCodec<unknown>,
@@ -88,7 +88,7 @@ export class EntryWriter {
       (r) => {
         if (r !== UNAVAILABLE) return true;
         if (entry) {
-          entry.origin = 'local';
+          entry.origin = 'fallback';
           entry.expiresAt = now + ttl * 1000;
         }
         return false;

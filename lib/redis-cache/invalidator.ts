@@ -58,12 +58,19 @@ export class Invalidator {
   }
 
   private async invalidate(target: InvalidationTarget): Promise<number> {
-    let removed = this.dropLocal(target);
-    const fromRedis = await this.removeFromRedis(target);
-    if (fromRedis === UNAVAILABLE) this.remember(target);
-    else {
-      removed = fromRedis;
-      this.d.bus.publish(target);
+    // Lookups in flight until Redis no longer holds the target must not keep what they find (memory-tier.ts).
+    this.d.memory.beginInvalidation();
+    let removed: number;
+    try {
+      removed = this.dropLocal(target);
+      const fromRedis = await this.removeFromRedis(target);
+      if (fromRedis === UNAVAILABLE) this.remember(target);
+      else {
+        removed = fromRedis;
+        this.d.bus.publish(target);
+      }
+    } finally {
+      this.d.memory.endInvalidation();
     }
     if (target.kind !== 'keys') this.d.afterBulkClear();
     this.d.log.info({ target: describeTarget(target), removed }, 'cache invalidated');
@@ -73,6 +80,7 @@ export class Invalidator {
 
   /** Applies an invalidation received from another instance to this process's L1. */
   applyRemote(target: InvalidationTarget): void {
+    this.d.memory.invalidated();
     const removed = this.dropLocal(target);
     this.d.events.emit('invalidate', { scope: target.kind, target: describeTarget(target), removed, remote: true });
   }
@@ -80,15 +88,22 @@ export class Invalidator {
   /** Redis is reachable again: replays the invalidations made during the outage. */
   async replayPending(): Promise<void> {
     const todo = this.pending;
+    if (todo.length === 0) return;
     this.pending = [];
-    for (const [i, t] of todo.entries()) {
-      if ((await this.removeFromRedis(t)) === UNAVAILABLE) {
-        for (const rest of todo.slice(i)) this.remember(rest);
-        return;
+    // Until the last one is replayed, Redis may answer what these clears removed (memory-tier.ts).
+    this.d.memory.beginReplay();
+    try {
+      for (const [i, t] of todo.entries()) {
+        if ((await this.removeFromRedis(t)) === UNAVAILABLE) {
+          for (const rest of todo.slice(i)) this.remember(rest);
+          return;
+        }
+        this.d.bus.publish(t);
       }
-      this.d.bus.publish(t);
+    } finally {
+      this.d.memory.endReplay();
     }
-    if (todo.length) this.d.log.info({ replayed: todo.length }, 'cache invalidations made while redis was down replayed');
+    this.d.log.info({ replayed: todo.length }, 'cache invalidations made while redis was down replayed');
   }
 
   private remember(t: InvalidationTarget): void {

@@ -22,7 +22,7 @@ import { KeyCounter } from './key-counter';
 import { KeyScheme, type CacheType } from './keys';
 import { LockManager, type LockOptions } from './lock';
 import { silentLogger, type CacheLogger } from './logger';
-import { MemoryTier } from './memory-tier';
+import { MemoryTier, type MemoryEntry } from './memory-tier';
 import { ModelCache } from './model-cache';
 import { resolveOptions, type CacheSystemOptions, type ResolvedCacheOptions } from './options';
 import { RedisCache } from './redis-cache';
@@ -218,7 +218,7 @@ export class CacheSystem {
   }
 
   /** What this process holds in memory for `key` (not counted as a lookup): for diagnostics and tests. */
-  inspectLocal(key: string): { origin: 'l2' | 'local'; expiresAt: number; type: CacheType; codec: string } | undefined {
+  inspectLocal(key: string): { origin: MemoryEntry['origin']; expiresAt: number; type: CacheType; codec: string } | undefined {
     const e = this.memory.get(key, Date.now());
     return e && { origin: e.origin, expiresAt: e.expiresAt, type: e.type, codec: e.codec.name };
   }
@@ -294,7 +294,12 @@ export class CacheSystem {
       return;
     }
     redisLog.info({ reason }, 'redis available — back to redis');
-    // Values written to memory during the outage are still served, but no longer than an L1 copy would be.
+    // Values kept in memory during the outage must not shadow what other instances wrote to Redis meanwhile (this
+    // instance heard none of it): they go, and the next read asks Redis. L1-only values stay, no longer than an L1
+    // copy would.
+    this.memory.invalidated();
+    const dropped = this.memory.deleteWhere((_k, e) => e.origin === 'fallback');
+    if (dropped) redisLog.info({ dropped }, 'values kept in memory during the outage dropped');
     const cap = Date.now() + this.options.l1.ttl * 1000;
     for (const e of this.memory.values()) if (e.origin === 'local' && e.expiresAt > cap) e.expiresAt = cap;
     void this.invalidator.replayPending();
@@ -302,7 +307,8 @@ export class CacheSystem {
   }
 
   private dropRedisCopies(why: string): void {
-    const n = this.memory.deleteWhere((_k, e) => e.origin === 'l2');
+    this.memory.invalidated(); // replies in flight may predate a message that was missed
+    const n = this.memory.deleteWhere((_k, e) => e.origin !== 'local');
     if (n) this.log.info({ dropped: n }, `${why} — L1 copies of Redis values dropped`);
   }
 }

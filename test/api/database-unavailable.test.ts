@@ -14,6 +14,7 @@ import { getForecastingService, setForecastingServiceForTests } from '@/lib/fore
 import { useForecastingServiceForTests } from '@/lib/http/forecasting-access';
 import { toHttpError } from '@/app/api/ai/_forecasting/http';
 import { HttpError } from '@/lib/http/errors';
+import { DatabaseUnavailableError } from '@/lib/forecasting/postgres/connection';
 import { resetCacheSystemForTests } from '@/lib/redis-cache';
 import pino from 'pino';
 import { startRedisServer, type RedisServerHandle } from '../helpers/redis-server';
@@ -60,6 +61,24 @@ describe('forecasting routes with an unusable database', () => {
     const mapped = toHttpError(sqliteError);
     expect(mapped).toBeInstanceOf(HttpError);
     expect((mapped as HttpError).code).toBe('unavailable');
+  });
+
+  it("maps PostgreSQL's errors to 503 too: server errors, lost connections, the store's unavailability", () => {
+    const serverError = Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01', severity: 'FATAL' });
+    const lost = new Error('Connection terminated unexpectedly');
+    const timeout = new Error('Query read timeout');
+    const unavailable = new DatabaseUnavailableError(
+      'db.internal:5432/sales',
+      Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+    );
+    for (const error of [serverError, lost, timeout, unavailable]) {
+      const mapped = toHttpError(error);
+      expect(mapped).toBeInstanceOf(HttpError);
+      expect((mapped as HttpError).code).toBe('unavailable');
+    }
+    expect(unavailable.message).toBe('PostgreSQL at db.internal:5432/sales is unavailable: connect ECONNREFUSED');
+    // A bug stays a bug (500), not a database outage.
+    expect(toHttpError(new TypeError('x is undefined'))).toBeInstanceOf(TypeError);
   });
 
   it('opens the database on a later call once the file is fixed', async () => {

@@ -25,7 +25,7 @@ describe('fallback to memory', () => {
     expect(await s.models.getModel('Bolo')).toBeUndefined();
   });
 
-  test('Redis stopped mid-run and started again: outage writes are served, then back to Redis', async () => {
+  test('Redis stopped mid-run and started again: outage writes are served during it, dropped after it, then back to Redis', async () => {
     const redis = await startRedisServer();
     servers.push(redis);
     const s = track(makeSystem(redis.url));
@@ -49,7 +49,8 @@ describe('fallback to memory', () => {
     expect(breaker[0]).toBe('open');
     expect(breaker.at(-1)).toBe('closed');
     expect(breaker).toContain('half-open');
-    expect(await s.models.getModel('during')).toBe(2);
+    // Kept in memory only: gone once Redis is back (another instance may have written a newer value there).
+    expect(await s.models.getModel('during')).toBeUndefined();
     expect(await s.models.setModel('after', 3)).toBe(true);
     expect(await redis.cli('EXISTS', s.keys.model('after'))).toBe('1');
   });

@@ -50,7 +50,14 @@ describe('RedisCache over a real Redis', () => {
     // On a starved CPU one 0.3 s command can time out (the fallback then answers, correctly, from memory), which is
     // not what this test is about: wait, with a deadline, until the value is in Redis and b has read it from there.
     await waitFor(() => a.cache.set(a.keys.other('soon'), 1, 2), 5000, 20, 'the value written to Redis');
-    await waitFor(async () => (await b.cache.get(b.keys.other('soon'))) === 1, 5000, 20, "b's read from Redis into its L1");
+    // A read whose reply crosses a's announcement of its write is answered but not kept (it may predate the
+    // invalidation): wait until a read was kept.
+    await waitFor(
+      async () => (await b.cache.get(b.keys.other('soon'))) === 1 && b.inspectLocal(b.keys.other('soon')) !== undefined,
+      5000,
+      20,
+      "b's read from Redis into its L1",
+    );
     const e = b.inspectLocal(b.keys.other('soon'));
     expect(e).toBeDefined();
     expect(e!.expiresAt - Date.now()).toBeLessThanOrEqual(2000);
@@ -150,8 +157,15 @@ describe('RedisCache over a real Redis', () => {
     const b = fixture.system({ prefix: a.options.prefix });
     await b.connect(); // subscribed: from now on b hears a
     await a.models.setModel('Bolo', { v: 1 });
-    expect(await b.models.getModel('Bolo')).toEqual({ v: 1 }); // now in b's L1
-    expect(b.inspectLocal(b.keys.model('Bolo'))).toBeDefined();
+    expect(await b.models.getModel('Bolo')).toEqual({ v: 1 });
+    // Now in b's L1 — unless that read's reply crossed a's announcement of the write (then it was answered but not
+    // kept, as it may predate the invalidation, and the next read keeps it).
+    await waitFor(
+      async () => (await b.models.getModel('Bolo')) !== undefined && b.inspectLocal(b.keys.model('Bolo')) !== undefined,
+      5000,
+      10,
+      "b's L1 copy",
+    );
     await a.models.invalidateModel('Bolo');
     await waitFor(() => b.inspectLocal(b.keys.model('Bolo')) === undefined, 5000, 10, 'remote invalidation');
     expect(await b.models.getModel('Bolo')).toBeUndefined();

@@ -65,13 +65,15 @@ export class PostgresModelStore implements ModelStore {
   }
 
   /**
-   * max + 1 with the product's row locked (`FOR UPDATE`): two instances saving at once queue on that lock and get
-   * consecutive versions. The version-feed change is recorded in the same transaction; after the commit this
+   * max + 1 with the product's row locked (`FOR NO KEY UPDATE`): two instances saving at once queue on that lock
+   * and get consecutive versions, while sales upserts of the product (which only take `FOR KEY SHARE` through the
+   * foreign key) are not held up. The change counter is always taken last in a transaction, so no two writers can
+   * wait for each other. The version-feed change is recorded in the same transaction; after the commit this
    * waits until every live instance has applied it, so when it returns no instance serves an older version.
    */
   async saveVersion(product: string, fit: FitResult, window: ModelArtifact['window'], trainedAt: Date = new Date()): Promise<ModelArtifact> {
     const { artifact, seq } = await this.db.transaction(async (client) => {
-      const found = await client.query<{ id: string }>('SELECT id FROM products WHERE name = $1 FOR UPDATE', [product]);
+      const found = await client.query<{ id: string }>('SELECT id FROM products WHERE name = $1 FOR NO KEY UPDATE', [product]);
       if (!found.rows.length) throw new Error('unknown product');
       const id = found.rows[0]!.id;
       const next = await client.query<{ v: number }>('SELECT coalesce(max(version), 0) + 1 AS v FROM model_artifacts WHERE product_id = $1', [id]);

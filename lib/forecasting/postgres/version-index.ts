@@ -70,6 +70,8 @@ export class PostgresVersionIndex implements VersionIndex {
 
   /** Registers the instance and runs the first heartbeat (the map is trusted once it succeeds), then beats every lease/3. */
   async start(): Promise<void> {
+    // Rows of instances that ended without a graceful shutdown: long expired, they hold nobody back; tidy them.
+    await this.options.db.query(`DELETE FROM instances WHERE lease_until < now() - interval '1 hour'`, [], 'versions.tidy');
     await this.beat(true); // registers the row
     if (!this.trusted) await this.beat(true); // reconciles with the row in place, renews: trusted
     if (this.closed) return;
