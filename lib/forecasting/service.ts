@@ -12,6 +12,7 @@ import {
 } from '@/lib/redis-cache';
 import type { Logger } from 'pino';
 import { getLogger } from '@/lib/logger';
+import { compareNames } from '@/lib/text/names';
 import type { SqliteDatabase } from './database';
 import { seedDemoHistoryIfEmpty } from './demo-seed';
 import { assertForecastDays, Forecaster, type FitRunner, type Prediction } from './forecaster';
@@ -127,7 +128,8 @@ export class ForecastingService {
         return this.forecaster.versions.current(product).then((v) => v ?? 0);
       },
     });
-    this.cachedProducts = cached(() => this.forecaster.sales.listProducts(), {
+    // Ordered for pt-BR readers (Á with A, 2 before 10), whichever database listed them.
+    this.cachedProducts = cached(async () => (await this.forecaster.sales.listProducts()).sort((a, b) => compareNames(a.name, b.name)), {
       type: 'products',
       name: 'forecasting:listProducts',
       system: this.system,

@@ -132,6 +132,9 @@ describe('forecasting service behind the cache', () => {
     const again = await a.listProductsDetailed();
     expect(again.cached).toBe(true);
     expect(again.value).toEqual(first.value);
+    // In pt-BR order, not the database's byte order: "Pão de Açúcar" before "Pão de Queijo" before "Pão Francês".
+    const names = first.value.map((p) => p.name).filter((n) => n.startsWith('Pão'));
+    expect(names).toEqual(['Pão de Açúcar', 'Pão de Queijo', 'Pão Francês', 'Pão Integral']);
   });
 
   it('retrain stores a new version and makes every older forecast and model unreachable, on both instances', async () => {
