@@ -6,5 +6,7 @@
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
   const { onServerStartOrExit } = await import('./lib/http/server-start');
+  const { installGracefulShutdown } = await import('./lib/http/shutdown');
   onServerStartOrExit();
+  installGracefulShutdown();
 }

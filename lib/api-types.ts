@@ -100,7 +100,8 @@ export interface RedisNodeInfo {
 
 /** `GET /api/ai/health` — 200 for healthy/degraded, 503 for unhealthy. */
 export interface HealthReport {
-  status: 'healthy' | 'degraded' | 'unhealthy';
+  /** `shutting_down` (503): the process received SIGTERM and is draining; load balancers should stop sending. */
+  status: 'healthy' | 'degraded' | 'unhealthy' | 'shutting_down';
   service: 'AI Prediction Service';
   timestamp: string;
   cache: {

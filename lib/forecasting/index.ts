@@ -16,6 +16,7 @@ export { openPostgresStore, type PostgresStore } from './postgres/store';
 export { DatabaseUnavailableError } from './postgres/connection';
 export type { ForecastingStore, ModelStore, ModelSummary, ProductRecord, SalesStore, StoreDescription, VersionIndex } from './store';
 export {
+  closeForecastingService,
   createForecastingService,
   ForecastingService,
   getForecastingService,

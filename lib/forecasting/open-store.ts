@@ -21,25 +21,5 @@ export async function openProcessStore(env: ForecastingEnv, log: Logger): Promis
       log.warn({ database: target, seq, lagging }, 'version change not acknowledged by every instance within the lease; their leases ended instead'),
   });
   log.info({ database: target, leaseMs: env.postgres.leaseMs, instance: store.versionIndex().instanceId }, 'PostgreSQL store ready');
-  closeOnShutdown(store, log);
   return store;
-}
-
-/**
- * On SIGTERM/SIGINT, remove this instance from the version index (writers stop waiting for it at once) and close
- * the pool. Best effort: when the process exits first, the instance's lease simply runs out.
- */
-function closeOnShutdown(store: ForecastingStore, log: Logger): void {
-  const close = (signal: NodeJS.Signals) => {
-    const onlyListener = process.listenerCount(signal) === 0;
-    void store
-      .close()
-      .catch((error: unknown) => log.warn({ err: errorMessage(error) }, 'closing the PostgreSQL store failed'))
-      .finally(() => {
-        // Nobody else (e.g. the Next.js server) handles the signal: end the process as the default action would.
-        if (onlyListener) process.exit(0);
-      });
-  };
-  process.once('SIGTERM', close);
-  process.once('SIGINT', close);
 }

@@ -336,6 +336,19 @@ export function getForecastingService(): Promise<ForecastingService> {
 }
 
 /**
+ * Closes the process-wide service and its store (graceful shutdown): the training worker stops and, on PostgreSQL,
+ * the instance leaves the version index. A later call to {@link getForecastingService} opens them again.
+ */
+export async function closeForecastingService(): Promise<void> {
+  const slot = serviceSlot();
+  const service = slot.service ?? (await slot.opening?.catch(() => undefined));
+  slot.service = undefined;
+  if (!service) return;
+  await service.close();
+  await service.store.close();
+}
+
+/**
  * At server start: opens the process-wide service without holding the start up, and keeps retrying (1 s, doubling
  * to 10 s) while the database is unreachable — instances may start before PostgreSQL does. Meanwhile the server
  * is up, health reports the database down, and forecasting requests answer 503 (each also tries to open it once).

@@ -7,6 +7,7 @@ import { jsonResponse } from '@/lib/http/respond';
 import { apiRoute } from '@/lib/http/route';
 import { appCacheSystem } from '@/lib/config/cache-system';
 import { toCacheHealth } from '@/lib/http/cache-report';
+import { isShuttingDown } from '@/lib/http/shutdown';
 
 /**
  * `GET /api/ai/health` — `healthy` (Redis answers a real read/write and every Redis node is up), `degraded` (the
@@ -14,7 +15,7 @@ import { toCacheHealth } from '@/lib/http/cache-report';
  * part of a cluster's slots have no live master: slower or less redundant, still correct; HTTP 200 so load balancers
  * keep the instance), `unhealthy` with 503 only when forecasts can't be served at all (the sales/model database —
  * SQLite or PostgreSQL, named in `database.kind` — is unusable). `down` lists what is down: `database`, `redis`,
- * both or neither.
+ * both or neither. After SIGTERM, `shutting_down` with 503 at once, so load balancers drain the instance.
  */
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -33,6 +34,18 @@ function unreachable(reason: string): CacheHealth {
 }
 
 export const GET = apiRoute('/api/ai/health', async () => {
+  if (isShuttingDown()) {
+    // Draining: answer at once, without touching Redis or the database (they are being closed).
+    const report: HealthReport = {
+      status: 'shutting_down',
+      service: 'AI Prediction Service',
+      timestamp: new Date().toISOString(),
+      cache: unreachable('this instance is shutting down'),
+      database: { ok: false, products: 0, kind: null },
+      down: [],
+    };
+    return jsonResponse(report, 503);
+  }
   const [cache, database] = await Promise.all([cacheHealth(), databaseStatus()]);
   const redisUp = cache.redis_available && cache.read_write_test;
   const redisFine = redisUp && cache.topology.status === 'ok';
