@@ -10,8 +10,16 @@ import type { ScenarioResult } from './analyse';
 import { runScenario, type HarnessOptions } from './harness';
 import { goalTable, readResults, writeChaosMd, writeResult } from './report';
 import { SCENARIOS } from './scenarios';
+import { startScript } from '../scripts/cli';
 
 const names = SCENARIOS.map((s) => s.name);
+startScript(`
+usage: npm run chaos [-- <scenario>…]
+Fault drills against three next start instances under bounded load (autocannon, loopback only), one scenario at a
+time — all of them by default. Builds the app first when the build is stale; writes chaos/results/<scenario>.json,
+regenerates CHAOS.md and prints the goal table; exits 1 when a goal was missed.
+Scenarios: ${names.join(', ')}
+`);
 const Args = z.array(z.enum(names as [string, ...string[]], { message: `scenarios are: ${names.join(', ')}` }));
 
 function commit(): string {

@@ -6,6 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
+usage_if_asked "usage: npm run bench [-- <part>…] [--quick]
+Parts: peers | seed | scale | http | store (default: all). Each starts its own redis-server (and PostgreSQL for
+store) on free ports, prints its tables, writes bench/results/<part>.json and regenerates BENCHMARKS.md.
+--quick: fewer iterations (a smoke run; its figures are not for comparison)." "$@"
 export NEXT_TELEMETRY_DISABLED=1
 
 ensure_node_modules

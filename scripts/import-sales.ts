@@ -6,12 +6,24 @@
  * Existing (product, date) rows are replaced. Models are not retrained: retrain a product to use the new data.
  */
 import fs from 'node:fs';
+import { startScript } from './cli';
 import { appCacheSystem } from '../lib/config/cache-system';
 import { readEnv } from '../lib/config/env';
 import { importSalesCsv } from '../lib/forecasting/csv-import';
 import { openProcessStore } from '../lib/forecasting/open-store';
 import { getLogger } from '../lib/logger';
 import { errorMessage } from '../lib/redis-cache/timeout';
+
+const USAGE = `
+usage: npm run import -- <sales.csv>
+
+Imports daily sales into the database the server uses (PostgreSQL when DATABASE_URL is set, else the SQLite file at
+DATABASE_PATH; .env files are read as next start reads them). Header "date,product,quantity" (ISO dates, decimal
+point) or the Brazilian form "data;produto;quantidade" (dd/mm/aaaa, decimal comma). Every row is checked first:
+with any bad row nothing is imported and the bad rows are listed by line number (exit 1). Rows of a (product, date)
+already stored are replaced. The cached product list is cleared; models are retrained only on request.
+`;
+startScript(USAGE);
 
 const MAX_ERRORS_SHOWN = 50;
 // A command-line tool: the cache's connection logs would only drown the result.
@@ -37,7 +49,7 @@ async function clearCachedProductList(): Promise<void> {
 async function importFile(argv: string[]): Promise<number> {
   const file = argv[0];
   if (!file || argv.length > 1) {
-    console.error('usage: npm run import -- <sales.csv>');
+    console.error(USAGE.trim());
     return 2;
   }
   let text: string;

@@ -3,6 +3,18 @@
 
 log() { printf '\033[1m==>\033[0m %s\n' "$*" >&2; }
 
+# usage_if_asked USAGE ARG…: with --help or -h among the arguments, print USAGE and exit 0 before doing anything.
+usage_if_asked() {
+  local usage=$1 arg
+  shift
+  for arg in "$@"; do
+    if [ "$arg" = --help ] || [ "$arg" = -h ]; then
+      printf '%s\n' "$usage"
+      exit 0
+    fi
+  done
+}
+
 # npm ci when node_modules is missing or was installed from another package-lock.json.
 ensure_node_modules() {
   local want have=""

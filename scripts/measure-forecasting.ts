@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { median } from '../bench/lib/stats';
+import { exitWithUsageIfAsked } from './cli';
 import { openDatabase } from '../lib/forecasting/database';
 import { sqliteStore } from '../lib/forecasting/sqlite-store';
 import { seedDemoHistoryIfEmpty } from '../lib/forecasting/demo-seed';
@@ -22,6 +23,8 @@ async function time<T>(fn: () => Promise<T> | T): Promise<[number, T]> {
   const value = await fn();
   return [performance.now() - start, value];
 }
+
+exitWithUsageIfAsked('usage: npx tsx scripts/measure-forecasting.ts [runs]   (uncached train, load, predict and list costs; default 5 runs)');
 
 async function main(): Promise<void> {
   const runs = Number(process.argv[2] ?? 5);

@@ -7,9 +7,16 @@
  */
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { exitWithUsageIfAsked } from './cli';
 import { startCluster, startSentinel, type RedisNode } from './redis-topology';
 
-const USAGE = 'usage: tsx scripts/redis-local.ts <cluster|sentinel> [--base-port N] [--dir PATH]';
+const USAGE = `
+usage: npm run redis:cluster  [-- --base-port N] [--dir PATH]    3 masters + 3 replicas
+       npm run redis:sentinel [-- --base-port N] [--dir PATH]    1 master + 1 replica + 3 sentinels
+Starts a local replicated Redis in the foreground, prints the environment lines that point the service at it, and
+stops every server on Ctrl-C or SIGTERM (temporary directories removed; a --dir is kept with the servers' logs).
+`;
+exitWithUsageIfAsked(USAGE);
 
 const argsSchema = z.object({
   mode: z.enum(['cluster', 'sentinel']),
@@ -28,7 +35,7 @@ function readArgs(argv: string[]): z.infer<typeof argsSchema> {
     const why = parsed.success
       ? 'exactly one mode expected'
       : parsed.error.issues.map((i) => `${i.path.join('.') || 'mode'}: ${i.message}`).join('; ');
-    throw new Error(`${why}\n${USAGE}`);
+    throw new Error(`${why}\n${USAGE.trim()}`);
   }
   return parsed.data;
 }

@@ -4,6 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
+usage_if_asked "usage: npm run serve
+Installs the dependencies (npm ci when needed), builds when the sources changed, and starts the service on
+http://localhost:\${PORT:-5001} (next start; it reads .env, .env.production, .env.local). Redis at REDIS_HOST:REDIS_PORT
+(or REDIS_URL, REDIS_SENTINELS, REDIS_CLUSTER_NODES) when reachable, the in-memory fallback when not; the database
+at DATABASE_URL (PostgreSQL) or DATABASE_PATH (SQLite)." "$@"
 export NEXT_TELEMETRY_DISABLED=1
 [ -f .env ] && { set -a; source .env; set +a; }
 ensure_node_modules

@@ -6,6 +6,11 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
+usage_if_asked "usage: npm test
+Runs every check: type check, lint, format, unit and integration tests (private redis-server, PostgreSQL and Redis
+Cluster/Sentinel on free ports), the ops pack (promtool), then the production build and the end-to-end tests in
+Chromium. Installs what is missing (npm ci; redis-server, chromium, postgresql, prometheus with apt-get as root).
+Ends with one line: tests: N passed, M failed." "$@"
 export NEXT_TELEMETRY_DISABLED=1 CI=${CI:-}
 
 ensure_node_modules || exit 1
