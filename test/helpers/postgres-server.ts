@@ -98,8 +98,28 @@ function installExitHook(): void {
   }
 }
 
+/**
+ * Removes data directories that earlier test processes left behind (a process killed before its exit hook ran):
+ * no server running in them (no postmaster.pid) and untouched for an hour. Each holds ~40 MB.
+ */
+function sweepLeftovers(): void {
+  const cutoff = Date.now() - 3_600_000;
+  for (const name of fs.readdirSync(os.tmpdir())) {
+    if (!name.startsWith('pg-test-')) continue;
+    const dir = path.join(os.tmpdir(), name);
+    try {
+      if (fs.existsSync(path.join(dir, 'data', 'postmaster.pid'))) continue;
+      if (fs.statSync(dir).mtimeMs > cutoff) continue;
+      fs.rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // another process's directory we may not read, or already gone
+    }
+  }
+}
+
 export async function startPostgresServer(): Promise<PostgresServerHandle> {
   installExitHook();
+  sweepLeftovers();
   const bin = postgresBinDir();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pg-test-'));
   tempDirs.add(dir);
