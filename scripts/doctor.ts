@@ -113,7 +113,9 @@ async function checkFallback(env: AppEnv): Promise<void> {
 
 async function checkDatabase(env: AppEnv): Promise<ForecastingStore | null> {
   let store: ForecastingStore | null = null;
-  const where = env.forecasting.databaseUrl ? `PostgreSQL ${describePostgresUrl(env.forecasting.databaseUrl)}` : `SQLite ${env.forecasting.databasePath}`;
+  const where = env.forecasting.databaseUrl
+    ? `PostgreSQL ${describePostgresUrl(env.forecasting.databaseUrl)}`
+    : `SQLite ${env.forecasting.databasePath}`;
   await check('database', async () => {
     store = await openProcessStore(env.forecasting, silent);
     const products = await store.sales.listProducts();
@@ -187,7 +189,11 @@ function report(): number {
   if (json) {
     console.log(JSON.stringify({ verdict, checks: checks.map((c) => ({ ...c, ms: Math.round(c.ms * 100) / 100 })) }, null, 2));
   } else {
-    console.log(failed.length === 0 ? `\nverdict: healthy — ${checks.length} checks passed` : `\nverdict: unhealthy — failed: ${failed.map((c) => c.name).join(', ')}`);
+    console.log(
+      failed.length === 0
+        ? `\nverdict: healthy — ${checks.length} checks passed`
+        : `\nverdict: unhealthy — failed: ${failed.map((c) => c.name).join(', ')}`,
+    );
   }
   return failed.length === 0 ? 0 : 1;
 }
