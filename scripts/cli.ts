@@ -5,10 +5,10 @@
  *   server reads and `npm run doctor` checks the Redis it uses;
  * - answers `--help` / `-h` with its usage and does nothing else.
  */
-import nextEnv from '@next/env';
+import { loadEnvConfig } from '@next/env';
 
 export function loadServerEnv(dir: string = process.cwd()): void {
-  nextEnv.loadEnvConfig(dir, false, { info: () => undefined, error: (...args: unknown[]) => console.error(...args) });
+  loadEnvConfig(dir, false, { info: () => undefined, error: (...args: unknown[]) => console.error(...args) });
 }
 
 /** Prints `usage` and exits 0 when the arguments ask for help. */

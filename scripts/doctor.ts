@@ -1,8 +1,9 @@
 /**
  * `npm run doctor [-- --json]`: the operator's self-test of a deployment (the seed's test_cache_system.py), against
  * the Redis and the database this environment configures — the same .env files `next start` reads. One line per
- * check, then a verdict; exit 0 only when every check passed. Writes nothing outside its own short-lived keys
- * (`<prefix>_doctor:…`, removed at the end) and never trains a model.
+ * check, then a verdict; exit 0 only when every check passed. It never trains a model and writes only its own
+ * keys: a 1 s TTL probe, and the benchmark's entries under `<prefix>_doctor` (cleared at the end; the statistics'
+ * bookkeeping of that prefix expires within a day).
  */
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
