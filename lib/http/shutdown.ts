@@ -41,7 +41,9 @@ export function shutDown(reason: string): Promise<void> {
     const system = appCacheSystem();
     const work = (async () => {
       await system.flushStats().catch((error: unknown) => log.warn({ err: errorMessage(error) }, 'shutdown: statistics flush failed'));
-      await closeForecastingService().catch((error: unknown) => log.warn({ err: errorMessage(error) }, 'shutdown: closing the forecasting service failed'));
+      await closeForecastingService().catch((error: unknown) =>
+        log.warn({ err: errorMessage(error) }, 'shutdown: closing the forecasting service failed'),
+      );
       await system.close();
     })();
     await withTimeout(work, SHUTDOWN_LIMIT_MS, 'shutdown cleanup timed out').then(
