@@ -4,6 +4,7 @@ import { ClearAction } from '@/components/overview/clear-action';
 import { HistoryCharts } from '@/components/overview/history-charts';
 import { KpiCards } from '@/components/overview/kpi-cards';
 import { ProductList } from '@/components/overview/product-list';
+import { RedisTopology } from '@/components/overview/redis-topology';
 import { StatusHeader } from '@/components/overview/status-header';
 import { TtlSettings } from '@/components/overview/ttl-settings';
 import { WarmUpAction } from '@/components/overview/warm-up-action';
@@ -41,6 +42,10 @@ export default function OverviewPage() {
           <TtlSettings />
         </Card>
       </div>
+
+      <Card title="Redis topology" id="topology">
+        <RedisTopology />
+      </Card>
 
       <Card title="Products" id="products">
         <ProductList />
