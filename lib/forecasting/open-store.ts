@@ -27,7 +27,10 @@ export async function openProcessStore(env: ForecastingEnv, log: Logger): Promis
 
 /**
  * On SIGTERM/SIGINT, remove this instance from the version index (writers stop waiting for it at once) and close
- * the pool. Best effort: when the process exits first, the instance's lease simply runs out.
+ * the pool. Registered in front of the other handlers (`next start` has its own, which exits once the HTTP server
+ * has closed): the row's DELETE goes out first, on an open connection. Best effort: when the process exits before
+ * it lands, the instance's lease simply runs out. With NEXT_MANUAL_SIG_HANDLE=true this is the only handler and
+ * the process exits once the store is closed.
  */
 function closeOnShutdown(store: ForecastingStore, log: Logger): void {
   const close = (signal: NodeJS.Signals) => {
@@ -40,6 +43,6 @@ function closeOnShutdown(store: ForecastingStore, log: Logger): void {
         if (onlyListener) process.exit(0);
       });
   };
-  process.once('SIGTERM', close);
-  process.once('SIGINT', close);
+  process.prependOnceListener('SIGTERM', close);
+  process.prependOnceListener('SIGINT', close);
 }

@@ -98,8 +98,29 @@ function installExitHook(): void {
   }
 }
 
+/**
+ * Removes data directories that earlier test processes left behind (a process killed before its exit hook ran):
+ * no server running in them (no postmaster.pid) and untouched for 10 minutes (no test keeps a server stopped that
+ * long). Each holds ~40 MB.
+ */
+function sweepLeftovers(): void {
+  const cutoff = Date.now() - 600_000;
+  for (const name of fs.readdirSync(os.tmpdir())) {
+    if (!name.startsWith('pg-test-')) continue;
+    const dir = path.join(os.tmpdir(), name);
+    try {
+      if (fs.existsSync(path.join(dir, 'data', 'postmaster.pid'))) continue;
+      if (fs.statSync(dir).mtimeMs > cutoff) continue;
+      fs.rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // another process's directory we may not read, or already gone
+    }
+  }
+}
+
 export async function startPostgresServer(): Promise<PostgresServerHandle> {
   installExitHook();
+  sweepLeftovers();
   const bin = postgresBinDir();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pg-test-'));
   tempDirs.add(dir);

@@ -103,12 +103,16 @@ export class PostgresVersionIndex implements VersionIndex {
     this.closed = true;
     this.trustedUntil = 0;
     if (this.timer) clearInterval(this.timer);
-    await this.beating?.catch(() => {});
+    // At once and on the open LISTEN connection when there is one: a shutdown may leave only milliseconds, and that
+    // connection runs it after whatever the heartbeat already sent (a heartbeat never re-inserts once closed).
+    const deleteRow = 'DELETE FROM instances WHERE id = $1';
     try {
-      await this.options.db.query('DELETE FROM instances WHERE id = $1', [this.instanceId]);
+      if (this.client) await this.client.query(deleteRow, [this.instanceId]);
+      else await this.options.db.query(deleteRow, [this.instanceId]);
     } catch {
       // Unreachable: the row's lease ends by itself and stops holding writers back then.
     }
+    await this.beating?.catch(() => {});
     const client = this.client;
     this.client = null;
     await client?.end().catch(() => {});
@@ -140,6 +144,7 @@ export class PostgresVersionIndex implements VersionIndex {
       // No row (the first beat, or someone deleted it): writers may have stopped waiting for this instance, so the
       // map is not trusted until a whole beat — reconcile with the row in place, then renew — has succeeded.
       this.trustedUntil = 0;
+      if (this.closed) return;
       await client.query(
         `INSERT INTO instances (id, lease_until, seen_seq) VALUES ($1, now() + $2 * interval '1 millisecond', 0)
          ON CONFLICT (id) DO NOTHING`,
