@@ -64,7 +64,7 @@ function details(r: ScenarioResult): string {
   if (r.databaseDown) {
     const d = r.databaseDown;
     lines.push(
-      `- uncached while the database was down: ${d.uncached} — ${d.s503} × 503, ${d.s500} × 500, ${d.noAnswer} no answer, ${d.otherStatus} other`,
+      `- uncached while the database was down: ${d.uncached} — ${d.s200} × 200, ${d.s503} × 503, ${d.s500} × 500, ${d.noAnswer} no answer, ${d.otherStatus} other`,
     );
   }
   for (const t of r.retrains ?? []) {

@@ -18,7 +18,7 @@ export default defineScenario({
   name: 'partition-one',
   title: 'Partition of one instance',
   fault:
-    'instance 1 alone cut off from Redis for ≈ 4 s (a TCP proxy resets its connections and refuses new ones); during it instance 1 caches the product list in its fallback and instance 0 retrains',
+    'instance 1 alone cut off from Redis for ≈ 4 s (a TCP proxy resets its connections and refuses new ones); during it instance 1 clears its product list and computes it into its fallback, then instance 0 retrains',
   family: 'redis',
   unavailable: () => null,
   backing: standaloneRedisWithProxy,
@@ -30,6 +30,14 @@ export default defineScenario({
     const started = ctx.now();
     proxy.partition();
     await waitFor(async () => (await backendOf(urls[1])) === 'memory', 10_000, 50, 'instance 1 on its fallback');
+    // Its L1 copy of the list goes, so the list it serves next is computed into its fallback (not a Redis copy).
+    const cleared = await fetch(`${urls[1]}/api/ai/cache/clear`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ target: 'products' }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (cleared.status !== 200) throw new Error(`clear of the product list on instance 1: HTTP ${cleared.status}`);
     const listedDuring = await listedVersion(urls[1], PROBE_PRODUCT);
     const retrained = await ctx.retrain(0);
     const listedAfterRetrain = await listedVersion(urls[1], PROBE_PRODUCT);
