@@ -22,6 +22,13 @@ export class SqliteModelStore implements ModelStore {
     return this.productLatestVersionNow(product);
   }
 
+  /** Grows with every product and every saved version (row ids only grow): the version index's catalogue stamp. */
+  catalogueStampNow(): string {
+    return this.sql(`SELECT (SELECT coalesce(max(id), 0) FROM products) || '.' || (SELECT coalesce(max(rowid), 0) FROM model_artifacts)`)
+      .pluck()
+      .get() as string;
+  }
+
   /** Whether the product exists and its latest model version, in one query (the version index's read). */
   productLatestVersionNow(product: string): number | null | undefined {
     return this.sql(`SELECT (SELECT max(m.version) FROM model_artifacts m WHERE m.product_id = p.id) FROM products p WHERE p.name = ?`)

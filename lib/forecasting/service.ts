@@ -75,7 +75,7 @@ export class ForecastingService {
 
   private readonly cachedLoadModel: CachedFunction<[product: string], LiveModel>;
   private readonly cachedPredict: CachedFunction<[product: string, days: number, params?: undefined], Prediction>;
-  private readonly cachedProducts: CachedFunction<[], ProductRecord[]>;
+  private readonly cachedProducts: CachedFunction<[catalogue: string], ProductRecord[]>;
 
   /**
    * The version read by `predictDemandDetailed`, handed to the prediction key's `version` callback, which the
@@ -128,12 +128,12 @@ export class ForecastingService {
         return this.forecaster.versions.current(product).then((v) => v ?? 0);
       },
     });
-    // Ordered for pt-BR readers (Á with A, 2 before 10), whichever database listed them.
-    this.cachedProducts = cached(async () => (await this.forecaster.sales.listProducts()).sort((a, b) => compareNames(a.name, b.name)), {
-      type: 'products',
-      name: 'forecasting:listProducts',
-      system: this.system,
-    });
+    // Keyed by the catalogue stamp (see VersionIndex.catalogue): a retrain or a new product makes the old list
+    // unreachable, like a forecast of an older version. Ordered for pt-BR readers (Á with A, 2 before 10).
+    this.cachedProducts = cached(
+      async (_catalogue: string) => (await this.forecaster.sales.listProducts()).sort((a, b) => compareNames(a.name, b.name)),
+      { type: 'products', key: (catalogue) => `v${catalogue}`, system: this.system },
+    );
   }
 
   // ── queries ─────────────────────────────────────────────────────────────────────────────────────────────
@@ -167,8 +167,8 @@ export class ForecastingService {
     return (await this.listProductsDetailed()).value;
   }
 
-  listProductsDetailed(): Promise<Detailed<ProductRecord[]>> {
-    return this.cachedProducts.detailed();
+  async listProductsDetailed(): Promise<Detailed<ProductRecord[]>> {
+    return this.cachedProducts.detailed(await this.store.versions.catalogue());
   }
 
   /** The product's current model, live (cached 6 h). Trains one first if the product has none. */

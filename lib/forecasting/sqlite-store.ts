@@ -14,7 +14,10 @@ export function sqliteStore(db: SqliteDatabase): ForecastingStore {
     description: { kind: 'sqlite', target: db.name },
     sales,
     models,
-    versions: { current: async (product) => models.productLatestVersionNow(product) },
+    versions: {
+      current: async (product) => models.productLatestVersionNow(product),
+      catalogue: async () => models.catalogueStampNow(),
+    },
     async ping() {
       db.prepare('SELECT 1 FROM products LIMIT 1').get();
     },

@@ -73,6 +73,12 @@ export interface ModelStore {
 export interface VersionIndex {
   /** Undefined when the product is unknown, null when never trained, else its latest version. */
   current(product: string): Promise<number | null | undefined>;
+  /**
+   * A stamp that changes whenever a product appears or a model version is saved, as exact as `current`. It keys the
+   * cached product list (which shows model versions), so a list from before a retrain is never looked up again —
+   * even when the retrain's delete of the old list is lost (a Redis failover can drop an acknowledged write).
+   */
+  catalogue(): Promise<string>;
 }
 
 /** Which database, for health and logs: never a password. */

@@ -156,6 +156,21 @@ describe('forecasting service behind the cache', () => {
     expect((await a.listProducts()).find((p) => p.name === 'Croissant')!.modelVersion).toBe(result.version);
   });
 
+  it('never serves a product list from before a retrain, even when the retrain’s delete of it is lost', async () => {
+    await a.predictDemand('Baguete', 7);
+    const listed = await a.listProducts();
+    const version = listed.find((p) => p.name === 'Baguete')!.modelVersion!;
+    const listKeys = async () => (await redis.cli('--scan', '--pattern', `${cacheA.options.prefix}:products_list*`)).split('\n').filter(Boolean);
+    const [oldKey] = await listKeys();
+    const oldEntry = await redis.cli('GET', oldKey!);
+    await a.retrain('Baguete');
+    // A Redis failover can drop an acknowledged DEL: put the old list back where it was.
+    await redis.cli('SET', oldKey!, oldEntry, 'EX', '600');
+    cacheB.clearLocal();
+    expect((await b.listProducts()).find((p) => p.name === 'Baguete')!.modelVersion).toBe(version + 1);
+    expect((await a.listProducts()).find((p) => p.name === 'Baguete')!.modelVersion).toBe(version + 1);
+  });
+
   it('never serves a forecast of an older model after retrain returns, even with a stale model cached on an instance', async () => {
     const old = await b.loadModel('Pão de Açúcar');
     const { version } = await a.retrain('Pão de Açúcar');

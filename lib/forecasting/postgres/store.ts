@@ -48,6 +48,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       db,
       leaseMs: options.leaseMs,
       readVersion: (product) => models.productLatestVersion(product),
+      readChangeNumber: async () => {
+        const rows = await db.query<{ seq: string }>('SELECT seq::text AS seq FROM change_counter WHERE id = 1', [], 'versions.catalogue');
+        return Number(rows[0]?.seq ?? 0);
+      },
       onError: options.onError,
     });
     await index.start();

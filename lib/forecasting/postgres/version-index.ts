@@ -36,6 +36,8 @@ export interface PostgresVersionIndexOptions {
   leaseMs: number;
   /** Reads one product's version when the map is not trusted. */
   readVersion(product: string): Promise<number | null | undefined>;
+  /** Reads the global change number when the map is not trusted. */
+  readChangeNumber(): Promise<number>;
   onError?(error: unknown, what: string): void;
 }
 
@@ -86,6 +88,12 @@ export class PostgresVersionIndex implements VersionIndex {
   current(product: string): Promise<number | null | undefined> {
     if (performance.now() < this.trustedUntil) return Promise.resolve(this.versions.get(product));
     return this.options.readVersion(product);
+  }
+
+  /** The last change number applied (every product or version change takes the next one). */
+  async catalogue(): Promise<string> {
+    if (performance.now() < this.trustedUntil) return String(this.seenSeq);
+    return String(await this.options.readChangeNumber());
   }
 
   status(): VersionIndexStatus {
