@@ -1,9 +1,14 @@
+'use client';
+
+import { useMessages } from '@/components/i18n/locale-context';
+
 /** Shown while a page's server part renders (instant in practice; visible on a slow first request). */
 export default function Loading() {
+  const t = useMessages().common;
   return (
     <main className="mx-auto max-w-screen-2xl px-4 py-6 sm:px-6" aria-busy="true">
       <p className="text-sm text-slate-600 dark:text-slate-300" role="status">
-        Loading…
+        {t.loading}
       </p>
     </main>
   );
