@@ -26,6 +26,8 @@ describe('dashboard number and date formatting, pt-BR', () => {
     expect(f.clock(at)).toBe('14:05:09');
     expect(f.clockShort(at)).toBe('14:05');
     expect(f.ago(0, 61_000)).toBe('há 1 minuto');
+    expect(f.ago(0, 0)).toBe('agora');
+    expect(f.megabytes(111, 0)).toBe('111 MB');
     expect(f.dayMonth('not a day')).toBe('not a day');
   });
 });

@@ -24,8 +24,8 @@ export interface Format {
   decimal(value: Maybe, digits?: number): string;
   /** Bytes in binary units (as Redis' `used_memory_human`), with a finer unit for small values. */
   bytes(value: Maybe): string;
-  /** Megabytes (the memory chart's unit). */
-  megabytes(value: Maybe): string;
+  /** Megabytes (the memory chart's unit); whole ones on the axis. */
+  megabytes(value: Maybe, digits?: 0 | 1): string;
   /** Sub-millisecond to hours, always with a unit. */
   duration(ms: Maybe): string;
   /** A configured interval in seconds, without trailing zeros: `5 s`, `2.5 sec`. */
@@ -77,6 +77,7 @@ function createFormat(dashboardLocale: Locale): Format {
   const bytes = new Intl.NumberFormat(locale, { style: 'unit', unit: 'byte', unitDisplay: 'narrow', maximumFractionDigits: 0 });
   const kb = unitFormat(locale, 'kilobyte', 1);
   const mb = unitFormat(locale, 'megabyte', 1);
+  const mb0 = unitFormat(locale, 'megabyte', 0);
   const gb = unitFormat(locale, 'gigabyte', 2);
   const ms2 = unitFormat(locale, 'millisecond', 2);
   const ms1 = unitFormat(locale, 'millisecond', 1);
@@ -91,7 +92,8 @@ function createFormat(dashboardLocale: Locale): Format {
   const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
   const dayMonth = new Intl.DateTimeFormat(locale, { day: '2-digit', month: '2-digit', timeZone: 'UTC' });
   const day = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
-  const relative = new Intl.RelativeTimeFormat(locale, { numeric: 'always', style: 'long' });
+  // "auto": 0 s reads "agora" / "now" rather than "há 0 segundo".
+  const relative = new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style: 'long' });
 
   return {
     percent: (value, digits = 1) => (isNumber(value) ? percentFormat(digits).format(value / 100) : DASH),
@@ -105,7 +107,7 @@ function createFormat(dashboardLocale: Locale): Format {
       if (value < 1024 * MB) return mb.format(value / MB);
       return gb.format(value / (1024 * MB));
     },
-    megabytes: (value) => (isNumber(value) ? mb.format(value) : DASH),
+    megabytes: (value, digits = 1) => (isNumber(value) ? (digits === 0 ? mb0 : mb).format(value) : DASH),
     duration: (ms) => {
       if (!isNumber(ms)) return DASH;
       if (ms < 1) return ms2.format(ms);

@@ -164,7 +164,7 @@ export function HistoryCharts() {
             <XAxis {...xAxis} />
             <YAxis
               domain={[0, Math.ceil(maxMb)]}
-              tickFormatter={(v: number) => format.megabytes(v)}
+              tickFormatter={(v: number) => format.megabytes(v, 0)}
               width={72}
               tick={{ fontSize: 11 }}
               stroke="currentColor"
