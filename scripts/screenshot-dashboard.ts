@@ -46,6 +46,10 @@ async function main(): Promise<void> {
       // Wait for live data: the status badge answered and the hit-rate chart drew its line.
       await page.locator('[data-testid=kpi-hits]').waitFor();
       await page.locator('[data-testid=chart-hit-rate] .recharts-line-curve').waitFor();
+      // Key counts come from the cache's bookkeeping a moment after the traffic: wait until the KPI shows them.
+      await page.waitForFunction(() => /[1-9]/.test(document.querySelector('[data-testid=kpi-keys]')?.textContent ?? ''), undefined, {
+        timeout: 30_000,
+      });
       await page.screenshot({ path: shot.file, fullPage: true });
       await page.close();
       console.log(`wrote ${shot.file}`);
