@@ -4,6 +4,7 @@ import { ClearAction } from '@/components/overview/clear-action';
 import { HistoryCharts } from '@/components/overview/history-charts';
 import { KpiCards } from '@/components/overview/kpi-cards';
 import { ProductList } from '@/components/overview/product-list';
+import { RedisTopology } from '@/components/overview/redis-topology';
 import { StatusHeader } from '@/components/overview/status-header';
 import { TtlSettings } from '@/components/overview/ttl-settings';
 import { WarmUpAction } from '@/components/overview/warm-up-action';
@@ -13,7 +14,9 @@ import { requestLocale } from '@/lib/i18n/request-locale';
 
 /** The operator's overview: a server-rendered frame whose live parts are small polling client components. */
 export default async function OverviewPage() {
-  const t = messagesFor(await requestLocale()).overview;
+  const messages = messagesFor(await requestLocale());
+  const t = messages.overview;
+  const topology = messages.topology;
   return (
     <main className="mx-auto max-w-screen-2xl space-y-4 px-4 py-6 sm:px-6">
       <header className="space-y-3">
@@ -48,6 +51,10 @@ export default async function OverviewPage() {
           <TtlSettings />
         </Card>
       </div>
+
+      <Card title={topology.title} id="topology">
+        <RedisTopology />
+      </Card>
 
       <Card title={t.products} id="products">
         <ProductList />

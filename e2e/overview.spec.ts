@@ -28,6 +28,12 @@ test.describe('overview', () => {
     await expect(page.getByTestId('kpi-memory')).toHaveText(/\d/);
     await expect(page.getByTestId('ttl-models')).toContainText('21600');
     await expect(page.getByTestId('ttl-predictions')).toContainText('300');
+    // The topology card: one standalone node, up, with its memory.
+    await expect(page.getByTestId('topology-mode')).toHaveText('Standalone');
+    await expect(page.getByTestId('topology-status')).toHaveText('ok');
+    await expect(page.getByTestId('topology-node')).toHaveCount(1);
+    await expect(page.getByTestId('topology-node')).toContainText(`:${runInfo().redis.port}`);
+    await expect(page.getByTestId('topology-node')).toContainText('up');
 
     await expectDrawnPath(page.getByTestId('chart-hit-rate'), '.recharts-line-curve');
     await expectDrawnPath(page.getByTestId('chart-memory'), '.recharts-area-curve');

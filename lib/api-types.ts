@@ -65,7 +65,37 @@ export interface CacheInfo {
   thresholds: { hit_rate_min_percent: number; hit_rate_min_requests: number; memory_max_bytes: number };
   /** Estimated compute time saved by hits so far (sum over hits of the cost of the miss it avoided). */
   time_saved_ms: number;
+  /** Every Redis node as this instance sees it (always present; one node in standalone mode). */
+  topology: RedisTopologyInfo;
   generated_at: string;
+}
+
+/**
+ * The Redis deployment: `ok` every node answers; `degraded` a node is down but all data is still served (a failed
+ * master already replaced, a replica or sentinel down); `down` some or all data has no live master.
+ */
+export interface RedisTopologyInfo {
+  mode: 'standalone' | 'sentinel' | 'cluster';
+  status: 'ok' | 'degraded' | 'down';
+  nodes: RedisNodeInfo[];
+  /** Why the status is not `ok`, one short sentence each (e.g. "master 10.0.0.2:7002 is down"). */
+  problems: string[];
+}
+
+export interface RedisNodeInfo {
+  /** host:port as the deployment announces it. */
+  address: string;
+  role: 'master' | 'replica' | 'sentinel';
+  up: boolean;
+  /** The master a replica follows; null otherwise or when unknown. */
+  master_address: string | null;
+  /** Cluster masters: slots served (of 16384); null elsewhere. */
+  slots: number | null;
+  /** INFO used_memory of the node; null when not read (down, sentinel, replica without a connection). */
+  used_memory: number | null;
+  used_memory_human: string | null;
+  /** DBSIZE of the node: every key there, this service's and any other's; null when not read. */
+  keys: number | null;
 }
 
 /** `GET /api/ai/health` — 200 for healthy/degraded, 503 for unhealthy. */
@@ -79,6 +109,8 @@ export interface HealthReport {
     backend: 'redis' | 'memory';
     latency_ms: number | null;
     stats: { hits: number; misses: number; hit_rate: number; total_keys: number };
+    /** The deployment's status (see RedisTopologyInfo); anything but `ok` makes the service `degraded`. */
+    topology: Pick<RedisTopologyInfo, 'mode' | 'status' | 'problems'>;
   };
   database: { ok: boolean; products: number };
 }

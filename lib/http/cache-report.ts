@@ -2,8 +2,16 @@
  * The cache library's camelCase results mapped onto the API's JSON (snake_case, the seed's field names and
  * formatted strings such as `used_memory_human` and `ttl_settings`).
  */
-import type { CacheHistory as ApiHistory, CacheInfo, HealthReport } from '@/lib/api-types';
-import { humanBytes, type CacheHistory, type CacheReport, type CacheType, type HealthCheck, type TypeCounters } from '@/lib/redis-cache';
+import type { CacheHistory as ApiHistory, CacheInfo, HealthReport, RedisTopologyInfo } from '@/lib/api-types';
+import {
+  humanBytes,
+  type CacheHistory,
+  type CacheReport,
+  type CacheType,
+  type HealthCheck,
+  type RedisTopology,
+  type TypeCounters,
+} from '@/lib/redis-cache';
 
 /** "21600s (6h)", "300s (5min)", "90s (1min 30s)". */
 export function formatTtl(seconds: number): string {
@@ -48,7 +56,26 @@ export function toCacheInfo(r: CacheReport): CacheInfo {
       memory_max_bytes: r.thresholds.memoryMaxBytes,
     },
     time_saved_ms: r.timeSavedMs,
+    topology: toTopology(r.topology),
     generated_at: r.generatedAt.toISOString(),
+  };
+}
+
+export function toTopology(t: RedisTopology): RedisTopologyInfo {
+  return {
+    mode: t.mode,
+    status: t.status,
+    nodes: t.nodes.map((n) => ({
+      address: n.address,
+      role: n.role,
+      up: n.up,
+      master_address: n.masterAddress,
+      slots: n.slots,
+      used_memory: n.usedMemory,
+      used_memory_human: n.usedMemory === null ? null : humanBytes(n.usedMemory),
+      keys: n.keys,
+    })),
+    problems: [...t.problems],
   };
 }
 
@@ -59,6 +86,7 @@ export function toCacheHealth(h: HealthCheck): HealthReport['cache'] {
     backend: h.backend,
     latency_ms: h.latencyMs,
     stats: { hits: h.stats.hits, misses: h.stats.misses, hit_rate: h.stats.hitRate, total_keys: h.stats.totalKeys },
+    topology: { mode: h.topology.mode, status: h.topology.status, problems: [...h.topology.problems] },
   };
 }
 

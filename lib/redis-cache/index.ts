@@ -45,6 +45,7 @@ export { CACHE_CHANNELS, type CacheEvents, type CacheEventMap, type CacheEventMe
 export { LockTimeoutError, isLockTimeoutError, type LockOptions } from './lock';
 export { humanBytes, type CacheAlert, type AlertCode } from './info';
 export type { CacheReport, HealthCheck, GaugeSample, Backend } from './reports';
+export type { RedisTopology, TopologyNode, TopologyStatus, NodeRole } from './topology';
 export type { CacheHistory, HistoryBucket, HistoryRange } from './history';
 export type { TypeCounters } from './stats';
 export type { BreakerState } from './circuit-breaker';

@@ -37,10 +37,19 @@ export function parseInfo(text: string): Record<string, string> {
   return out;
 }
 
-/** INFO of the server (summed over masters in Cluster mode); null while Redis is unavailable. */
+/**
+ * INFO of the server (summed over the masters that answer in Cluster mode); null while Redis is unavailable.
+ * In Cluster mode one failed master (its replica not yet promoted) must not read as "Redis down": the sum covers
+ * the masters that answered, and only when none does is it a failure.
+ */
 export async function readServerInfo(gate: RedisGate): Promise<RedisServerInfo | null> {
   if (!gate.up) return null;
-  const infos = await gate.run((c) => Promise.all(dataNodes(c).map(async (n) => parseInfo(await n.info()))));
+  const infos = await gate.run(async (c) => {
+    const settled = await Promise.allSettled(dataNodes(c).map(async (n) => parseInfo(await n.info())));
+    const answered = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    if (answered.length === 0) throw settled.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason ?? new Error('no master');
+    return answered;
+  });
   if (infos === UNAVAILABLE) return null;
   return {
     version: infos[0]?.redis_version ?? null,

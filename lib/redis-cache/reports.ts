@@ -14,6 +14,7 @@ import type { BreakerState } from './circuit-breaker';
 import { describeRedisAddress, type AlertThresholds, type RedisMode, type ResolvedCacheOptions, type TtlSeconds } from './options';
 import { UNAVAILABLE, type RedisGate } from './redis-gate';
 import { counterTotals, countersByType, type CacheStats, type TypeCounters } from './stats';
+import type { RedisTopology, TopologyReader } from './topology';
 
 export type Backend = 'redis' | 'memory';
 
@@ -39,6 +40,8 @@ export interface CacheReport {
   thresholds: AlertThresholds;
   /** Estimated compute time saved by hits so far. */
   timeSavedMs: number;
+  /** Every Redis node with role, up/down, memory and keys, and the deployment's status. */
+  topology: RedisTopology;
   generatedAt: Date;
 }
 
@@ -50,6 +53,8 @@ export interface HealthCheck {
   backend: Backend;
   latencyMs: number | null;
   stats: { hits: number; misses: number; hitRate: number; totalKeys: number };
+  /** The deployment's status and what is wrong with it (nodes down, slots without a master…). */
+  topology: Pick<RedisTopology, 'mode' | 'status' | 'problems'>;
 }
 
 /** The part of the report the metrics gauges sample at scrape time. */
@@ -70,6 +75,7 @@ export interface ReportDeps {
   stats: CacheStats;
   recorder: StatsRecorder;
   keyCounter: KeyCounter;
+  topology: TopologyReader;
   instanceId: string;
 }
 
@@ -79,7 +85,12 @@ function backendOf(gate: RedisGate): Backend {
 
 export async function cacheReport(d: ReportDeps): Promise<CacheReport> {
   await d.gate.startup();
-  const [server, totals, keyCounts] = await Promise.all([readServerInfo(d.gate), d.recorder.sharedTotals(), d.keyCounter.get()]);
+  const [server, totals, keyCounts, topology] = await Promise.all([
+    readServerInfo(d.gate),
+    d.recorder.sharedTotals(),
+    d.keyCounter.get(),
+    d.topology.read(),
+  ]);
   const backend = backendOf(d.gate);
   const hitsArr = totals?.hits ?? d.stats.hits;
   const missArr = totals?.misses ?? d.stats.misses;
@@ -105,6 +116,7 @@ export async function cacheReport(d: ReportDeps): Promise<CacheReport> {
     alerts: computeAlerts({ backend, hits, misses, hitRate, usedMemory, thresholds: o.alerts }),
     thresholds: { ...o.alerts },
     timeSavedMs: Math.round(totals?.savedMs ?? d.stats.savedMs),
+    topology,
     generatedAt: new Date(),
   };
 }
@@ -121,7 +133,20 @@ export async function healthCheck(d: ReportDeps): Promise<HealthCheck> {
     return { hits: t.hits, misses: t.misses, hitRate: t.hitRate, totalKeys: c ? sumCounts(c) : 0 };
   };
   await d.gate.startup();
-  if (!d.gate.up) return { redisAvailable: false, readWriteTest: false, backend: 'memory', latencyMs: null, stats: stats() };
+  const [roundTrip, t] = await Promise.all([readWriteRoundTrip(d), d.topology.read()]);
+  const topology = { mode: t.mode, status: t.status, problems: t.problems };
+  if (roundTrip === 'down') return { redisAvailable: false, readWriteTest: false, backend: 'memory', latencyMs: null, stats: stats(), topology };
+  if (roundTrip === UNAVAILABLE) {
+    return { redisAvailable: d.gate.up, readWriteTest: false, backend: backendOf(d.gate), latencyMs: null, stats: stats(), topology };
+  }
+  // Shared key counts: one HGETALL, never a scan here (a stale count is refreshed in the background).
+  await d.keyCounter.get(0);
+  return { redisAvailable: true, readWriteTest: roundTrip.ok, backend: backendOf(d.gate), latencyMs: roundTrip.latencyMs, stats: stats(), topology };
+}
+
+/** SET, GET and UNLINK of a unique value; 'down' when the breaker keeps Redis out. */
+async function readWriteRoundTrip(d: ReportDeps): Promise<{ ok: boolean; latencyMs: number } | typeof UNAVAILABLE | 'down'> {
+  if (!d.gate.up) return 'down';
   const key = d.keys.meta + 'health:{' + d.instanceId + '}';
   const token = randomUUID();
   const t0 = performance.now();
@@ -131,13 +156,8 @@ export async function healthCheck(d: ReportDeps): Promise<HealthCheck> {
     await c.unlink(key);
     return read;
   });
-  if (back === UNAVAILABLE) {
-    return { redisAvailable: d.gate.up, readWriteTest: false, backend: backendOf(d.gate), latencyMs: null, stats: stats() };
-  }
-  const latencyMs = Math.round((performance.now() - t0) * 100) / 100;
-  // Shared key counts: one HGETALL, never a scan here (a stale count is refreshed in the background).
-  await d.keyCounter.get(0);
-  return { redisAvailable: true, readWriteTest: back === token, backend: backendOf(d.gate), latencyMs, stats: stats() };
+  if (back === UNAVAILABLE) return UNAVAILABLE;
+  return { ok: back === token, latencyMs: Math.round((performance.now() - t0) * 100) / 100 };
 }
 
 export async function gaugeSample(d: ReportDeps): Promise<GaugeSample> {

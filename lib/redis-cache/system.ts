@@ -29,6 +29,7 @@ import { RedisCache } from './redis-cache';
 import { RedisGate, UNAVAILABLE } from './redis-gate';
 import { cacheReport, gaugeSample, healthCheck, type CacheReport, type GaugeSample, type HealthCheck, type ReportDeps } from './reports';
 import { CacheStats, type TypeCounters } from './stats';
+import { TopologyReader, type RedisTopology } from './topology';
 import { withTimeout } from './timeout';
 
 export type { ClearTarget };
@@ -57,6 +58,7 @@ export class CacheSystem {
   private readonly recorder: StatsRecorder;
   private readonly locks: LockManager;
   private readonly reportDeps: ReportDeps;
+  private readonly topologyReader: TopologyReader;
   private closed = false;
   private stopDebugLines: () => void = () => undefined;
 
@@ -140,6 +142,7 @@ export class CacheSystem {
       () => this.keyCounter.peek(),
       async () => (await readServerInfo(this.gate))?.usedMemory ?? null,
     );
+    this.topologyReader = new TopologyReader(this.gate, o.redis, redisLog);
     this.reportDeps = {
       options: o,
       gate: this.gate,
@@ -148,6 +151,7 @@ export class CacheSystem {
       stats: this.stats,
       recorder: this.recorder,
       keyCounter: this.keyCounter,
+      topology: this.topologyReader,
       instanceId: this.instanceId,
     };
   }
@@ -182,6 +186,14 @@ export class CacheSystem {
   /** Everything `GET /api/ai/cache/info` reports. */
   getCacheInfo(): Promise<CacheReport> {
     return cacheReport(this.reportDeps);
+  }
+
+  /**
+   * The Redis deployment as this instance sees it: every node with its role, up/down, memory and key count, and an
+   * overall status (ok / degraded / down). A node being down is reported, never thrown.
+   */
+  topology(): Promise<RedisTopology> {
+    return this.topologyReader.read();
   }
 
   /** A real write/read/delete round trip against Redis, with this instance's counters. */
@@ -269,6 +281,7 @@ export class CacheSystem {
     this.closed = true;
     this.recorder.stop();
     this.stopDebugLines();
+    this.topologyReader.close();
     await Promise.all([this.gate.close(), this.bus.close()]);
   }
 

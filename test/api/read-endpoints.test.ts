@@ -53,6 +53,16 @@ describe('monitoring endpoints', () => {
     expect(body.used_memory).toBeGreaterThan(0);
     expect(Array.isArray(body.alerts)).toBe(true);
     expect(body.thresholds).toMatchObject({ hit_rate_min_percent: 60, memory_max_bytes: 100 * 1024 * 1024 });
+    expect(body.topology).toMatchObject({ mode: 'standalone', status: 'ok', problems: [] });
+    expect(body.topology.nodes).toEqual([
+      expect.objectContaining({
+        address: `127.0.0.1:${env.redis.port}`,
+        role: 'master',
+        up: true,
+        used_memory: expect.any(Number),
+        keys: expect.any(Number),
+      }),
+    ]);
     expect(typeof body.time_saved_ms).toBe('number');
     expect(JSON.stringify(body)).not.toContain(REDIS_PASSWORD);
   });
@@ -188,6 +198,12 @@ describe('monitoring endpoints', () => {
     expect(down.backend).toBe('memory');
     expect(down.alerts.map((alert) => alert.code)).toContain('redis_down');
     expect(JSON.stringify(down)).not.toContain(REDIS_PASSWORD);
+    // The topology card shows the one node, down.
+    expect(down.topology).toMatchObject({
+      mode: 'standalone',
+      status: 'down',
+      nodes: [{ address: `127.0.0.1:${env.redis.port}`, role: 'master', up: false }],
+    });
 
     const families = parsePrometheusText(await (await getMetrics(apiRequest('/api/metrics'), NO_CONTEXT)).text());
     expect(families.get('ai_cache_fallback_active')!.samples[0].value).toBe(1);

@@ -25,8 +25,8 @@ export const ORIGIN = 'http://localhost:5001';
 export const REDIS_PASSWORD = 'pw-never-in-responses-7f3a';
 const silent = pino({ level: 'silent' });
 
-export interface ApiTestEnv {
-  redis: RedisServerHandle;
+/** The service in-process against some Redis deployment (standalone, Sentinel or Cluster). */
+export interface ServiceTestEnv {
   /** The process-wide cache system: the one the route handlers use. */
   system: CacheSystem;
   /** Another instance of the service (same Redis, same prefix). */
@@ -36,27 +36,64 @@ export interface ApiTestEnv {
   prefix: string;
   /** Lines the routes logged (parsed JSON). */
   logs: Record<string, unknown>[];
+  close(): Promise<void>;
+}
+
+/** The service against a private standalone redis-server with a password. */
+export interface ApiTestEnv extends ServiceTestEnv {
+  redis: RedisServerHandle;
   /** Keys under the prefix, the library's own bookkeeping (`_meta`) excluded. */
   cacheKeys(): Promise<string[]>;
   /** Runs redis-cli with the password. */
   cli(...args: string[]): Promise<string>;
   /** Restarts a stopped Redis (with its password). */
   restartRedis(): Promise<void>;
-  close(): Promise<void>;
 }
 
 let counter = 0;
 
 export async function startApiTestEnv(extraEnv: Record<string, string> = {}): Promise<ApiTestEnv> {
-  counter += 1;
   // The password is set after start (the helper's readiness PING has no credentials), so the tests can check it
   // never leaks into a response or a log.
   const redis = await startRedisServer();
   await redis.cli('CONFIG', 'SET', 'requirepass', REDIS_PASSWORD);
+  const service = await startServiceTestEnv({ REDIS_URL: `redis://:${REDIS_PASSWORD}@127.0.0.1:${redis.port}` }, extraEnv);
+  const { prefix } = service;
+  const cli = (...args: string[]) => redis.cli('-a', REDIS_PASSWORD, '--no-auth-warning', ...args);
+  return {
+    ...service,
+    redis,
+    cli,
+    async restartRedis() {
+      await redis.start();
+      await redis.cli('CONFIG', 'SET', 'requirepass', REDIS_PASSWORD);
+    },
+    async cacheKeys() {
+      const out = await cli('--scan', '--pattern', `${prefix}:*`);
+      return out
+        ? out
+            .split('\n')
+            .filter((key) => !key.includes(':_meta:'))
+            .sort()
+        : [];
+    },
+    async close() {
+      await service.close();
+      await redis.stop();
+    },
+  };
+}
+
+/**
+ * The service (process-wide cache system, a second instance, the forecasting service on a temporary SQLite database
+ * with the demo history) against the Redis that `redisEnv` names, e.g. `{ REDIS_CLUSTER_NODES: … }`.
+ */
+export async function startServiceTestEnv(redisEnv: Record<string, string>, extraEnv: Record<string, string> = {}): Promise<ServiceTestEnv> {
+  counter += 1;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'api-test-'));
   const prefix = `api${process.pid}_${counter}`;
   const env = {
-    REDIS_URL: `redis://:${REDIS_PASSWORD}@127.0.0.1:${redis.port}`,
+    ...redisEnv,
     // Long enough that a busy test machine (in-process Prophet fits block the event loop) doesn't time out healthy
     // commands and open the breaker; still far inside the 4 s CLIENT PAUSE the hang test uses.
     REDIS_COMMAND_TIMEOUT: '1',
@@ -89,29 +126,13 @@ export async function startApiTestEnv(extraEnv: Record<string, string> = {}): Pr
   // a warm-up starts.
   onServerStart(readEnv(env));
 
-  const cli = (...args: string[]) => redis.cli('-a', REDIS_PASSWORD, '--no-auth-warning', ...args);
   return {
-    redis,
     system,
     other,
     forecasting,
     db,
     prefix,
     logs,
-    cli,
-    async restartRedis() {
-      await redis.start();
-      await redis.cli('CONFIG', 'SET', 'requirepass', REDIS_PASSWORD);
-    },
-    async cacheKeys() {
-      const out = await cli('--scan', '--pattern', `${prefix}:*`);
-      return out
-        ? out
-            .split('\n')
-            .filter((key) => !key.includes(':_meta:'))
-            .sort()
-        : [];
-    },
     async close() {
       useForecastingServiceForTests(undefined);
       useHttpLoggerForTests(undefined);
@@ -119,7 +140,6 @@ export async function startApiTestEnv(extraEnv: Record<string, string> = {}): Pr
       await other.close();
       await resetCacheSystemForTests();
       db.close();
-      await redis.stop();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -18,6 +18,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './free-port';
+import { startCluster, type ClusterTopology } from '@/scripts/redis-topology';
 
 export interface RedisServerHandle {
   port: number;
@@ -214,53 +215,14 @@ export async function startRedisServer(opts: RedisServerOptions = {}): Promise<R
   return handle;
 }
 
-export interface RedisClusterHandle {
-  /** The masters, in port order. */
-  nodes: RedisServerHandle[];
-  /** `host:port,host:port,…` — the value of REDIS_CLUSTER_NODES. */
-  nodeList: string;
-  stop(): Promise<void>;
-}
+export type RedisClusterHandle = Pick<ClusterTopology, 'nodes' | 'nodeList' | 'stop'>;
 
 /**
- * A private Redis Cluster of `masters` masters (no replicas), slots spread by `redis-cli --cluster create`.
- * Resolves when every node reports `cluster_state:ok`.
+ * A private Redis Cluster of `masters` masters (no replicas), slots spread by `redis-cli --cluster create`; the
+ * set-up of scripts/redis-topology.ts. Resolves when every slot is served and every node reports `cluster_state:ok`.
  */
-export async function startRedisCluster(masters = 3): Promise<RedisClusterHandle> {
-  const nodes: RedisServerHandle[] = [];
-  try {
-    for (let i = 0; i < masters; i++) {
-      nodes.push(
-        await startRedisServer({
-          args: [
-            '--cluster-enabled',
-            'yes',
-            '--cluster-config-file',
-            'nodes.conf',
-            '--cluster-node-timeout',
-            '2000',
-            '--cluster-require-full-coverage',
-            'no',
-          ],
-        }),
-      );
-    }
-    // Each node needs its own directory for nodes.conf: startRedisServer gives every server its own temp dir.
-    await nodes[0].cli('--cluster', 'create', ...nodes.map((n) => `${n.host}:${n.port}`), '--cluster-replicas', '0', '--cluster-yes');
-    for (const n of nodes) {
-      await waitFor(async () => (await n.cli('CLUSTER', 'INFO')).includes('cluster_state:ok'), 15_000, 50, `cluster_state:ok on ${n.port}`);
-    }
-  } catch (err) {
-    await Promise.all(nodes.map((n) => n.stop()));
-    throw err;
-  }
-  return {
-    nodes,
-    nodeList: nodes.map((n) => `${n.host}:${n.port}`).join(','),
-    async stop() {
-      await Promise.all(nodes.map((n) => n.stop()));
-    },
-  };
+export function startRedisCluster(masters = 3): Promise<RedisClusterHandle> {
+  return startCluster({ masters, replicasPerMaster: 0 });
 }
 
 export interface RedisSentinelHandle {
