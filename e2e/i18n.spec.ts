@@ -58,6 +58,9 @@ test.describe('dashboard in Brazilian Portuguese', () => {
     await expect(page.getByRole('button', { name: 'Limpar…' })).toBeVisible();
     await expect(page.getByRole('button', { name: 'Pré-aquecer' })).toBeVisible();
     await expect(page.getByRole('button', { name: 'PT', exact: true })).toHaveAttribute('aria-pressed', 'true');
+    await expect(page.getByRole('heading', { name: 'Topologia do Redis' })).toBeVisible();
+    await expect(page.getByTestId('topology-mode')).toHaveText('Instância única');
+    await expect(page.getByTestId('topology-node')).toContainText('no ar');
     // 59,9% — a decimal comma, no space before the sign.
     await expect(page.getByTestId('kpi-hit-rate')).toHaveText(/^\d+(,\d)?%$/);
     await expect(page.getByTestId('chart-hit-rate')).toContainText('Taxa de acerto (linha em 60%)');
