@@ -2,6 +2,7 @@
 
 import Link from 'next/link';
 import { useEffect } from 'react';
+import { useMessages } from '@/components/i18n/locale-context';
 
 /**
  * A page that failed to render (a bug, or a dependency that threw while the server rendered it). The dashboard's live
@@ -9,18 +10,19 @@ import { useEffect } from 'react';
  * give the reference the server logged (`digest`), and offer to try again without a full reload.
  */
 export default function PageError({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
+  const t = useMessages().pageError;
   useEffect(() => {
     console.error(error);
   }, [error]);
   return (
     <main className="mx-auto max-w-screen-2xl space-y-3 px-4 py-6 sm:px-6" role="alert">
-      <h1 className="text-2xl font-semibold">This page could not be shown</h1>
+      <h1 className="text-2xl font-semibold">{t.title}</h1>
       <p className="text-sm text-slate-600 dark:text-slate-300">
-        Something failed while rendering it. The API and the cache keep working; the server log has the details
+        {t.body}
         {error.digest ? (
           <>
             {' '}
-            under the reference <code className="font-mono">{error.digest}</code>
+            {t.reference} <code className="font-mono">{error.digest}</code>
           </>
         ) : null}
         .
@@ -31,10 +33,10 @@ export default function PageError({ error, reset }: { error: Error & { digest?: 
           onClick={reset}
           className="rounded-md bg-sky-700 px-3 py-1.5 font-medium text-white hover:bg-sky-800 focus-visible:outline-2 focus-visible:outline-offset-2"
         >
-          Try again
+          {t.tryAgain}
         </button>
         <Link href="/" className="self-center text-sky-800 underline-offset-2 hover:underline dark:text-sky-300">
-          Back to the cache overview
+          {t.back}
         </Link>
       </div>
     </main>

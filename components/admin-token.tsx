@@ -3,6 +3,7 @@
 import { createContext, use, useCallback, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { adminPost, type AskToken } from './api-client';
 import { Dialog } from './ui/dialog';
+import { useMessages } from './i18n/locale-context';
 
 const AskTokenContext = createContext<AskToken>(async () => null);
 
@@ -14,6 +15,8 @@ export function AdminTokenProvider({ children }: { children: ReactNode }) {
   const [reason, setReason] = useState<'required' | 'rejected' | null>(null);
   const pending = useRef<((token: string | null) => void) | null>(null);
   const [value, setValue] = useState('');
+  const t = useMessages().adminToken;
+  const common = useMessages().common;
 
   const askToken = useCallback<AskToken>(
     (why) =>
@@ -45,16 +48,12 @@ export function AdminTokenProvider({ children }: { children: ReactNode }) {
       <Dialog open={reason !== null} onClose={() => finish(null)} labelledBy="admin-token-title">
         <form onSubmit={onSubmit} className="space-y-4">
           <h2 id="admin-token-title" className="text-lg font-semibold">
-            Admin token required
+            {t.title}
           </h2>
-          <p className="text-sm text-slate-600 dark:text-slate-300">
-            {reason === 'rejected'
-              ? 'The stored admin token was rejected. Enter the current value of CACHE_ADMIN_TOKEN.'
-              : 'This server protects clear, warm-up and retrain with CACHE_ADMIN_TOKEN. It is kept for this browser session only.'}
-          </p>
+          <p className="text-sm text-slate-600 dark:text-slate-300">{reason === 'rejected' ? t.rejected : t.required}</p>
           <div>
             <label htmlFor="admin-token-input" className="block text-sm font-medium">
-              Admin token
+              {t.label}
             </label>
             <input
               id="admin-token-input"
@@ -68,10 +67,10 @@ export function AdminTokenProvider({ children }: { children: ReactNode }) {
           </div>
           <div className="flex justify-end gap-2">
             <button type="button" onClick={() => finish(null)} className="btn-secondary">
-              Cancel
+              {common.cancel}
             </button>
             <button type="submit" className="btn-primary" disabled={!value.trim()}>
-              Continue
+              {t.continue}
             </button>
           </div>
         </form>

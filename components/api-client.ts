@@ -4,7 +4,11 @@
  */
 import type { ApiError } from '@/lib/api-types';
 
-/** An HTTP or network failure, with the API's error code and message when the server sent one. */
+/**
+ * An HTTP or network failure, with the API's error code and message when the server sent one. Failures the browser
+ * itself detects carry codes of their own (`timeout`, `network`, `http_<status>`, `token_missing`,
+ * `token_rejected`): the dashboard shows its translated text for those (components/i18n/error-text.ts).
+ */
 export class ApiRequestError extends Error {
   constructor(
     readonly status: number,
@@ -56,6 +60,7 @@ async function request(url: string, init: RequestInit, timeoutMs: number): Promi
       0,
       timedOut ? 'timeout' : 'network',
       timedOut ? `No answer from the server within ${timeoutMs / 1000} s` : 'Cannot reach the server',
+      timedOut ? { timeoutMs } : undefined,
     );
   }
 }
@@ -132,20 +137,15 @@ export async function adminPost<T>(url: string, body: unknown, askToken: AskToke
       forgetAdminToken();
       asked = true;
       token = await askToken(hadToken ? 'rejected' : 'required');
-      if (token === null) throw new ApiRequestError(401, 'unauthorized', 'This action needs the admin token; nothing was done.');
+      if (token === null) throw new ApiRequestError(401, 'token_missing', 'This action needs the admin token; nothing was done.');
       continue;
     }
     if (authFailed) {
       forgetAdminToken();
-      throw new ApiRequestError(401, 'unauthorized', 'The admin token was rejected; nothing was done.', parsed);
+      throw new ApiRequestError(401, 'token_rejected', 'The admin token was rejected; nothing was done.', parsed);
     }
     if (!res.ok) throw toError(res, parsed);
     if (token) saveAdminToken(token);
     return parsed as T;
   }
-}
-
-export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
 }

@@ -1,13 +1,14 @@
 'use client';
 
 import { useId, useState, type ReactNode } from 'react';
-import { errorMessage } from './api-client';
+import { useErrorText } from './i18n/error-text';
+import { useMessages } from './i18n/locale-context';
 import { Banner } from './ui/banner';
 import { Dialog } from './ui/dialog';
 
 const BUTTON_CLASS = { primary: 'btn-primary', danger: 'btn-danger' } as const;
 
-type Outcome<T> = { ok: true; result: T } | { ok: false; message: string };
+type Outcome<T> = { ok: true; result: T } | { ok: false; error: unknown };
 
 export interface ConfirmedActionProps<T> {
   /** Style of the trigger and of the confirming button. */
@@ -53,6 +54,8 @@ export function ConfirmedAction<T>({
   children,
 }: ConfirmedActionProps<T>) {
   const id = useId();
+  const t = useMessages().common;
+  const errorText = useErrorText();
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome<T> | null>(null);
@@ -68,7 +71,7 @@ export function ConfirmedAction<T>({
       setOutcome({ ok: true, result });
       await onSuccess?.(result);
     } catch (error) {
-      setOutcome({ ok: false, message: errorMessage(error) });
+      setOutcome({ ok: false, error });
     } finally {
       setBusy(false);
       onSettled?.();
@@ -90,7 +93,7 @@ export function ConfirmedAction<T>({
       ) : null}
       {outcome && !outcome.ok ? (
         <Banner tone="critical" title={failure.title} testId={failure.testId} onDismiss={() => setOutcome(null)}>
-          <p>{outcome.message}</p>
+          <p>{errorText(outcome.error)}</p>
         </Banner>
       ) : null}
     </div>
@@ -108,7 +111,7 @@ export function ConfirmedAction<T>({
         </p>
         <div className="mt-5 flex justify-end gap-2">
           <button type="button" className="btn-secondary" onClick={() => setConfirming(false)} autoFocus>
-            Cancel
+            {t.cancel}
           </button>
           <button type="button" className={BUTTON_CLASS[tone]} onClick={run}>
             {confirm.label}

@@ -24,7 +24,7 @@ test.describe('overview', () => {
     await expect(page.getByTestId('service-status')).toHaveText('healthy');
     await expect(page.getByTestId('backend')).toContainText(`:${runInfo().redis.port}`);
     await expect(page.getByTestId('last-refresh')).toContainText('live');
-    await expect(page.getByTestId('kpi-hit-rate')).toHaveText(/^\d+(\.\d)? %$/);
+    await expect(page.getByTestId('kpi-hit-rate')).toHaveText(/^\d+(\.\d)?%$/);
     await expect(page.getByTestId('kpi-memory')).toHaveText(/\d/);
     await expect(page.getByTestId('ttl-models')).toContainText('21600');
     await expect(page.getByTestId('ttl-predictions')).toContainText('300');

@@ -13,7 +13,7 @@ test.describe('product page', () => {
     await expect(chart.locator('.recharts-line-curve')).toHaveCount(2); // sales history tail + forecast
     await expectDrawnPath(chart, '.recharts-area-area'); // 80 % band
     await expect(page.getByTestId('cache-status')).toHaveText(/^(HIT|MISS)$/);
-    await expect(page.getByTestId('server-time')).toHaveText(/\d+(\.\d+)? (ms|s)$/);
+    await expect(page.getByTestId('server-time')).toHaveText(/\d+(\.\d+)? (ms|sec)$/);
     await expect(page.getByTestId('model-version')).toHaveText(/^v\d+$/);
     await expect(page.getByTestId('model-trained-at')).not.toHaveText('—');
 

@@ -8,15 +8,24 @@ import { RedisTopology } from '@/components/overview/redis-topology';
 import { StatusHeader } from '@/components/overview/status-header';
 import { TtlSettings } from '@/components/overview/ttl-settings';
 import { WarmUpAction } from '@/components/overview/warm-up-action';
+import { LocaleSwitch } from '@/components/i18n/locale-switch';
+import { messagesFor } from '@/lib/i18n/messages';
+import { requestLocale } from '@/lib/i18n/request-locale';
 
 /** The operator's overview: a server-rendered frame whose live parts are small polling client components. */
-export default function OverviewPage() {
+export default async function OverviewPage() {
+  const messages = messagesFor(await requestLocale());
+  const t = messages.overview;
+  const topology = messages.topology;
   return (
     <main className="mx-auto max-w-screen-2xl space-y-4 px-4 py-6 sm:px-6">
       <header className="space-y-3">
-        <div>
-          <h1 className="text-2xl font-semibold">AI Prediction Service</h1>
-          <p className="text-sm text-slate-600 dark:text-slate-300">Cache dashboard: demand forecasts behind Redis.</p>
+        <div className="flex items-start justify-between gap-4">
+          <div>
+            <h1 className="text-2xl font-semibold">{t.title}</h1>
+            <p className="text-sm text-slate-600 dark:text-slate-300">{t.subtitle}</p>
+          </div>
+          <LocaleSwitch />
         </div>
         <StatusHeader />
       </header>
@@ -26,28 +35,28 @@ export default function OverviewPage() {
       <HistoryCharts />
 
       <div className="grid grid-cols-1 gap-4 lg:grid-cols-3">
-        <Card title="Actions" id="actions" className="lg:col-span-2">
+        <Card title={t.actions} id="actions" className="lg:col-span-2">
           <div className="grid gap-6 md:grid-cols-2">
             <div>
-              <h3 className="mb-2 text-sm font-semibold">Clear cache</h3>
+              <h3 className="mb-2 text-sm font-semibold">{t.clearCache}</h3>
               <ClearAction />
             </div>
             <div>
-              <h3 className="mb-2 text-sm font-semibold">Warm up</h3>
+              <h3 className="mb-2 text-sm font-semibold">{t.warmUp}</h3>
               <WarmUpAction />
             </div>
           </div>
         </Card>
-        <Card title="TTL settings" id="ttl">
+        <Card title={t.ttlSettings} id="ttl">
           <TtlSettings />
         </Card>
       </div>
 
-      <Card title="Redis topology" id="topology">
+      <Card title={topology.title} id="topology">
         <RedisTopology />
       </Card>
 
-      <Card title="Products" id="products">
+      <Card title={t.products} id="products">
         <ProductList />
       </Card>
     </main>

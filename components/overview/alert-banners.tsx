@@ -1,8 +1,27 @@
 'use client';
 
+import type { CacheAlert, CacheInfo } from '@/lib/api-types';
+import type { Messages } from '@/lib/i18n/messages';
 import { Banner } from '../ui/banner';
-import { formatClock } from '../format';
+import type { Format } from '../format';
+import { useErrorText } from '../i18n/error-text';
+import { useFormat, useMessages } from '../i18n/locale-context';
 import { useCacheInfo } from '../use-api';
+
+/**
+ * What an alert says, in the page's language. The API's alert carries English title/message/hint for scripts; the
+ * dashboard words its own from the alert's code and numbers (value, threshold, the lookup count of the same answer).
+ */
+function alertMessage(alert: CacheAlert, info: CacheInfo, t: Messages['alerts'], format: Format): string {
+  switch (alert.code) {
+    case 'redis_down':
+      return t.redis_down.message();
+    case 'low_hit_rate':
+      return t.low_hit_rate.message(format.percent(alert.value), format.int(info.hits + info.misses), format.percent(alert.threshold, 0));
+    case 'high_memory':
+      return t.high_memory.message(format.bytes(alert.value), format.bytes(alert.threshold));
+  }
+}
 
 /**
  * The server's alerts (README, "Monitoring and runbook"), as banners: each says what happened, what it means and what to do.
@@ -11,17 +30,17 @@ import { useCacheInfo } from '../use-api';
  */
 export function AlertBanners() {
   const { data, error } = useCacheInfo();
+  const t = useMessages().alerts;
+  const format = useFormat();
+  const errorText = useErrorText();
 
   return (
     <div className="space-y-2" data-testid="alerts">
       {error ? (
-        <Banner tone="critical" role="alert" title="Dashboard cannot refresh" testId="alert-api-unreachable">
-          <p>{error.message}.</p>
+        <Banner tone="critical" role="alert" title={t.apiUnreachable} testId="alert-api-unreachable">
+          <p>{errorText(error)}.</p>
           <p>
-            {data
-              ? `The numbers below are from ${formatClock(data.generated_at)} and are not live.`
-              : 'No numbers can be shown until the API answers.'}{' '}
-            Check that the service is running and look at its log (<code>logs/ai_service.log</code>).
+            {data ? t.staleSince(format.clock(data.generated_at)) : t.noNumbers} {t.checkLog} <code>logs/ai_service.log</code>.
           </p>
         </Banner>
       ) : null}
@@ -30,13 +49,13 @@ export function AlertBanners() {
           key={alert.code}
           tone={alert.severity === 'critical' ? 'critical' : 'warning'}
           role="alert"
-          title={alert.title}
+          title={t[alert.code].title}
           testId={`alert-${alert.code}`}
         >
-          <p>{alert.message}</p>
+          <p>{alertMessage(alert, data, t, format)}</p>
           <p>
-            <span className="font-semibold">What to do: </span>
-            {alert.hint}
+            <span className="font-semibold">{t.whatToDo} </span>
+            {t[alert.code].hint}
           </p>
         </Banner>
       ))}

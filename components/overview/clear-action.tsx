@@ -5,34 +5,32 @@ import { useSWRConfig } from 'swr';
 import type { CacheInfo, ClearResult } from '@/lib/api-types';
 import { useAdminPost } from '../admin-token';
 import { ConfirmedAction } from '../confirmed-action';
-import { formatClock, formatInt } from '../format';
+import type { Messages } from '@/lib/i18n/messages';
+import { compareNames } from '@/lib/text/names';
+import type { Format } from '../format';
+import { useErrorText } from '../i18n/error-text';
+import { useFormat, useMessages } from '../i18n/locale-context';
 import { INFO_URL, useCacheInfo, useProducts } from '../use-api';
 import { filterByName } from './filter-by-name';
 
 type Kind = 'all' | 'models' | 'predictions' | 'products' | 'product';
 
-const KINDS: { value: Kind; label: string }[] = [
-  { value: 'all', label: 'Everything' },
-  { value: 'models', label: 'All models' },
-  { value: 'predictions', label: 'All predictions' },
-  { value: 'products', label: 'Product list' },
-  { value: 'product', label: 'One product' },
-];
+const KINDS: readonly Kind[] = ['all', 'models', 'predictions', 'products', 'product'];
 
 /** What the confirmation says will go, with the live key counts where the server gives them. */
-function describeClear(kind: Kind, product: string, info: CacheInfo | undefined): string {
-  const n = (count: number | undefined) => (count === undefined ? '' : ` (${formatInt(count)} key${count === 1 ? '' : 's'} now)`);
+function describeClear(kind: Kind, product: string, info: CacheInfo | undefined, t: Messages['clear'], format: Format): string {
+  const n = (count: number | undefined) => (count === undefined ? '' : t.keysNow(format.int(count), count));
   switch (kind) {
     case 'all':
-      return `every cached value: models, predictions, the product list and other results${n(info?.total_keys)}`;
+      return t.describe.all(n(info?.total_keys));
     case 'models':
-      return `all cached models${n(info?.cache_breakdown.models)}; they are reloaded from the database on next use`;
+      return t.describe.models(n(info?.cache_breakdown.models));
     case 'predictions':
-      return `all cached predictions${n(info?.cache_breakdown.predictions)}; they are recomputed on next request`;
+      return t.describe.predictions(n(info?.cache_breakdown.predictions));
     case 'products':
-      return `the cached product list${n(info?.cache_breakdown.products)}`;
+      return t.describe.products(n(info?.cache_breakdown.products));
     case 'product':
-      return `the cached model and every cached prediction of “${product}”`;
+      return t.describe.product(product);
   }
 }
 
@@ -49,59 +47,62 @@ export function ClearAction() {
   const [kind, setKind] = useState<Kind>('all');
   const [filter, setFilter] = useState('');
   const [product, setProduct] = useState('');
+  const t = useMessages().clear;
+  const format = useFormat();
+  const errorText = useErrorText();
 
-  const names = useMemo(() => products.data?.products.map((p) => p.name) ?? [], [products.data]);
+  // The API lists names in byte order; operators read them in pt-BR alphabetical order (Á with A, 2 before 10).
+  const names = useMemo(() => (products.data?.products.map((p) => p.name) ?? []).sort(compareNames), [products.data]);
   const filtered = useMemo(() => filterByName(names, filter, (n) => n), [names, filter]);
 
   const ready = kind !== 'product' || product !== '';
-  const what = describeClear(kind, product, info);
+  const what = describeClear(kind, product, info, t, format);
 
   const clear = async (): Promise<Cleared> => {
     const target = kind === 'product' ? product : kind;
     const result = await post<ClearResult>('/api/ai/cache/clear', { target });
-    return { result, what: kind === 'product' ? `“${product}”` : (KINDS.find((k) => k.value === kind)?.label.toLowerCase() ?? kind) };
+    return { result, what: kind === 'product' ? `“${product}”` : t.kinds[kind].toLowerCase() };
   };
 
   return (
     <ConfirmedAction
       tone="danger"
-      label="Clear…"
-      pendingLabel="Clearing…"
+      label={t.button}
+      pendingLabel={t.pending}
       disabled={!ready}
       confirm={{
-        title: 'Clear the cache?',
-        description: `This removes ${what}, on every instance. The next requests will be slower until the cache refills.`,
-        label: 'Yes, clear',
+        title: t.confirmTitle,
+        description: t.confirmDescription(what),
+        label: t.confirmButton,
       }}
       perform={clear}
       onSettled={() => void mutate(INFO_URL)}
       success={{
-        title: 'Cache cleared',
+        title: t.successTitle,
         testId: 'clear-result',
         render: (cleared) => (
           <p>
-            Removed{' '}
+            {t.removed}{' '}
             <span className="tabular font-semibold" data-testid="clear-removed">
-              {formatInt(cleared.result.removed)}
+              {format.int(cleared.result.removed)}
             </span>{' '}
-            key
-            {cleared.result.removed === 1 ? '' : 's'} ({cleared.what}) at {formatClock(cleared.result.timestamp)}.
+            {t.removedDetail(cleared.result.removed, cleared.what, format.clock(cleared.result.timestamp))}
           </p>
         ),
       }}
-      failure={{ title: 'Clear failed', testId: 'clear-error' }}
+      failure={{ title: t.failureTitle, testId: 'clear-error' }}
     >
       {({ button, outcome }) => (
         <div className="space-y-3">
           <div className="flex flex-wrap items-end gap-3">
             <div>
               <label htmlFor={`${id}-target`} className="block text-xs font-medium text-slate-600 dark:text-slate-300">
-                What to clear
+                {t.whatToClear}
               </label>
               <select id={`${id}-target`} className="field mt-1" value={kind} onChange={(e) => setKind(e.target.value as Kind)}>
                 {KINDS.map((k) => (
-                  <option key={k.value} value={k.value}>
-                    {k.label}
+                  <option key={k} value={k}>
+                    {t.kinds[k]}
                   </option>
                 ))}
               </select>
@@ -113,20 +114,20 @@ export function ClearAction() {
             <div className="grid gap-2 sm:grid-cols-2">
               <div>
                 <label htmlFor={`${id}-filter`} className="block text-xs font-medium text-slate-600 dark:text-slate-300">
-                  Search products
+                  {t.searchProducts}
                 </label>
                 <input
                   id={`${id}-filter`}
                   type="search"
                   className="field mt-1 w-full"
                   value={filter}
-                  placeholder="e.g. pão"
+                  placeholder={t.searchPlaceholder}
                   onChange={(e) => setFilter(e.target.value)}
                 />
               </div>
               <div>
                 <label htmlFor={`${id}-product`} className="block text-xs font-medium text-slate-600 dark:text-slate-300">
-                  Product ({filtered.length} of {names.length})
+                  {t.productCount(format.int(filtered.length), format.int(names.length))}
                 </label>
                 <select id={`${id}-product`} className="field mt-1 w-full" size={5} value={product} onChange={(e) => setProduct(e.target.value)}>
                   {filtered.map((name) => (
@@ -136,7 +137,7 @@ export function ClearAction() {
                   ))}
                 </select>
                 {products.error ? (
-                  <p className="mt-1 text-xs text-red-700 dark:text-red-300">Product list unavailable: {products.error.message}</p>
+                  <p className="mt-1 text-xs text-red-700 dark:text-red-300">{t.productsUnavailable(errorText(products.error))}</p>
                 ) : null}
               </div>
             </div>

@@ -5,10 +5,13 @@ import { Area, AreaChart, CartesianGrid, Line, LineChart, ReferenceLine, Tooltip
 import type { CacheHistory, HistoryRange } from '@/lib/api-types';
 import { ChoiceGroup } from '../ui/choice-group';
 import { Card } from '../ui/card';
-import { bytesToMb, formatClock, formatPercent } from '../format';
+import { bytesToMb } from '../format';
+import { useErrorText } from '../i18n/error-text';
+import { useFormat, useMessages } from '../i18n/locale-context';
 import { useCacheInfo, useHistory } from '../use-api';
 import { CACHE_TYPES } from '@/lib/redis-cache/cache-types';
 
+// Range labels read the same in both languages ("min", "h").
 const RANGES = [
   { value: '15m', label: '15 min' },
   { value: '1h', label: '1 h' },
@@ -58,9 +61,6 @@ function toPoints(history: CacheHistory | undefined): Point[] {
   }));
 }
 
-const tickTime = (t: number) => formatClock(t).slice(0, 5);
-const labelTime = (t: unknown) => (typeof t === 'number' ? formatClock(t) : String(t));
-
 function ChartFrame({
   title,
   testId,
@@ -94,7 +94,6 @@ const xAxisProps = {
   type: 'number' as const,
   scale: 'time' as const,
   domain: ['dataMin', 'dataMax'] as [string, string],
-  tickFormatter: tickTime,
   minTickGap: 40,
   tick: { fontSize: 11 },
   stroke: 'currentColor',
@@ -106,23 +105,26 @@ export function HistoryCharts() {
   const { data, error, isLoading } = useHistory(range);
   const { data: info } = useCacheInfo();
   const points = useMemo(() => toPoints(data), [data]);
+  const t = useMessages();
+  const th = t.history;
+  const format = useFormat();
+  const errorText = useErrorText();
+  // Axis ticks and tooltip labels in the page's language: 14:05 in pt-BR, 02:05 PM in English.
+  const xAxis = { ...xAxisProps, tickFormatter: (v: number) => format.clockShort(v) };
+  const labelTime = (v: unknown) => (typeof v === 'number' ? format.clock(v) : String(v));
 
   const hitRateLine = info?.thresholds.hit_rate_min_percent ?? 60;
   const memoryLineMb = bytesToMb(info?.thresholds.memory_max_bytes ?? 100 * 1024 * 1024) ?? 100;
-  const loading = isLoading && !data ? 'Loading…' : null;
-  const noLookups = points.every((p) => p.lookups === 0) ? 'No cache lookups in this range yet' : null;
-  const noMemory = points.every((p) => p.memoryMb === null)
-    ? info?.backend === 'memory'
-      ? 'Redis is down: no memory samples'
-      : 'No memory samples yet'
-    : null;
-  const noKeys = points.every((p) => p.models === null) ? 'No key samples yet' : null;
+  const loading = isLoading && !data ? t.common.loading : null;
+  const noLookups = points.every((p) => p.lookups === 0) ? th.noLookups : null;
+  const noMemory = points.every((p) => p.memoryMb === null) ? (info?.backend === 'memory' ? th.noMemoryRedisDown : th.noMemory) : null;
+  const noKeys = points.every((p) => p.models === null) ? th.noKeys : null;
   const keysLegend = (
-    <ul className="mt-2 flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-600 dark:text-slate-300" aria-label="Legend of the keys chart">
+    <ul className="mt-2 flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-600 dark:text-slate-300" aria-label={th.keysLegend}>
       {KEY_TYPES.map((type) => (
         <li key={type} className="flex items-center gap-1.5">
           <span aria-hidden="true" className="inline-block size-2.5 rounded-sm" style={{ backgroundColor: SERIES_COLORS[type] }} />
-          {type}
+          {t.cacheTypes[type]}
         </li>
       ))}
     </ul>
@@ -130,24 +132,24 @@ export function HistoryCharts() {
   const maxMb = Math.max(memoryLineMb * 1.1, ...points.map((p) => p.memoryMb ?? 0));
 
   return (
-    <Card title="History" id="history" actions={<ChoiceGroup label="Range" options={RANGES} value={range} onChange={setRange} />}>
+    <Card title={th.title} id="history" actions={<ChoiceGroup label={th.range} options={RANGES} value={range} onChange={setRange} />}>
       {error ? (
         <p role="status" className="mb-2 text-sm font-medium text-red-700 dark:text-red-300">
-          History could not be refreshed ({error.message}){data ? '; the charts show the last answer.' : '.'}
+          {th.refreshFailed(errorText(error), Boolean(data))}
         </p>
       ) : null}
       <div className={`grid grid-cols-1 gap-6 lg:grid-cols-3 ${error ? 'opacity-60' : ''}`}>
-        <ChartFrame title={`Hit rate (line at ${hitRateLine} %)`} testId="chart-hit-rate" empty={loading ?? noLookups}>
+        <ChartFrame title={th.hitRateTitle(format.percent(hitRateLine, 0))} testId="chart-hit-rate" empty={loading ?? noLookups}>
           <LineChart responsive style={chartStyle} data={points} margin={margin}>
             <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
-            <XAxis {...xAxisProps} />
-            <YAxis domain={[0, 100]} unit="%" width={44} tick={{ fontSize: 11 }} stroke="currentColor" />
-            <Tooltip labelFormatter={labelTime} formatter={(v) => [formatPercent(typeof v === 'number' ? v : null), 'hit rate']} />
+            <XAxis {...xAxis} />
+            <YAxis domain={[0, 100]} tickFormatter={(v: number) => format.percent(v, 0)} width={48} tick={{ fontSize: 11 }} stroke="currentColor" />
+            <Tooltip labelFormatter={labelTime} formatter={(v) => [format.percent(typeof v === 'number' ? v : null), th.hitRateSeries]} />
             <ReferenceLine y={hitRateLine} stroke={SERIES_COLORS.threshold} strokeDasharray="4 4" ifOverflow="extendDomain" />
             <Line
               type="monotone"
               dataKey="hitRate"
-              name="hit rate"
+              name={th.hitRateSeries}
               stroke={SERIES_COLORS.hitRate}
               strokeWidth={2}
               dot={false}
@@ -156,17 +158,23 @@ export function HistoryCharts() {
             />
           </LineChart>
         </ChartFrame>
-        <ChartFrame title={`Redis memory (line at ${memoryLineMb} MB)`} testId="chart-memory" empty={loading ?? noMemory}>
+        <ChartFrame title={th.memoryTitle(format.megabytes(memoryLineMb))} testId="chart-memory" empty={loading ?? noMemory}>
           <AreaChart responsive style={chartStyle} data={points} margin={margin}>
             <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
-            <XAxis {...xAxisProps} />
-            <YAxis domain={[0, Math.ceil(maxMb)]} unit=" MB" width={64} tick={{ fontSize: 11 }} stroke="currentColor" />
-            <Tooltip labelFormatter={labelTime} formatter={(v) => [typeof v === 'number' ? `${v.toFixed(1)} MB` : '—', 'used memory']} />
+            <XAxis {...xAxis} />
+            <YAxis
+              domain={[0, Math.ceil(maxMb)]}
+              tickFormatter={(v: number) => format.megabytes(v, 0)}
+              width={72}
+              tick={{ fontSize: 11 }}
+              stroke="currentColor"
+            />
+            <Tooltip labelFormatter={labelTime} formatter={(v) => [format.megabytes(typeof v === 'number' ? v : null), th.memorySeries]} />
             <ReferenceLine y={memoryLineMb} stroke={SERIES_COLORS.threshold} strokeDasharray="4 4" />
             <Area
               type="monotone"
               dataKey="memoryMb"
-              name="used memory"
+              name={th.memorySeries}
               stroke={SERIES_COLORS.memory}
               fill={SERIES_COLORS.memory}
               fillOpacity={0.2}
@@ -175,18 +183,18 @@ export function HistoryCharts() {
             />
           </AreaChart>
         </ChartFrame>
-        <ChartFrame title="Keys by type" testId="chart-keys" empty={loading ?? noKeys} footer={keysLegend}>
+        <ChartFrame title={th.keysTitle} testId="chart-keys" empty={loading ?? noKeys} footer={keysLegend}>
           <AreaChart responsive style={chartStyle} data={points} margin={margin}>
             <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
-            <XAxis {...xAxisProps} />
-            <YAxis allowDecimals={false} width={44} tick={{ fontSize: 11 }} stroke="currentColor" />
-            <Tooltip labelFormatter={labelTime} />
+            <XAxis {...xAxis} />
+            <YAxis allowDecimals={false} tickFormatter={(v: number) => format.int(v)} width={44} tick={{ fontSize: 11 }} stroke="currentColor" />
+            <Tooltip labelFormatter={labelTime} formatter={(v) => format.int(typeof v === 'number' ? v : null)} />
             {KEY_TYPES.map((type) => (
               <Area
                 key={type}
                 type="stepAfter"
                 dataKey={type}
-                name={type}
+                name={t.cacheTypes[type]}
                 stackId="keys"
                 stroke={SERIES_COLORS[type]}
                 fill={SERIES_COLORS[type]}

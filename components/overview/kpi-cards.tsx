@@ -2,15 +2,12 @@
 
 import type { ReactNode } from 'react';
 import type { CacheInfo, CacheType } from '@/lib/api-types';
-import { formatBytes, formatDuration, formatInt, formatPercent } from '../format';
+import type { Messages } from '@/lib/i18n/messages';
+import type { Format } from '../format';
+import { useFormat, useMessages } from '../i18n/locale-context';
 import { useCacheInfo } from '../use-api';
 
-const TYPES: { key: CacheType; label: string }[] = [
-  { key: 'models', label: 'Models' },
-  { key: 'predictions', label: 'Predictions' },
-  { key: 'products', label: 'Products' },
-  { key: 'other', label: 'Other' },
-];
+const TYPES: readonly CacheType[] = ['models', 'predictions', 'products', 'other'];
 
 function Kpi({ label, value, testId, children }: { label: string; value: string; testId: string; children?: ReactNode }) {
   return (
@@ -24,18 +21,23 @@ function Kpi({ label, value, testId, children }: { label: string; value: string;
   );
 }
 
-function memoryDetail(info: CacheInfo): string {
-  if (info.backend === 'memory') return 'Redis unreachable; values live in process memory';
+function memoryDetail(info: CacheInfo, t: Messages['kpi'], format: Format): string {
+  if (info.backend === 'memory') return t.memoryFallback;
   if (info.maxmemory && info.used_memory !== null) {
-    return `of ${formatBytes(info.maxmemory)} maxmemory (${formatPercent((info.used_memory / info.maxmemory) * 100)})`;
+    return t.ofMaxmemory(format.bytes(info.maxmemory), format.percent((info.used_memory / info.maxmemory) * 100));
   }
-  return 'no maxmemory set';
+  return t.noMaxmemory;
 }
 
 /** The headline numbers. Fixed heights and tabular digits so polling never shifts the layout. */
 export function KpiCards() {
   const { data: info, error } = useCacheInfo();
   const stale = Boolean(error);
+  const messages = useMessages();
+  const t = messages.kpi;
+  const loading = messages.common.loadingLower;
+  const types = messages.cacheTypes;
+  const format = useFormat();
 
   return (
     <div
@@ -43,59 +45,60 @@ export function KpiCards() {
       aria-busy={!info}
       data-stale={stale || undefined}
     >
-      <Kpi label="Hit rate" value={info ? formatPercent(info.hit_rate) : '—'} testId="kpi-hit-rate">
+      <Kpi label={t.hitRate} value={info ? format.percent(info.hit_rate) : '—'} testId="kpi-hit-rate">
         {info ? (
           <>
-            <span data-testid="kpi-hits">{formatInt(info.hits)}</span> hits · <span data-testid="kpi-misses">{formatInt(info.misses)}</span> misses
+            <span data-testid="kpi-hits">{format.int(info.hits)}</span> {t.hits(info.hits)} ·{' '}
+            <span data-testid="kpi-misses">{format.int(info.misses)}</span> {t.misses(info.misses)}
             <br />
-            {TYPES.filter((t) => info.by_type[t.key]).map((t, i) => (
-              <span key={t.key}>
+            {TYPES.filter((type) => info.by_type[type]).map((type, i) => (
+              <span key={type}>
                 {i > 0 ? ' · ' : ''}
-                {t.label.toLowerCase()} {formatPercent(info.by_type[t.key].hit_rate, 0)}
+                {types[type]} {format.percent(info.by_type[type].hit_rate, 0)}
               </span>
             ))}
           </>
         ) : (
-          'loading…'
+          loading
         )}
       </Kpi>
       <Kpi
-        label="Redis memory"
-        value={info ? (info.backend === 'memory' || info.used_memory === null ? 'n/a' : formatBytes(info.used_memory)) : '—'}
+        label={t.redisMemory}
+        value={info ? (info.backend === 'memory' || info.used_memory === null ? messages.common.notAvailable : format.bytes(info.used_memory)) : '—'}
         testId="kpi-memory"
       >
         {info ? (
           <>
-            {memoryDetail(info)}
+            {memoryDetail(info, t, format)}
             {info.evicted_keys ? (
               <>
                 <br />
-                {formatInt(info.evicted_keys)} keys evicted
+                {t.evicted(format.int(info.evicted_keys))}
               </>
             ) : null}
           </>
         ) : (
-          'loading…'
+          loading
         )}
       </Kpi>
-      <Kpi label="Cached keys" value={info ? formatInt(info.total_keys) : '—'} testId="kpi-keys">
+      <Kpi label={t.cachedKeys} value={info ? format.int(info.total_keys) : '—'} testId="kpi-keys">
         {info ? (
           <>
-            {TYPES.map((t, i) => (
-              <span key={t.key}>
+            {TYPES.map((type, i) => (
+              <span key={type}>
                 {i > 0 ? ' · ' : ''}
-                {t.label.toLowerCase()} <span data-testid={`kpi-keys-${t.key}`}>{formatInt(info.cache_breakdown[t.key])}</span>
+                {types[type]} <span data-testid={`kpi-keys-${type}`}>{format.int(info.cache_breakdown[type])}</span>
               </span>
             ))}
             <br />
-            in-process L1: {formatInt(info.l1.entries)} entries, {formatBytes(info.l1.bytes)}
+            {t.l1(format.int(info.l1.entries), format.bytes(info.l1.bytes))}
           </>
         ) : (
-          'loading…'
+          loading
         )}
       </Kpi>
-      <Kpi label="Time saved" value={info ? formatDuration(info.time_saved_ms) : '—'} testId="kpi-time-saved">
-        {info ? 'compute time the hits avoided since the counters started' : 'loading…'}
+      <Kpi label={t.timeSaved} value={info ? format.duration(info.time_saved_ms) : '—'} testId="kpi-time-saved">
+        {info ? t.timeSavedDetail : loading}
       </Kpi>
     </div>
   );

@@ -2,7 +2,9 @@
 
 import Link from 'next/link';
 import { useId, useMemo, useState } from 'react';
-import { formatDate } from '../format';
+import { compareNames } from '@/lib/text/names';
+import { useErrorText } from '../i18n/error-text';
+import { useFormat, useMessages } from '../i18n/locale-context';
 import { useProducts } from '../use-api';
 import { filterByName } from './filter-by-name';
 
@@ -11,25 +13,30 @@ export function ProductList() {
   const id = useId();
   const { data, error, isLoading } = useProducts();
   const [filter, setFilter] = useState('');
-  const shown = useMemo(() => filterByName(data?.products ?? [], filter, (p) => p.name), [data, filter]);
+  const t = useMessages().products;
+  const format = useFormat();
+  const errorText = useErrorText();
+  // The API lists names in byte order; operators read them in pt-BR alphabetical order (Á with A, 2 before 10).
+  const sorted = useMemo(() => [...(data?.products ?? [])].sort((a, b) => compareNames(a.name, b.name)), [data]);
+  const shown = useMemo(() => filterByName(sorted, filter, (p) => p.name), [sorted, filter]);
 
   return (
     <div className="space-y-2">
       <label htmlFor={`${id}-search`} className="sr-only">
-        Search products
+        {t.search}
       </label>
       <input
         id={`${id}-search`}
         type="search"
-        placeholder="Search products"
+        placeholder={t.search}
         className="field w-full sm:w-80"
         value={filter}
         onChange={(e) => setFilter(e.target.value)}
       />
-      {error ? <p className="text-sm text-red-700 dark:text-red-300">Products unavailable: {error.message}</p> : null}
-      {isLoading && !data ? <p className="text-sm text-slate-600 dark:text-slate-300">Loading products…</p> : null}
+      {error ? <p className="text-sm text-red-700 dark:text-red-300">{t.unavailable(errorText(error))}</p> : null}
+      {isLoading && !data ? <p className="text-sm text-slate-600 dark:text-slate-300">{t.loading}</p> : null}
       {data && shown.length === 0 ? (
-        <p className="text-sm text-slate-600 dark:text-slate-300">{data.count === 0 ? 'No products in the database yet.' : 'No product matches.'}</p>
+        <p className="text-sm text-slate-600 dark:text-slate-300">{data.count === 0 ? t.emptyDatabase : t.noMatch}</p>
       ) : null}
       <ul className="grid grid-cols-1 gap-x-6 sm:grid-cols-2 lg:grid-cols-3 xl:grid-cols-4" data-testid="product-list">
         {shown.map((p) => (
@@ -42,9 +49,9 @@ export function ProductList() {
             </Link>
             <span
               className="tabular shrink-0 text-xs text-slate-600 dark:text-slate-300"
-              title={p.trained_at ? `trained ${formatDate(p.trained_at)}` : undefined}
+              title={p.trained_at ? t.trainedAt(format.dateTime(p.trained_at)) : undefined}
             >
-              {p.model_version === null ? 'not trained' : `model v${p.model_version}`}
+              {p.model_version === null ? t.notTrained : t.modelVersion(p.model_version)}
             </span>
           </li>
         ))}

@@ -2,7 +2,8 @@
 
 import { useEffect, useState } from 'react';
 import type { CacheInfo, HealthReport } from '@/lib/api-types';
-import { formatAgo, formatClock, formatDuration } from '../format';
+import type { Messages } from '@/lib/i18n/messages';
+import { useFormat, useMessages } from '../i18n/locale-context';
 import { cacheInfoReceivedAt, useCacheInfo, useHealth } from '../use-api';
 import { usePollMs } from '../providers';
 
@@ -14,9 +15,9 @@ const STATUS_STYLE: Record<HealthReport['status'] | 'unknown', string> = {
   unknown: 'bg-slate-100 text-slate-800 ring-slate-300 dark:bg-slate-800 dark:text-slate-200 dark:ring-slate-600',
 };
 
-function describeBackend(info: CacheInfo | undefined): string {
+function describeBackend(info: CacheInfo | undefined, t: Messages['status']): string {
   if (!info) return '…';
-  if (info.backend === 'memory') return 'in-memory fallback';
+  if (info.backend === 'memory') return t.backendMemory;
   const mode = info.redis.mode === 'standalone' ? '' : ` (${info.redis.mode})`;
   return `Redis ${info.redis.address}${mode}`;
 }
@@ -37,6 +38,9 @@ export function StatusHeader() {
   const info = useCacheInfo();
   const pollMs = usePollMs();
   const now = useNow();
+  const t = useMessages().status;
+  const loading = useMessages().common.loadingLower;
+  const format = useFormat();
 
   // Last time the info answered, in the browser's clock (the server's clock may differ).
   const refreshedAt = cacheInfoReceivedAt(info.data);
@@ -47,41 +51,43 @@ export function StatusHeader() {
   return (
     <dl className="grid grid-cols-1 gap-x-6 gap-y-2 text-sm sm:grid-cols-3" aria-live="polite">
       <div>
-        <dt className="text-xs text-slate-600 dark:text-slate-300">Status</dt>
+        <dt className="text-xs text-slate-600 dark:text-slate-300">{t.status}</dt>
         <dd>
           <span
             data-testid="service-status"
             className={`inline-block rounded-full px-2.5 py-0.5 text-sm font-semibold ring-1 ${STATUS_STYLE[status]}`}
           >
-            {status === 'unknown' ? (health.isLoading ? 'checking…' : 'unknown') : status}
+            {status === 'unknown' && health.isLoading ? t.checking : t.states[status]}
           </span>
           {health.data?.cache.latency_ms != null ? (
-            <span className="tabular ml-2 text-xs text-slate-600 dark:text-slate-300">Redis ping {formatDuration(health.data.cache.latency_ms)}</span>
+            <span className="tabular ml-2 text-xs text-slate-600 dark:text-slate-300">
+              {t.redisPing(format.duration(health.data.cache.latency_ms))}
+            </span>
           ) : null}
         </dd>
       </div>
       <div className="min-w-0">
-        <dt className="text-xs text-slate-600 dark:text-slate-300">Backend</dt>
-        <dd data-testid="backend" className="truncate font-medium" title={describeBackend(info.data)}>
-          {describeBackend(info.data)}
+        <dt className="text-xs text-slate-600 dark:text-slate-300">{t.backend}</dt>
+        <dd data-testid="backend" className="truncate font-medium" title={describeBackend(info.data, t)}>
+          {describeBackend(info.data, t)}
         </dd>
       </div>
       <div>
-        <dt className="text-xs text-slate-600 dark:text-slate-300">Last refresh</dt>
+        <dt className="text-xs text-slate-600 dark:text-slate-300">{t.lastRefresh}</dt>
         <dd className="tabular" data-testid="last-refresh">
           {refreshedAt === null ? (
             info.error ? (
-              'never'
+              t.never
             ) : (
-              'loading…'
+              loading
             )
           ) : (
             <>
-              {formatClock(refreshedAt)} <span className="text-slate-600 dark:text-slate-300">({formatAgo(refreshedAt, now)})</span>
+              {format.clock(refreshedAt)} <span className="text-slate-600 dark:text-slate-300">({format.ago(refreshedAt, now)})</span>
             </>
           )}
           <span className={`ml-2 text-xs ${failing ? 'font-semibold text-red-700 dark:text-red-300' : 'text-slate-600 dark:text-slate-300'}`}>
-            {failing ? 'not live' : `live, every ${pollMs % 1000 === 0 ? `${pollMs / 1000} s` : formatDuration(pollMs)}`}
+            {failing ? t.notLive : t.liveEvery(format.seconds(pollMs))}
           </span>
         </dd>
       </div>

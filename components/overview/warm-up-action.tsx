@@ -3,9 +3,10 @@
 import { useState } from 'react';
 import type { WarmUpAccepted, WarmUpJob } from '@/lib/api-types';
 import { useAdminPost } from '../admin-token';
-import { ApiRequestError, errorMessage } from '../api-client';
+import { ApiRequestError } from '../api-client';
 import { Banner } from '../ui/banner';
-import { formatClock, formatDuration } from '../format';
+import { useErrorText } from '../i18n/error-text';
+import { useFormat, useMessages } from '../i18n/locale-context';
 import { useWarmUpStatus } from '../use-api';
 
 function elapsed(job: WarmUpJob): number | null {
@@ -18,7 +19,10 @@ export function WarmUpAction() {
   const post = useAdminPost();
   const status = useWarmUpStatus();
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const t = useMessages().warmUp;
+  const format = useFormat();
+  const errorText = useErrorText();
   const job = status.data?.job ?? null;
   const running = job?.state === 'running';
 
@@ -34,7 +38,7 @@ export function WarmUpAction() {
         // One is already running: follow that one instead.
         await status.mutate();
       } else {
-        setError(errorMessage(e));
+        setError(e);
       }
     } finally {
       setBusy(false);
@@ -47,49 +51,57 @@ export function WarmUpAction() {
     <div className="space-y-3">
       <div className="flex flex-wrap items-center gap-3">
         <button type="button" className="btn-primary" onClick={start} disabled={busy || running}>
-          {running ? 'Warming up…' : busy ? 'Starting…' : 'Warm up'}
+          {running ? t.running : busy ? t.starting : t.button}
         </button>
-        <p className="text-xs text-slate-600 dark:text-slate-300">Loads every product&apos;s model and common forecasts, then the product list.</p>
+        <p className="text-xs text-slate-600 dark:text-slate-300">{t.explain}</p>
       </div>
 
       {/* Always rendered (hidden when idle) so its appearance does not push the page around. */}
       <div className={running ? '' : 'hidden'}>
         <label htmlFor="warm-up-progress" className="flex justify-between text-xs font-medium">
-          <span>Warm-up progress</span>
+          <span>{t.progress}</span>
           <span className="tabular" data-testid="warm-up-count">
-            {job ? `${job.done} / ${job.total}` : ''}
+            {job ? `${format.int(job.done)} / ${format.int(job.total)}` : ''}
           </span>
         </label>
         <progress id="warm-up-progress" className="mt-1 h-2 w-full accent-sky-600" max={job?.total || 1} value={job?.done ?? 0}>
-          {percent} %
+          {format.percent(percent, 0)}
         </progress>
       </div>
 
       <div aria-live="polite">
         {job && job.state === 'done' ? (
-          <Banner tone={job.errors.length ? 'warning' : 'success'} title="Warm-up finished" testId="warm-up-result">
+          <Banner tone={job.errors.length ? 'warning' : 'success'} title={t.finishedTitle} testId="warm-up-result">
             <p>
-              {job.done} of {job.total} tasks done in {formatDuration(elapsed(job))} (
-              {job.trigger === 'startup' ? 'automatic, at start-up' : 'manual'}), finished {job.finished_at ? formatClock(job.finished_at) : ''}.
+              {t.done(
+                format.int(job.done),
+                format.int(job.total),
+                format.duration(elapsed(job)),
+                job.trigger === 'startup',
+                job.finished_at ? format.clock(job.finished_at) : '',
+              )}
               {job.errors.length
-                ? ` ${job.errors.length} failed: ${job.errors
-                    .slice(0, 3)
-                    .map((e) => `${e.task} (${e.message})`)
-                    .join('; ')}`
+                ? t.failedTasks(
+                    format.int(job.errors.length),
+                    job.errors
+                      .slice(0, 3)
+                      .map((e) => `${e.task} (${e.message})`)
+                      .join('; '),
+                  )
                 : ''}
             </p>
           </Banner>
         ) : null}
         {job && job.state === 'failed' ? (
-          <Banner tone="critical" title="Warm-up failed" testId="warm-up-failed">
+          <Banner tone="critical" title={t.failedTitle} testId="warm-up-failed">
             <p>
-              Stopped after {job.done} of {job.total} tasks. {job.errors[0] ? `${job.errors[0].task}: ${job.errors[0].message}` : ''}
+              {t.stoppedAfter(format.int(job.done), format.int(job.total))} {job.errors[0] ? `${job.errors[0].task}: ${job.errors[0].message}` : ''}
             </p>
           </Banner>
         ) : null}
-        {error ? (
-          <Banner tone="critical" title="Warm-up could not start" testId="warm-up-error" onDismiss={() => setError(null)}>
-            <p>{error}</p>
+        {error !== null ? (
+          <Banner tone="critical" title={t.couldNotStart} testId="warm-up-error" onDismiss={() => setError(null)}>
+            <p>{errorText(error)}</p>
           </Banner>
         ) : null}
       </div>

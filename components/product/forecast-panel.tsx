@@ -7,10 +7,15 @@ import type { PredictionResponse, SalesHistoryResponse } from '@/lib/api-types';
 import { getJsonWithHeaders, type ApiRequestError, type JsonWithHeaders } from '../api-client';
 import { ChoiceGroup } from '../ui/choice-group';
 import { Card } from '../ui/card';
-import { formatDuration, formatInt } from '../format';
+import { useErrorText } from '../i18n/error-text';
+import { useFormat, useMessages } from '../i18n/locale-context';
 import { parseServerTiming, serverDurationMs } from './server-timing';
 import { predictKey, salesHistoryKey, useModelInfo } from '../use-api';
 
+/** The forecast's interval width (lib/forecasting asks Prophet for 80 %). */
+const INTERVAL_PERCENT = 80;
+
+// Horizon labels read the same in both languages ("d" for days/dias).
 const HORIZONS = [
   { value: 7, label: '7 d' },
   { value: 14, label: '14 d' },
@@ -42,6 +47,10 @@ function mergeSeries(history: SalesHistoryResponse | undefined, prediction: Pred
 /** The forecast chart with the recent sales it continues, and where the answer came from. */
 export function ForecastPanel({ product }: { product: string }) {
   const [days, setDays] = useState<Horizon>(30);
+  const t = useMessages().forecast;
+  const format = useFormat();
+  const errorText = useErrorText();
+  const level = format.percent(INTERVAL_PERCENT, 0);
   const prediction = useSWR<JsonWithHeaders<PredictionResponse>, ApiRequestError>(predictKey(product, days), getJsonWithHeaders, {
     // A forecast is fetched on demand, not polled: a miss costs a model run.
     revalidateOnFocus: false,
@@ -74,10 +83,10 @@ export function ForecastPanel({ product }: { product: string }) {
   const loading = prediction.isLoading && !prediction.data;
 
   return (
-    <Card title="Forecast" id="forecast" actions={<ChoiceGroup label="Horizon" options={HORIZONS} value={days} onChange={setDays} />}>
+    <Card title={t.title} id="forecast" actions={<ChoiceGroup label={t.horizon} options={HORIZONS} value={days} onChange={setDays} />}>
       <dl className="mb-3 grid grid-cols-2 gap-3 text-sm sm:grid-cols-4">
         <div>
-          <dt className="text-xs text-slate-600 dark:text-slate-300">Served from</dt>
+          <dt className="text-xs text-slate-600 dark:text-slate-300">{t.servedFrom}</dt>
           <dd>
             <span
               data-testid="cache-status"
@@ -90,70 +99,79 @@ export function ForecastPanel({ product }: { product: string }) {
               {prediction.isValidating && !prediction.data ? '…' : (xCache ?? '—')}
             </span>
             <span className="ml-1 text-xs text-slate-600 dark:text-slate-300">
-              {xCache === 'HIT' ? 'cache' : xCache === 'MISS' ? 'computed' : ''}
+              {xCache === 'HIT' ? t.fromCache : xCache === 'MISS' ? t.computed : ''}
             </span>
           </dd>
         </div>
         <div>
-          <dt className="text-xs text-slate-600 dark:text-slate-300">Server time</dt>
+          <dt className="text-xs text-slate-600 dark:text-slate-300">{t.serverTime}</dt>
           <dd className="tabular" data-testid="server-time">
-            {formatDuration(serverMs)}
+            {format.duration(serverMs)}
           </dd>
         </div>
         <div>
-          <dt className="text-xs text-slate-600 dark:text-slate-300">Round trip</dt>
-          <dd className="tabular">{formatDuration(prediction.data?.elapsedMs)}</dd>
+          <dt className="text-xs text-slate-600 dark:text-slate-300">{t.roundTrip}</dt>
+          <dd className="tabular">{format.duration(prediction.data?.elapsedMs)}</dd>
         </div>
         <div>
-          <dt className="text-xs text-slate-600 dark:text-slate-300">Total forecast</dt>
+          <dt className="text-xs text-slate-600 dark:text-slate-300">{t.total}</dt>
           <dd className="tabular" data-testid="forecast-total">
-            {total === undefined ? '—' : `${formatInt(total)} units / ${prediction.data?.body.days} d`}
+            {total === undefined || !prediction.data ? '—' : t.totalValue(format.int(total), prediction.data.body.days)}
           </dd>
         </div>
       </dl>
 
       {prediction.error ? (
         <p role="alert" className="mb-2 text-sm font-medium text-red-700 dark:text-red-300" data-testid="forecast-error">
-          Forecast unavailable: {prediction.error.message}
+          {t.unavailable(errorText(prediction.error))}
         </p>
       ) : null}
 
       <figure data-testid="forecast-chart" className="relative">
-        <figcaption className="sr-only">
-          Daily units sold over the last {historyDays} days and forecast for the next {days} days with an 80 % interval
-        </figcaption>
+        <figcaption className="sr-only">{t.caption(historyDays, days, level)}</figcaption>
         <div className={`h-72 text-slate-600 sm:h-80 dark:text-slate-300 ${prediction.isValidating && prediction.data ? 'opacity-70' : ''}`}>
           <ComposedChart responsive style={{ width: '100%', height: '100%' }} data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
-            <XAxis dataKey="date" tick={{ fontSize: 11 }} minTickGap={32} stroke="currentColor" tickFormatter={(d: string) => d.slice(5)} />
-            <YAxis width={48} tick={{ fontSize: 11 }} stroke="currentColor" />
+            <XAxis dataKey="date" tick={{ fontSize: 11 }} minTickGap={32} stroke="currentColor" tickFormatter={format.dayMonth} />
+            <YAxis width={48} tick={{ fontSize: 11 }} stroke="currentColor" tickFormatter={(v: number) => format.int(v)} />
             <Tooltip
+              labelFormatter={(d: unknown) => (typeof d === 'string' ? format.day(d) : String(d))}
               formatter={(value, name) =>
-                Array.isArray(value) ? [`${value[0]} – ${value[1]}`, name] : [typeof value === 'number' ? value.toFixed(1) : String(value), name]
+                Array.isArray(value)
+                  ? [`${format.decimal(Number(value[0]))} – ${format.decimal(Number(value[1]))}`, name]
+                  : [typeof value === 'number' ? format.decimal(value) : String(value), name]
               }
             />
-            <Area dataKey="band" name="80 % interval" stroke="none" fill="#0284c7" fillOpacity={0.2} isAnimationActive={false} connectNulls={false} />
-            <Line dataKey="actual" name="sold" stroke="#64748b" strokeWidth={1.5} dot={false} isAnimationActive={false} connectNulls={false} />
-            <Line dataKey="yhat" name="forecast" stroke="#0284c7" strokeWidth={2} dot={false} isAnimationActive={false} connectNulls={false} />
+            <Area
+              dataKey="band"
+              name={t.interval(level)}
+              stroke="none"
+              fill="#0284c7"
+              fillOpacity={0.2}
+              isAnimationActive={false}
+              connectNulls={false}
+            />
+            <Line dataKey="actual" name={t.sold} stroke="#64748b" strokeWidth={1.5} dot={false} isAnimationActive={false} connectNulls={false} />
+            <Line dataKey="yhat" name={t.forecast} stroke="#0284c7" strokeWidth={2} dot={false} isAnimationActive={false} connectNulls={false} />
           </ComposedChart>
         </div>
-        {loading ? <p className="pointer-events-none absolute inset-x-0 top-1/2 text-center text-sm">Computing forecast…</p> : null}
+        {loading ? <p className="pointer-events-none absolute inset-x-0 top-1/2 text-center text-sm">{t.computing}</p> : null}
       </figure>
-      <ul className="mt-2 flex flex-wrap gap-x-4 text-xs text-slate-600 dark:text-slate-300" aria-label="Legend">
+      <ul className="mt-2 flex flex-wrap gap-x-4 text-xs text-slate-600 dark:text-slate-300" aria-label={t.legend}>
         <li className="flex items-center gap-1.5">
           <span aria-hidden="true" className="inline-block h-0.5 w-4 bg-slate-500" />
-          sold
+          {t.sold}
         </li>
         <li className="flex items-center gap-1.5">
           <span aria-hidden="true" className="inline-block h-0.5 w-4 bg-sky-600" />
-          forecast
+          {t.forecast}
         </li>
         <li className="flex items-center gap-1.5">
           <span aria-hidden="true" className="inline-block size-2.5 bg-sky-600/30" />
-          80 % interval
+          {t.interval(level)}
         </li>
       </ul>
-      {history.error ? <p className="mt-1 text-xs text-slate-600 dark:text-slate-300">Sales history unavailable: {history.error.message}</p> : null}
+      {history.error ? <p className="mt-1 text-xs text-slate-600 dark:text-slate-300">{t.historyUnavailable(errorText(history.error))}</p> : null}
     </Card>
   );
 }

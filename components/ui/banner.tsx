@@ -1,4 +1,7 @@
+'use client';
+
 import type { ReactNode } from 'react';
+import { useMessages } from '../i18n/locale-context';
 
 type BannerTone = 'info' | 'success' | 'warning' | 'critical';
 
@@ -28,6 +31,7 @@ export function Banner({
   onDismiss?: () => void;
   testId?: string;
 }) {
+  const t = useMessages().common;
   return (
     <div role={role} data-testid={testId} className={`flex items-start gap-3 rounded-lg border px-4 py-3 text-sm ${TONES[tone]}`}>
       <div className="min-w-0 flex-1">
@@ -39,9 +43,9 @@ export function Banner({
           type="button"
           onClick={onDismiss}
           className="rounded px-2 py-0.5 text-xs font-medium underline-offset-2 hover:underline"
-          aria-label={`Dismiss: ${title}`}
+          aria-label={t.dismissLabel(title)}
         >
-          Dismiss
+          {t.dismiss}
         </button>
       ) : null}
     </div>

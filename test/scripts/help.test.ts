@@ -10,7 +10,7 @@ import { describe, expect, test } from 'vitest';
 const run = promisify(execFile);
 const scripts = (JSON.parse(fs.readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;
 /** The project's own commands (the others are next, eslint, prettier, tsc, vitest and playwright, with their own help). */
-const OWN = ['serve', 'test', 'bench', 'import', 'doctor', 'chaos', 'redis:cluster', 'redis:sentinel'];
+const OWN = ['serve', 'test', 'bench', 'import', 'doctor', 'chaos', 'redis:cluster', 'redis:sentinel', 'screenshots'];
 
 describe('--help', () => {
   test('covers every script of the project’s own', () => {

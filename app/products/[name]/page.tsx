@@ -4,6 +4,9 @@ import { notFound } from 'next/navigation';
 import { getForecastingService } from '@/lib/forecasting';
 import { ForecastPanel } from '@/components/product/forecast-panel';
 import { ModelPanel } from '@/components/product/model-panel';
+import { LocaleSwitch } from '@/components/i18n/locale-switch';
+import { messagesFor } from '@/lib/i18n/messages';
+import { requestLocale } from '@/lib/i18n/request-locale';
 
 type Params = Promise<{ name: string }>;
 
@@ -18,7 +21,7 @@ function productName(raw: string): string {
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
   const product = productName((await params).name);
-  return { title: `${product} — forecast · AI Prediction Service` };
+  return { title: messagesFor(await requestLocale()).meta.productTitle(product) };
 }
 
 /** Whether the database knows the product; undefined when it cannot say (the page then renders and shows the API's errors). */
@@ -34,18 +37,22 @@ async function productKnown(product: string): Promise<boolean | undefined> {
 export default async function ProductPage({ params }: { params: Params }) {
   const product = productName((await params).name);
   if ((await productKnown(product)) === false) notFound();
+  const t = messagesFor(await requestLocale()).product;
   return (
     <main className="mx-auto max-w-screen-2xl space-y-4 px-4 py-6 sm:px-6">
-      <nav aria-label="Breadcrumb" className="text-sm">
-        <Link href="/" className="text-sky-800 underline-offset-2 hover:underline dark:text-sky-300">
-          ← Cache overview
-        </Link>
-      </nav>
+      <div className="flex items-center justify-between gap-4">
+        <nav aria-label={t.breadcrumb} className="text-sm">
+          <Link href="/" className="text-sky-800 underline-offset-2 hover:underline dark:text-sky-300">
+            {t.back}
+          </Link>
+        </nav>
+        <LocaleSwitch />
+      </div>
       <header>
         <h1 className="text-2xl font-semibold" data-testid="product-name">
           {product}
         </h1>
-        <p className="text-sm text-slate-600 dark:text-slate-300">Demand forecast, daily units.</p>
+        <p className="text-sm text-slate-600 dark:text-slate-300">{t.subtitle}</p>
       </header>
       <div className="grid grid-cols-1 gap-4 lg:grid-cols-3">
         <div className="lg:col-span-2">
