@@ -121,6 +121,9 @@ describe('forecasting HTTP routes', () => {
       [`product=${acucar}&days=-3`, 400],
       [`days=7`, 400],
       [`product=${'x'.repeat(201)}&days=7`, 400],
+      [`product=${encodeURIComponent('Bo\u202elo')}&days=7`, 400], // a bidi override: a look-alike name
+      [`product=${encodeURIComponent('Bo\u200blo')}&days=7`, 400], // a zero-width space
+      [`product=${encodeURIComponent('Bolo\u0085')}&days=7`, 400], // a C1 control
       [`product=${encodeURIComponent('Pão de Ló')}&days=7`, 404],
       [`product=${encodeURIComponent('*')}&days=7`, 404],
     ];
