@@ -6,6 +6,21 @@ const nextConfig = {
   serverExternalPackages: ['@bsull/augurs', '@bsull/augurs-prophet-wasmstan'],
   poweredByHeader: false,
   reactStrictMode: true,
+  // Safe defaults on every answer: no page of this service may be framed by another site (the dashboard's Clear and
+  // Retrain buttons could otherwise be clickjacked), and browsers never guess a content type.
+  async headers() {
+    return [
+      {
+        source: '/:path*',
+        headers: [
+          { key: 'X-Frame-Options', value: 'DENY' },
+          { key: 'Content-Security-Policy', value: "frame-ancestors 'none'" },
+          { key: 'X-Content-Type-Options', value: 'nosniff' },
+          { key: 'Referrer-Policy', value: 'same-origin' },
+        ],
+      },
+    ];
+  },
 };
 
 module.exports = nextConfig;

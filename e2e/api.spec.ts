@@ -95,3 +95,14 @@ test("the seed runbook's calls work against next start as written", async ({ req
   const metrics = await (await request.get(`${baseURL}/api/metrics`)).text();
   expect(metrics).toMatch(/^http_request_duration_seconds_count\{route="\/api\/ai\/cache\/clear",method="POST",status="200"\} \d+$/m);
 });
+
+test('every answer carries the safe-default headers: never framed, never content-sniffed', async ({ request, baseURL }) => {
+  for (const path of ['/', `/products/${encodeURIComponent('Pão de Açúcar')}`, '/api/ai/health', '/api/metrics', '/no/such/page']) {
+    const res = await request.get(`${baseURL}${path}`);
+    const headers = res.headers();
+    expect(headers['x-frame-options'], path).toBe('DENY');
+    expect(headers['content-security-policy'], path).toContain("frame-ancestors 'none'");
+    expect(headers['x-content-type-options'], path).toBe('nosniff');
+    expect(headers['referrer-policy'], path).toBe('same-origin');
+  }
+});
