@@ -13,6 +13,7 @@ import {
 import type { Logger } from 'pino';
 import { getLogger } from '@/lib/logger';
 import { compareNames } from '@/lib/text/names';
+import { parseCachedPrediction, parseCachedProductList } from './cached-values';
 import type { SqliteDatabase } from './database';
 import { seedDemoHistoryIfEmpty } from './demo-seed';
 import { assertForecastDays, Forecaster, type FitRunner, type Prediction } from './forecaster';
@@ -121,6 +122,7 @@ export class ForecastingService {
     });
     this.cachedPredict = cachedPrediction((product: string, days: number) => this.computePrediction(product, days), {
       system: this.system,
+      validate: parseCachedPrediction,
       version: (product) => {
         const handed = this.versionHandoff;
         this.versionHandoff = null;
@@ -132,7 +134,7 @@ export class ForecastingService {
     // unreachable, like a forecast of an older version. Ordered for pt-BR readers (Á with A, 2 before 10).
     this.cachedProducts = cached(
       async (_catalogue: string) => (await this.forecaster.sales.listProducts()).sort((a, b) => compareNames(a.name, b.name)),
-      { type: 'products', key: (catalogue) => `v${catalogue}`, system: this.system },
+      { type: 'products', key: (catalogue) => `v${catalogue}`, validate: parseCachedProductList, system: this.system },
     );
   }
 

@@ -30,6 +30,15 @@ export interface ValueCodec<R> {
 /** Plain values through the tagged-JSON codec (codec.ts): the default of every entry. */
 export const jsonCodec: EntryCodec<unknown> = { name: 'json', encode, decode, live: false };
 
+/**
+ * JSON values checked on their way in from Redis: whatever `validate` refuses (it throws) — a value planted by
+ * someone with write access to Redis, or left by another version of the service — is a miss, recomputed and
+ * overwritten, never handed to the caller. Values this process computed are trusted and not re-checked.
+ */
+export function validatedJsonCodec<R>(validate: (value: unknown) => R, name = 'json+validated'): EntryCodec<R> {
+  return { name, encode, decode: (text) => validate(decode(text)), live: false };
+}
+
 /** Live values through a {@link ValueCodec}: Redis keeps `toCache(value)`, a Redis hit rebuilds with `fromCache`. */
 export function liveCodec<R>(codec: ValueCodec<R>, name = 'live'): EntryCodec<R> {
   return {

@@ -9,7 +9,7 @@
  * A key that cannot be computed (a throwing `key` or `version` function) makes the call go through uncached.
  */
 import { NOT_IN_L1, entryPlan, type Detailed, type EntryPlan } from './entry-plan';
-import { jsonCodec, liveCodec, localOnlyCodec, type EntryCodec, type ValueCodec } from './entry-codec';
+import { jsonCodec, validatedJsonCodec, liveCodec, localOnlyCodec, type EntryCodec, type ValueCodec } from './entry-codec';
 import { encodeSegment, type CacheType } from './keys';
 import { getCacheSystem } from './singleton';
 import type { CacheSystem } from './system';
@@ -132,6 +132,8 @@ export interface CachedPredictionOptions {
    * every older prediction unreachable at once, on every instance.
    */
   version?: (product: string) => number | Promise<number>;
+  /** Checks a value read from Redis (e.g. a zod schema's `parse`); a value it refuses is a miss. */
+  validate?: (value: unknown) => unknown;
   /** The cache system, or what returns it at call time (default: the process-wide one). */
   system?: SystemSource;
 }
@@ -142,7 +144,7 @@ export function cachedPrediction<P, R>(
   opts: CachedPredictionOptions = {},
 ): CachedFunction<[product: string, days: number, params?: P], R> {
   const versionOf = opts.version;
-  const plan = entryPlan('predictions', jsonCodec as EntryCodec<R>, { ttl: opts.ttl });
+  const plan = entryPlan('predictions', codecFor<R>(opts.validate), { ttl: opts.ttl });
   return wrap(
     fn,
     plan,
@@ -164,6 +166,8 @@ export interface CachedOptions<A extends unknown[]> {
   type?: 'products' | 'other';
   /** Identity for the default key (default: the function's name and source text). */
   name?: string;
+  /** Checks a value read from Redis (e.g. a zod schema's `parse`); a value it refuses is a miss. */
+  validate?: (value: unknown) => unknown;
   /** The cache system, or what returns it at call time (default: the process-wide one). */
   system?: SystemSource;
 }
@@ -174,7 +178,7 @@ export function cached<A extends unknown[], R>(fn: (...args: A) => Promise<R>, o
   const type: CacheType = opts.type ?? 'other';
   const identity = opts.name ?? `${fn.name}\u0000${fn.toString()}`;
   const userKey = opts.key;
-  const plan = entryPlan(type, jsonCodec as EntryCodec<R>, { ttl: opts.ttl });
+  const plan = entryPlan(type, codecFor<R>(opts.validate), { ttl: opts.ttl });
   return wrap(
     fn,
     plan,
@@ -188,4 +192,9 @@ export function cached<A extends unknown[], R>(fn: (...args: A) => Promise<R>, o
     },
     opts.system,
   );
+}
+
+/** Plain JSON, or JSON checked on its way in from Redis. */
+function codecFor<R>(validate: ((value: unknown) => unknown) | undefined): EntryCodec<R> {
+  return (validate ? validatedJsonCodec(validate) : jsonCodec) as EntryCodec<R>;
 }

@@ -171,6 +171,27 @@ describe('forecasting service behind the cache', () => {
     expect((await a.listProducts()).find((p) => p.name === 'Baguete')!.modelVersion).toBe(version + 1);
   });
 
+  it('a value planted in Redis that is not a forecast or a product list is a miss, recomputed — never handed out', async () => {
+    const version = (await a.predictDemand('Broa de Milho', 7)).modelVersion;
+    const key = cacheA.keys.prediction('Broa de Milho', 14, undefined, version);
+    for (const planted of ['null', '{"product":"Sonho"}', '~{"$t":"BigInt","v":"12"}', '"a string"', '[1,2,3]']) {
+      await redis.cli('SET', key, planted, 'EX', '300');
+      cacheA.clearLocal();
+      const result = await a.predictDemandDetailed('Broa de Milho', 14);
+      expect(result.cached, planted).toBe(false);
+      expect(result.value).toMatchObject({ product: 'Broa de Milho', days: 14, modelVersion: version });
+      expect(result.value.forecast).toHaveLength(14);
+    }
+    await a.listProducts();
+    const listKeys = (await redis.cli('--scan', '--pattern', `${cacheA.options.prefix}:products_list*`)).split('\n').filter(Boolean);
+    expect(listKeys.length).toBeGreaterThan(0);
+    for (const listKey of listKeys) await redis.cli('SET', listKey, 'null', 'EX', '300');
+    cacheA.clearLocal();
+    const listed = await a.listProductsDetailed();
+    expect(listed.cached).toBe(false);
+    expect(listed.value.map((p) => p.name)).toContain('Sonho');
+  });
+
   it('never serves a forecast of an older model after retrain returns, even with a stale model cached on an instance', async () => {
     const old = await b.loadModel('Pão de Açúcar');
     const { version } = await a.retrain('Pão de Açúcar');
