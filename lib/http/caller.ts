@@ -9,15 +9,22 @@
  *   the address the outermost trusted proxy saw — the real client.
  */
 export function callerAddress(request: Request, trustProxyHops: number): string {
-  const forwarded = request.headers.get('x-forwarded-for');
-  if (forwarded === null) return 'unknown';
-  const entries = forwarded
+  const entry = trustedEntry(request.headers.get('x-forwarded-for'), trustProxyHops);
+  return entry === null ? 'unknown' : sanitize(entry);
+}
+
+/**
+ * The N-th entry from the right of a comma-separated forwarding header (the last one with N = 0): what the
+ * outermost of N trusted proxies recorded. Entries to its left came from the client and are not believed.
+ */
+function trustedEntry(header: string | null, trustProxyHops: number): string | null {
+  if (header === null) return null;
+  const entries = header
     .split(',')
     .map((entry) => entry.trim())
     .filter((entry) => entry !== '');
-  if (entries.length === 0) return 'unknown';
-  const index = Math.max(0, entries.length - Math.max(1, trustProxyHops));
-  return sanitize(entries[index]);
+  if (entries.length === 0) return null;
+  return entries[Math.max(0, entries.length - Math.max(1, trustProxyHops))]!;
 }
 
 /** Header text goes into logs: keep it short and free of control characters. */
@@ -25,10 +32,14 @@ function sanitize(value: string): string {
   return value.replace(/[^\w.:[\]%-]/g, '?').slice(0, 64);
 }
 
-/** The host the request was addressed to, as the browser saw it (for the Origin comparison). */
+/**
+ * The host the request was addressed to, as the browser saw it (for the Origin comparison). Behind N trusted
+ * proxies: the N-th `X-Forwarded-Host` entry from the right, the same rule as the caller's address — the leftmost
+ * entry is whatever the client sent, and a proxy that appends would keep it.
+ */
 export function requestHost(request: Request, trustProxyHops: number): string {
   if (trustProxyHops > 0) {
-    const forwardedHost = request.headers.get('x-forwarded-host')?.split(',')[0]?.trim();
+    const forwardedHost = trustedEntry(request.headers.get('x-forwarded-host'), trustProxyHops);
     if (forwardedHost) return forwardedHost;
   }
   return request.headers.get('host') ?? new URL(request.url).host;

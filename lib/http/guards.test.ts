@@ -198,6 +198,12 @@ describe('callerAddress and requestHost', () => {
     expect(requestHost(request, 0)).toBe('localhost:5001');
     expect(requestHost(request, 1)).toBe('public.example');
   });
+  it('takes X-Forwarded-Host by the same rule as the caller: the N-th from the right, never the client’s own entry', () => {
+    const request = post({ 'x-forwarded-host': 'evil.example, public.example' });
+    expect(requestHost(request, 1)).toBe('public.example');
+    expect(requestHost(post({ 'x-forwarded-host': 'evil.example, public.example, inner.proxy' }), 2)).toBe('public.example');
+    expect(requestHost(post({ 'x-forwarded-host': ' , ' }), 1)).toBe('localhost:5001');
+  });
 });
 
 describe('parseAdminConfig', () => {
