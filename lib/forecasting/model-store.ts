@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import { preparedStatements, type SqliteDatabase } from './database';
 import { parseModelArtifact, type FitResult, type ModelArtifact } from './model-artifact';
-import type { ModelStore, ModelSummary } from './store';
+import { toModelSummary, type ModelStore, type ModelSummary, type ModelSummaryRow } from './store';
 
 /** Versioned model artifacts in SQLite (see ModelStore). Synchronous inside, promises outside. */
 export class SqliteModelStore implements ModelStore {
@@ -41,18 +41,9 @@ export class SqliteModelStore implements ModelStore {
       `SELECT m.version, m.trained_at, m.training_ms, m.window_start, m.window_end, m.window_days, m.mape
            FROM model_artifacts m JOIN products p ON p.id = m.product_id
           WHERE p.name = ? ORDER BY m.version DESC LIMIT 1`,
-    ).get(product) as
-      | { version: number; trained_at: string; training_ms: number; window_start: string; window_end: string; window_days: number; mape: number }
-      | undefined;
+    ).get(product) as ModelSummaryRow | undefined;
     if (!row) return null;
-    return {
-      product,
-      version: row.version,
-      trainedAt: row.trained_at,
-      trainingMs: row.training_ms,
-      window: { start: row.window_start, end: row.window_end, days: row.window_days },
-      mape: row.mape,
-    };
+    return toModelSummary(product, row);
   }
 
   async latestArtifact(product: string): Promise<ModelArtifact | null> {

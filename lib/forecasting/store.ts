@@ -27,6 +27,28 @@ export interface ModelSummary {
   mape: number;
 }
 
+/** A `model_artifacts` row as both stores select it for a summary (the table's own column names). */
+export interface ModelSummaryRow {
+  version: number;
+  trained_at: string;
+  training_ms: number;
+  window_start: string;
+  window_end: string;
+  window_days: number;
+  mape: number;
+}
+
+export function toModelSummary(product: string, row: ModelSummaryRow): ModelSummary {
+  return {
+    product,
+    version: row.version,
+    trainedAt: row.trained_at,
+    trainingMs: row.training_ms,
+    window: { start: row.window_start, end: row.window_end, days: row.window_days },
+    mape: row.mape,
+  };
+}
+
 /** Products and their daily sales. */
 export interface SalesStore {
   isEmpty(): Promise<boolean>;

@@ -1,5 +1,5 @@
 import { parseModelArtifact, type FitResult, type ModelArtifact } from '../model-artifact';
-import type { ModelStore, ModelSummary } from '../store';
+import { toModelSummary, type ModelStore, type ModelSummary, type ModelSummaryRow } from '../store';
 import { recordChanges, type PostgresDb } from './db';
 
 const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
@@ -26,15 +26,7 @@ export class PostgresModelStore implements ModelStore {
   }
 
   async latestSummary(product: string): Promise<ModelSummary | null> {
-    const rows = await this.db.query<{
-      version: number;
-      trained_at: string;
-      training_ms: number;
-      window_start: string;
-      window_end: string;
-      window_days: number;
-      mape: number;
-    }>(
+    const rows = await this.db.query<ModelSummaryRow>(
       `SELECT m.version, to_char(m.trained_at AT TIME ZONE 'UTC', ${ISO}) AS trained_at, m.training_ms,
               m.window_start::text AS window_start, m.window_end::text AS window_end, m.window_days, m.mape
          FROM model_artifacts m JOIN products p ON p.id = m.product_id
@@ -44,14 +36,7 @@ export class PostgresModelStore implements ModelStore {
     );
     const row = rows[0];
     if (!row) return null;
-    return {
-      product,
-      version: row.version,
-      trainedAt: row.trained_at,
-      trainingMs: row.training_ms,
-      window: { start: row.window_start, end: row.window_end, days: row.window_days },
-      mape: row.mape,
-    };
+    return toModelSummary(product, row);
   }
 
   async latestArtifact(product: string): Promise<ModelArtifact | null> {
