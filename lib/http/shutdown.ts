@@ -1,7 +1,6 @@
 import { appCacheSystem } from '@/lib/config/cache-system';
 import { closeForecastingService } from '@/lib/forecasting';
-import { errorMessage, withTimeout } from '@/lib/redis-cache';
-import { processSingleton } from '@/lib/redis-cache';
+import { errorMessage, processSingleton, withTimeout } from '@/lib/redis-cache';
 import { httpLogger } from './log';
 
 /**
