@@ -58,5 +58,6 @@ export {
   type WarmUpStartResult,
   type WarmUpRunnerEvents,
 } from './warmup';
+export { UsageTracker, hourStart, HOUR_MS, type UsageCount, type UsageHour, type UsageTrackerOptions } from './usage';
 export { withTimeout, sleep, errorMessage } from './timeout';
 export { processSingleton, replaceProcessSingleton } from './process-singleton';

@@ -3,6 +3,7 @@
  * own environment module maps the seed's variables onto them) and passes a logger. Everything is optional; the
  * defaults are the seed's (the README's configuration table). Times are in the unit their name says.
  */
+import type { UsageTrackerOptions } from './usage';
 import type { CacheLogger } from './logger';
 
 export type RedisMode = 'standalone' | 'sentinel' | 'cluster';
@@ -63,6 +64,8 @@ export interface CacheSystemOptions {
   logger?: CacheLogger;
   /** Identifies this instance in pub/sub messages (default: random). */
   instanceId?: string;
+  /** Usage tracking bounds (fields per hour, retention, flush interval); see usage.ts. */
+  usage?: UsageTrackerOptions;
 }
 
 /** Options with every default applied and every value checked. */

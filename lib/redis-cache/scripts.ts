@@ -28,6 +28,27 @@ return 1`,
     numberOfKeys: 1,
     lua: `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`,
   },
+  /**
+   * Adds usage counts to the hour hash KEYS[1]: ARGV[1] = the most fields the hash may hold, ARGV[2] = its TTL in
+   * seconds, then field/increment pairs. A field not yet present is added only while the hash has room, atomically
+   * (two instances cannot both pass the check). Returns the requests dropped because the hash was full.
+   */
+  addUsage: {
+    numberOfKeys: 1,
+    lua: `local cap = tonumber(ARGV[1])
+local len = redis.call('hlen', KEYS[1])
+local dropped = 0
+for i = 3, #ARGV, 2 do
+  local n = tonumber(ARGV[i + 1])
+  if len < cap or redis.call('hexists', KEYS[1], ARGV[i]) == 1 then
+    if redis.call('hincrby', KEYS[1], ARGV[i], n) == n then len = len + 1 end
+  else
+    dropped = dropped + n
+  end
+end
+redis.call('expire', KEYS[1], ARGV[2])
+return dropped`,
+  },
 } as const;
 
 /** The methods the scripts add to a client. */
@@ -35,6 +56,12 @@ export interface ScriptCommands {
   setIndexed(key: string, index: string, value: string, ttlMs: number): Promise<number>;
   releaseLock(key: string, token: string): Promise<number>;
   extendLock(key: string, token: string, ttlMs: number): Promise<number>;
+  addUsage(key: string, maxFields: number, ttlSeconds: number, ...fieldIncrements: (string | number)[]): Promise<number>;
+}
+
+/** The scripts as pipeline commands (ioredis adds defined commands to pipelines too). */
+export interface ScriptPipeline {
+  addUsage(key: string, maxFields: number, ttlSeconds: number, ...fieldIncrements: (string | number)[]): unknown;
 }
 
 export type RedisClient = (Redis | Cluster) & ScriptCommands;

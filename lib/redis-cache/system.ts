@@ -31,6 +31,7 @@ import { cacheReport, gaugeSample, healthCheck, type CacheReport, type GaugeSamp
 import { CacheStats, type TypeCounters } from './stats';
 import { TopologyReader, type RedisTopology } from './topology';
 import { withTimeout } from './timeout';
+import { UsageTracker } from './usage';
 
 export type { ClearTarget };
 
@@ -48,6 +49,8 @@ export class CacheSystem {
   readonly models: ModelCache;
   /** The get-or-compute core the wrappers call. */
   readonly core: CacheCore;
+  /** Requests per (product, horizon) and hour, shared by every instance (usage.ts). */
+  readonly usage: UsageTracker;
 
   private readonly gate: RedisGate;
   private readonly memory: MemoryTier;
@@ -91,6 +94,7 @@ export class CacheSystem {
       onFirstUse: () => {
         this.bus.start();
         this.recorder.start();
+        this.usage.start();
       },
       onChange: (state, reason) => this.onBackendChange(state, reason, redisLog),
       onBreakerState: (state, reason) => this.events.emit('breaker', { state, reason }),
@@ -134,6 +138,7 @@ export class CacheSystem {
     });
     this.cache = new RedisCache(this.core, this.invalidator, this.gate, this.memory, this.keys);
     this.models = new ModelCache(this.cache, this.invalidator, this.keys, o.ttl);
+    this.usage = new UsageTracker(this.gate, this.keys, opts.usage);
     this.keyCounter = new KeyCounter(this.gate, this.keys, this.memory);
     this.recorder = new StatsRecorder(
       this.gate,
@@ -278,9 +283,10 @@ export class CacheSystem {
   /** Stops timers and closes the connections. The system answers from memory only afterwards. */
   async close(): Promise<void> {
     if (this.closed) return;
-    if (this.gate.up) await this.recorder.flush();
+    if (this.gate.up) await Promise.all([this.recorder.flush(), this.usage.flush()]);
     this.closed = true;
     this.recorder.stop();
+    this.usage.stop();
     this.stopDebugLines();
     this.topologyReader.close();
     await Promise.all([this.gate.close(), this.bus.close()]);

@@ -3,6 +3,7 @@ import { forecastingService } from '@/lib/http/forecasting-access';
 import { otherMethods } from '@/lib/http/method-not-allowed';
 import { jsonResponse } from '@/lib/http/respond';
 import { apiRoute } from '@/lib/http/route';
+import { recordForecastRequest } from '@/lib/http/usage-tracking';
 import { cacheHeaders, forecastingCall, parseForecastDays, parseProductName } from '../_forecasting/http';
 
 export const runtime = 'nodejs';
@@ -15,6 +16,7 @@ export const GET = apiRoute('/api/ai/predict', async (request) => {
   const product = parseProductName(query.get('product'));
   const days = parseForecastDays(query.get('days'));
   const result = await forecastingCall(async () => (await forecastingService()).predictDemandDetailed(product, days));
+  recordForecastRequest(product, days);
   const p = result.value;
   const body: PredictionResponse = {
     product: p.product,
