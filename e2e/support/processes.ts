@@ -153,6 +153,8 @@ export function appEnv(dir: string, name: string, redisPort: number, extra: Reco
     LOG_FILE: path.join(dir, `ai_service-${name}.log`),
     LOG_LEVEL: 'warn',
     CACHE_AUTO_WARMUP: 'false',
+    // Warm-ups follow the fixed plan, whatever requests earlier specs made (a spec may ask for 'usage').
+    CACHE_SMART_WARMUP: 'off',
     CACHE_ALERT_MIN_REQUESTS: '20',
     CACHE_ADMIN_RATE_LIMIT: '10000',
     CACHE_BREAKER_COOLDOWN: '1',

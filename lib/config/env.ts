@@ -155,6 +155,10 @@ const envSchema = z.object({
   CACHE_PRODUCTS_TTL: ttl(600),
   CACHE_DEFAULT_TTL: ttl(300),
   CACHE_AUTO_WARMUP: bool(true),
+  CACHE_SMART_WARMUP: str('usage')
+    .transform((v) => v.trim().toLowerCase())
+    .pipe(z.enum(['off', 'usage', 'predictive'], { message: 'expected off, usage or predictive' })),
+  CACHE_WARMUP_TOP_K: intIn(50, 1, 100_000),
   CACHE_L1_MAX_ENTRIES: num(10_000, int(0, 10_000_000)),
   CACHE_L1_MAX_BYTES: num(64 * 1024 * 1024, int(0)),
   CACHE_L1_TTL: num(60, int(1, 365 * 24 * 3600)),
@@ -245,6 +249,8 @@ export interface AppEnv {
   /** The cache library's options (the logger is added by whoever builds the system). */
   cache: Omit<CacheSystemOptions, 'logger' | 'instanceId'>;
   autoWarmup: boolean;
+  /** CACHE_SMART_WARMUP and CACHE_WARMUP_TOP_K. */
+  smartWarmup: { mode: SmartWarmupMode; topK: number };
   admin: AdminConfig;
   forecasting: ForecastingEnv;
   server: { port: number };
@@ -253,6 +259,9 @@ export interface AppEnv {
 }
 
 export const DEFAULT_POLL_MS = 5000;
+
+/** CACHE_SMART_WARMUP: the fixed plan only, the most used pairs, or those plus predictive pre-warming. */
+export type SmartWarmupMode = 'off' | 'usage' | 'predictive';
 
 /**
  * Parses and validates an environment (default `process.env`). Throws {@link ConfigError} naming each invalid
@@ -318,6 +327,7 @@ export function readEnv(env: Record<string, string | undefined> = process.env): 
       },
     },
     autoWarmup: e.CACHE_AUTO_WARMUP,
+    smartWarmup: { mode: e.CACHE_SMART_WARMUP, topK: e.CACHE_WARMUP_TOP_K },
     admin: {
       adminToken: e.CACHE_ADMIN_TOKEN,
       rateLimitPerMinute: e.CACHE_ADMIN_RATE_LIMIT,

@@ -2,10 +2,10 @@ import { z } from 'zod';
 import type { WarmUpJob } from '@/lib/api-types';
 import { appMetrics } from '@/lib/metrics/registry';
 import { appCacheSystem } from '@/lib/config/cache-system';
-import { warmUpPlan } from '@/lib/forecasting/warmup';
 import { isLockTimeoutError, processSingleton, WarmUpRunner, type CacheSystem, type WarmUpSnapshot } from '@/lib/redis-cache';
 import { withDeadline } from './deadline';
 import { warmableForecasting } from './forecasting-access';
+import { warmUpTasks } from './smart-warmup';
 import { errorMessage, httpLogger } from './log';
 
 /**
@@ -51,7 +51,7 @@ export function warmUpRunner(): WarmUpRunner {
 }
 
 /**
- * Starts a warm-up of every product's model and predictions, then the product list, unless one runs here or on
+ * Starts a warm-up (the fixed plan or the most used pairs, CACHE_SMART_WARMUP), then the product list, unless one runs here or on
  * another instance; resolves as soon as that is decided (the job itself runs in the background) with the new job,
  * or the running one (`started: false`; `job` null only in the moment between another instance taking the lock
  * and publishing its job).
@@ -87,7 +87,7 @@ export async function startWarmUp(trigger: WarmUpTrigger): Promise<{ started: bo
     return { started: false, job: running?.state === 'running' ? toWarmUpJob(running) : await readShared(system) };
   }
 
-  const result = runner.start({ trigger, plan: async () => warmUpPlan(await warmableForecasting()), concurrency: 2 });
+  const result = runner.start({ trigger, plan: async () => warmUpTasks(await warmableForecasting()), concurrency: 2 });
   if (!result.started) {
     finish();
     return { started: false, job: toWarmUpJob(result.job) };

@@ -101,8 +101,18 @@ export async function startServiceTestEnv(redisEnv: Record<string, string>, extr
     CACHE_BREAKER_COOLDOWN: '0.1',
     CACHE_PREFIX: prefix,
     CACHE_AUTO_WARMUP: 'false',
+    // The warm-up tests count the fixed plan's tasks; requests made by other tests must not change the plan.
+    CACHE_SMART_WARMUP: 'off',
     ...extraEnv,
   };
+  // Route handlers read the warm-up settings from process.env (readEnv() per request), as the server does.
+  const warmUpVariables = ['CACHE_SMART_WARMUP', 'CACHE_WARMUP_TOP_K'] as const;
+  const savedWarmUpVariables = warmUpVariables.map((name) => [name, process.env[name]] as const);
+  for (const name of warmUpVariables) {
+    const value = (env as Record<string, string | undefined>)[name];
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
   const system = (await resetCacheSystemForTests(cacheSystemOptions(env, silent)))!;
   const other = createCacheSystem(cacheSystemOptions(env, silent));
   // Seeding the demo history blocks the event loop for a while: do it before the cache systems connect, so
@@ -136,6 +146,10 @@ export async function startServiceTestEnv(redisEnv: Record<string, string>, extr
     async close() {
       useForecastingServiceForTests(undefined);
       useHttpLoggerForTests(undefined);
+      for (const [name, value] of savedWarmUpVariables) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
       await forecasting.close();
       await other.close();
       await resetCacheSystemForTests();

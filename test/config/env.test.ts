@@ -115,6 +115,14 @@ describe('environment', () => {
     });
   });
 
+  test('the smart warm-up: usage-based by default, off or predictive on request, a top-K within bounds', () => {
+    expect(readEnv({}).smartWarmup).toEqual({ mode: 'usage', topK: 50 });
+    expect(readEnv({ CACHE_SMART_WARMUP: ' Predictive ', CACHE_WARMUP_TOP_K: '5' }).smartWarmup).toEqual({ mode: 'predictive', topK: 5 });
+    expect(readEnv({ CACHE_SMART_WARMUP: '' }).smartWarmup.mode).toBe('usage');
+    expect(() => readEnv({ CACHE_SMART_WARMUP: 'always' })).toThrow(/CACHE_SMART_WARMUP.*off, usage or predictive/);
+    expect(() => readEnv({ CACHE_WARMUP_TOP_K: '0' })).toThrow(/CACHE_WARMUP_TOP_K/);
+  });
+
   test('an empty DATABASE_PATH is unset (a copied .env with the line emptied)', () => {
     expect(readEnv({ DATABASE_PATH: '' }).forecasting.databasePath).toMatch(/data[\\/]sales\.db$/);
   });

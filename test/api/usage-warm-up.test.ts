@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WarmUpStatus } from '@/lib/api-types';
+import { GET as getStatus, POST as warmUp } from '@/app/api/ai/cache/warm-up/route';
+import { GET as predict } from '@/app/api/ai/predict/route';
+import { warmUpRunner } from '@/lib/http/warm-up-job';
+import { waitFor } from '../helpers/redis-server';
+import { apiRequest, jsonOf, NO_CONTEXT, startApiTestEnv, type ApiTestEnv } from './setup';
+
+/** The usage-based warm-up (CACHE_SMART_WARMUP=usage) over real requests, real Redis and real Prophet fits. */
+describe('usage-based warm-up', () => {
+  let env: ApiTestEnv;
+
+  beforeAll(async () => {
+    env = await startApiTestEnv({ CACHE_SMART_WARMUP: 'usage', CACHE_WARMUP_TOP_K: '2' });
+  });
+  afterAll(async () => {
+    await warmUpRunner().idle();
+    await env?.close();
+  });
+
+  const ask = async (product: string, days: number) => {
+    const response = await predict(apiRequest(`/api/ai/predict?product=${encodeURIComponent(product)}&days=${days}`), NO_CONTEXT);
+    expect(response.status).toBe(200);
+  };
+  const status = async () => (await jsonOf<WarmUpStatus>(await getStatus(apiRequest('/api/ai/cache/warm-up'), NO_CONTEXT))).job;
+
+  it('warms the K most requested pairs of every instance, and only their products’ models', async () => {
+    for (let i = 0; i < 3; i++) await ask('Bolo', 7);
+    await ask('Sonho', 30);
+    await ask('Sonho', 30);
+    await ask('Coxinha', 14);
+    // Another instance's callers count too (the counts are shared through Redis).
+    env.other.usage.record('Sonho', 30);
+    await env.other.usage.flush();
+    await env.system.clear('all');
+
+    const accepted = await warmUp(apiRequest('/api/ai/cache/warm-up', { method: 'POST' }), NO_CONTEXT);
+    expect(accepted.status).toBe(202);
+    await waitFor(async () => (await status())?.state !== 'running', 120_000, 50, 'the warm-up to finish');
+    // 2 models, 2 forecasts, the product list.
+    expect(await status()).toMatchObject({ state: 'done', total: 5, done: 5, errors: [] });
+
+    expect((await env.forecasting.predictDemandDetailed('Sonho', 30)).cached).toBe(true);
+    expect((await env.forecasting.predictDemandDetailed('Bolo', 7)).cached).toBe(true);
+    expect(env.system.inspectLocal(env.system.keys.model('Coxinha'))).toBeUndefined();
+    expect(await env.system.cache.has(env.system.keys.model('Coxinha'))).toBe(false);
+  });
+});
