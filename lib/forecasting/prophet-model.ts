@@ -96,7 +96,8 @@ export function mape(actual: ArrayLike<number>, predicted: ArrayLike<number>): n
  * the first line-search step is too long). A smaller first step fixes those; Newton's method (Prophet's own
  * fallback) is the last resort. A rebuild never optimizes, so how a fit converged does not matter to it.
  */
-const FIT_ATTEMPTS: ProphetOptimizeOptions[] = [{}, { initAlpha: 1e-4 }, { initAlpha: 1e-5 }, { algorithm: 'newton' }];
+/** Optimizer settings tried in turn: a series the default L-BFGS fails on usually fits with a smaller step or Newton. */
+export const FIT_ATTEMPTS: ProphetOptimizeOptions[] = [{}, { initAlpha: 1e-4 }, { initAlpha: 1e-5 }, { algorithm: 'newton' }];
 
 /** Fits Prophet on the series (runs Stan's optimizer) and returns everything a rebuild needs. */
 export async function fitModel(input: TrainingInput): Promise<FitResult> {

@@ -211,6 +211,30 @@ export class ForecastingService {
   }
 
   /**
+   * Recomputes the forecast and replaces the cached copy, so it lives a full TTL again (the predictive warm-up's
+   * refresh-ahead: a hot forecast never expires in a caller's face). Keyed by the version read before computing,
+   * like a lookup.
+   */
+  async refreshPrediction(product: string, days: number): Promise<void> {
+    assertForecastDays(days);
+    const version = (await this.forecaster.requireLatestVersion(product)) ?? (await this.loadModel(product)).version;
+    const system = this.system();
+    const started = performance.now();
+    const value = await this.computePrediction(product, days);
+    await system.cache.set(system.keys.prediction(product, days, undefined, version), value, system.options.ttl.predictions, {
+      costMs: performance.now() - started,
+    });
+  }
+
+  /** Seconds the cached forecast of the current model version has left; negative when it is not cached. */
+  async predictionTtl(product: string, days: number): Promise<number> {
+    const version = await this.forecaster.requireLatestVersion(product);
+    if (version === null) return -2;
+    const system = this.system();
+    return system.cache.ttl(system.keys.prediction(product, days, undefined, version));
+  }
+
+  /**
    * Trains a new model version under the cross-instance training lock and returns when it is stored and every
    * cached model and forecast of the product is gone. A retrain that finds another one finished while it waited
    * for the lock returns that version instead of fitting again.

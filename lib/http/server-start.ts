@@ -3,6 +3,7 @@ import { ConfigError } from '@/lib/config/config-error';
 import { appCacheSystem } from '@/lib/config/cache-system';
 import { bindCacheMetrics } from '@/lib/metrics/cache-events';
 import { errorMessage, httpLogger } from './log';
+import { startSmartScheduler } from './smart-warmup';
 import { startWarmUp } from './warm-up-job';
 import { openForecastingServiceInBackground } from '@/lib/forecasting';
 
@@ -13,6 +14,7 @@ import { openForecastingServiceInBackground } from '@/lib/forecasting';
  * - connects the cache's events to the metrics (so the first requests are counted);
  * - with `CACHE_AUTO_WARMUP=true`, starts one warm-up and returns without waiting for it (it begins on the next
  *   turn of the event loop, after the server is ready).
+ * - with `CACHE_SMART_WARMUP=predictive`, starts the predictive warm-up's scheduler (lib/http/smart-warmup.ts);
  * - with DATABASE_URL, opens PostgreSQL in the background (migrations, the version index), retrying while it is
  *   unreachable — the start never waits for it.
  * Connecting to Redis is not part of it: the cache connects on first use, and falls back to memory if it can't.
@@ -23,6 +25,7 @@ export function onServerStart(env: AppEnv = readEnv()): void {
   // PostgreSQL: migrations and the version index start now, not on the first request; an unreachable server is
   // retried. (SQLite opens on first use, as a local file needs no warning at start.)
   if (env.forecasting.databaseUrl) openForecastingServiceInBackground();
+  if (env.smartWarmup.mode === 'predictive') startSmartScheduler();
   if (env.autoWarmup) {
     // Not awaited: deciding who warms up takes a Redis round trip, and the server must be ready at once.
     void startWarmUp('startup').then(

@@ -2,6 +2,7 @@ import { appCacheSystem } from '@/lib/config/cache-system';
 import { closeForecastingService } from '@/lib/forecasting';
 import { errorMessage, processSingleton, withTimeout } from '@/lib/redis-cache';
 import { httpLogger } from './log';
+import { stopSmartScheduler } from './smart-warmup';
 
 /**
  * Graceful shutdown of a server process on SIGTERM or SIGINT (a deploy, a scale-in, Ctrl-C):
@@ -38,6 +39,7 @@ export function shutDown(reason: string): Promise<void> {
     const log = httpLogger();
     log.info({ reason }, 'shutting down: draining, flushing the cache statistics, closing connections');
     const system = appCacheSystem();
+    stopSmartScheduler();
     const work = (async () => {
       await system.flushStats().catch((error: unknown) => log.warn({ err: errorMessage(error) }, 'shutdown: statistics flush failed'));
       await closeForecastingService().catch((error: unknown) =>

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WarmUpStatus } from '@/lib/api-types';
 import { GET as getStatus, POST as warmUp } from '@/app/api/ai/cache/warm-up/route';
 import { GET as predict } from '@/app/api/ai/predict/route';
+import { smartScheduler } from '@/lib/http/smart-warmup';
 import { warmUpRunner } from '@/lib/http/warm-up-job';
 import { waitFor } from '../helpers/redis-server';
 import { apiRequest, jsonOf, NO_CONTEXT, startApiTestEnv, type ApiTestEnv } from './setup';
@@ -44,5 +45,32 @@ describe('usage-based warm-up', () => {
     expect((await env.forecasting.predictDemandDetailed('Bolo', 7)).cached).toBe(true);
     expect(env.system.inspectLocal(env.system.keys.model('Coxinha'))).toBeUndefined();
     expect(await env.system.cache.has(env.system.keys.model('Coxinha'))).toBe(false);
+  });
+
+  it('refreshes a cached forecast in place: a full TTL again, still a hit', async () => {
+    await env.forecasting.predictDemand('Croissant', 7);
+    const key = await env.system.cache.ttl(env.system.keys.prediction('Croissant', 7, undefined, 1));
+    expect(key).toBeGreaterThan(0);
+    await env.forecasting.refreshPrediction('Croissant', 7);
+    expect(await env.forecasting.predictionTtl('Croissant', 7)).toBeGreaterThan(env.system.options.ttl.predictions - 5);
+    expect((await env.forecasting.predictDemandDetailed('Croissant', 7)).cached).toBe(true);
+    expect(await env.forecasting.predictionTtl('Coxinha', 90)).toBeLessThan(0);
+  });
+
+  it('the predictive scheduler loads the top pairs asked this hour that are not cached, under its lock', async () => {
+    await env.system.clear('predictions');
+    const run = await smartScheduler().run();
+    expect(run.outcome).toBe('ran');
+    // The CACHE_WARMUP_TOP_K (2) pairs asked most this hour; Coxinha's single request is beyond K.
+    expect(run.refreshed).toEqual(['Bolo:7', 'Sonho:30']);
+    expect(await env.forecasting.predictionTtl('Sonho', 30)).toBeGreaterThan(0);
+    expect(await env.forecasting.predictionTtl('Coxinha', 14)).toBeLessThan(0);
+    // While another instance runs it, this one does nothing.
+    let release!: () => void;
+    const held = env.other.lock('smart-warm-up', 30_000, () => new Promise<void>((resolve) => (release = resolve)));
+    await waitFor(() => release !== undefined, 5_000, 10, 'the other instance to hold the lock');
+    expect((await smartScheduler().run()).outcome).toBe('elsewhere');
+    release();
+    await held;
   });
 });
