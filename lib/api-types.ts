@@ -125,6 +125,8 @@ export interface UsageReport {
   volume: { actual: number[]; predicted_hours: string[]; predicted: number[] };
   planned_warm_up: {
     basis: 'fixed' | 'usage';
+    /** CACHE_WARMUP_TOP_K: the most pairs a warm-up or a scheduler run loads. */
+    top_k: number;
     pairs: UsagePair[];
     /** Pre-warms the predictive scheduler plans for the coming hours (empty unless `mode` is `predictive`). */
     scheduled: PlannedPrewarmInfo[];

@@ -215,7 +215,7 @@ export async function usageReport(hours: number, system: CacheSystem = appCacheS
     hours: buckets.map((b) => new Date(b.hour).toISOString()),
     heatmap: volumes.slice(0, HEATMAP_PRODUCTS).map(({ product, counts }) => ({ product, counts })),
     volume: { actual, predicted_hours: predictedHours, predicted },
-    planned_warm_up: { basis: plan.basis, pairs: plan.pairs, scheduled },
+    planned_warm_up: { basis: plan.basis, top_k: plan.topK, pairs: plan.pairs, scheduled },
     generated_at: new Date(now).toISOString(),
   };
 }
