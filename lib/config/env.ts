@@ -12,6 +12,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { CacheSystemOptions, HostPort } from '@/lib/redis-cache';
 import { calendarProblem, type HolidayCalendar } from '@/lib/forecasting/holidays';
+import { MAX_DEMO_PRODUCTS } from '@/lib/forecasting/demo-catalogue';
+import { DEMO_PRODUCTS } from '@/lib/forecasting/demo-data';
 import { ConfigError } from './config-error';
 
 export { ConfigError };
@@ -200,6 +202,7 @@ const envSchema = z.object({
   DATABASE_POOL_MAX: intIn(10, 1, 1000),
   VERSION_LEASE: num(10, (n) => (n >= 0.3 && n <= 600 ? null : 'expected seconds between 0.3 and 600')),
   SEED_DEMO_DATA: bool(true),
+  SEED_DEMO_PRODUCTS: intIn(DEMO_PRODUCTS.length, 1, MAX_DEMO_PRODUCTS),
   // The holiday calendar of new models (date-holidays codes): a country, and optionally one of its regions.
   HOLIDAYS_COUNTRY: str('BR').transform((v) => v.trim().toUpperCase()),
   HOLIDAYS_REGION: str('').transform((v) => v.trim().toUpperCase()),
@@ -240,6 +243,8 @@ export interface ForecastingEnv {
     leaseMs: number;
   };
   seedDemoData: boolean;
+  /** SEED_DEMO_PRODUCTS: products of the seeded demo catalogue (13 named ones, then generated ones). */
+  seedDemoProducts: number;
   /** HOLIDAYS_COUNTRY / HOLIDAYS_REGION: the holidays of new models. */
   holidayCalendar: HolidayCalendar;
 }
@@ -345,6 +350,7 @@ export function readEnv(env: Record<string, string | undefined> = process.env): 
         leaseMs: Math.round(e.VERSION_LEASE * 1000),
       },
       seedDemoData: e.SEED_DEMO_DATA,
+      seedDemoProducts: e.SEED_DEMO_PRODUCTS,
       holidayCalendar,
     },
     server: { port: e.PORT },

@@ -1,6 +1,6 @@
 import { addDays, toDayNumber, weekday } from './dates';
 import { DEFAULT_HOLIDAY_CALENDAR, holidaysOn, type HolidayName } from './holidays';
-import { Random, hashSeed } from './prng';
+import { Random, fnv1a, hashSeed } from './prng';
 
 /**
  * A deterministic demo sales history for a bakery: every value is a pure function of (product, date), so the
@@ -83,19 +83,48 @@ function dayOfYear(date: string): number {
   return toDayNumber(date) - toDayNumber(`${date.slice(0, 4)}-01-01`);
 }
 
+/** What the demo history needs to know of a date, computed once per date (a large catalogue shares them). */
+export interface DemoDay {
+  date: string;
+  /** Years since the reference date. */
+  years: number;
+  weekday: number;
+  dayOfYear: number;
+  holidays: readonly HolidayName[];
+}
+
+export function demoDay(date: string): DemoDay {
+  return {
+    date,
+    years: (toDayNumber(date) - REFERENCE_DAY) / 365.25,
+    weekday: weekday(date),
+    dayOfYear: dayOfYear(date),
+    holidays: holidaysOn(date, DEFAULT_HOLIDAY_CALENDAR),
+  };
+}
+
+/** The noise seed of `product` on `date`; `demoNoiseSeed(name)` alone gives the prefix state for `fnv1a(date, …)`. */
+export function demoNoiseSeed(name: string, date = ''): number {
+  return date ? hashSeed('demo', name, date) : fnv1a(`demo\u0000${name}\u0000`);
+}
+
 /** Units sold of `product` on `date` (a pure function: same inputs, same output). */
 export function demoQuantity(product: DemoProduct, date: string): number {
-  const years = (toDayNumber(date) - REFERENCE_DAY) / 365.25;
-  const trend = Math.pow(1 + product.growthPerYear, years);
-  const week = product.weekly[weekday(date)];
+  return demoQuantityOn(product, demoDay(date), demoNoiseSeed(product.name, date));
+}
+
+/** `demoQuantity` on a precomputed day, with the noise seed of (product, date). */
+export function demoQuantityOn(product: DemoProduct, day: DemoDay, noiseSeed: number): number {
+  const trend = Math.pow(1 + product.growthPerYear, day.years);
+  const week = product.weekly[day.weekday];
   // A smooth yearly cycle (a raised cosine around the peak day, slightly sharpened), not a plain sine.
-  const phase = (2 * Math.PI * (dayOfYear(date) - product.yearlyPeakDay)) / 365.25;
+  const phase = (2 * Math.PI * (day.dayOfYear - product.yearlyPeakDay)) / 365.25;
   const yearly = 1 + product.yearlyAmplitude * (0.75 * Math.cos(phase) + 0.25 * Math.cos(2 * phase));
   let holidayFactor = 1;
-  for (const holiday of holidaysOn(date, DEFAULT_HOLIDAY_CALENDAR)) {
+  for (const holiday of day.holidays) {
     holidayFactor *= product.holidays[holiday] ?? CATEGORY_HOLIDAYS[product.category][holiday] ?? 1;
   }
-  const rng = new Random(hashSeed('demo', product.name, date));
+  const rng = new Random(noiseSeed);
   const noise = Math.exp(product.noise * rng.normal() - (product.noise * product.noise) / 2);
   return Math.max(0, Math.round(product.level * trend * week * yearly * holidayFactor * noise));
 }

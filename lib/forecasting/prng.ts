@@ -4,10 +4,17 @@
  * the same seed always gives the same numbers, on every machine (only 32-bit integer maths and IEEE doubles).
  */
 
-/** FNV-1a over the UTF-16 code units of `text`, as an unsigned 32-bit seed. */
+/** FNV-1a over the UTF-16 code units of `parts` joined by NUL, as an unsigned 32-bit seed. */
 export function hashSeed(...parts: (string | number)[]): number {
-  let h = 0x811c9dc5;
-  const text = parts.join('\u0000');
+  return fnv1a(parts.join('\u0000'));
+}
+
+/**
+ * FNV-1a of `text`, continuing from `state` (a previous result): `fnv1a(b, fnv1a(a)) === fnv1a(a + b)`, so a
+ * loop over many seeds sharing a prefix hashes the prefix once.
+ */
+export function fnv1a(text: string, state = 0x811c9dc5): number {
+  let h = state;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193);

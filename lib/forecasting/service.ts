@@ -42,6 +42,8 @@ export interface ForecastingServiceOptions {
   fit?: FitRunner;
   /** Seed the demo history into an empty database (default: SEED_DEMO_DATA, true). */
   seedDemoData?: boolean;
+  /** Products of the seeded demo catalogue (default: SEED_DEMO_PRODUCTS, 13). */
+  demoProducts?: number;
   /** Last day of the seeded demo history (default: yesterday, UTC). */
   demoEndDate?: string;
   modelOptions?: ModelOptions;
@@ -418,8 +420,11 @@ export async function createForecastingService(
   const { db, store, ...rest } = options;
   const service = new ForecastingService(store ?? sqliteStore(db!), rest);
   if (options.seedDemoData ?? readEnv().forecasting.seedDemoData) {
-    if (await seedDemoHistoryIfEmpty(service.forecaster.sales, options.demoEndDate)) {
-      (options.logger ?? getLogger()).info({ component: 'forecasting' }, 'empty sales database: demo history seeded');
+    const products = options.demoProducts ?? readEnv().forecasting.seedDemoProducts;
+    const started = performance.now();
+    if (await seedDemoHistoryIfEmpty(service.forecaster.sales, options.demoEndDate, products)) {
+      const ms = Math.round(performance.now() - started);
+      (options.logger ?? getLogger()).info({ component: 'forecasting', products, ms }, 'empty sales database: demo history seeded');
     }
   }
   return service;

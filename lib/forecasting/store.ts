@@ -59,10 +59,11 @@ export interface SalesStore {
    */
   upsertSales(rows: readonly DailySale[], now?: Date): Promise<{ inserted: number; products: number }>;
   /**
-   * Writes `rows()` only when the database has no product, atomically: when several instances start together on
-   * an empty database exactly one seeds. True when this call seeded.
+   * Writes the rows of `batches()` (read one batch at a time: a large catalogue's history never sits in memory
+   * whole) only when the database has no product, atomically, in one transaction: when several instances start
+   * together on an empty database exactly one seeds. True when this call seeded.
    */
-  seedIfEmpty(rows: () => readonly DailySale[]): Promise<boolean>;
+  seedIfEmpty(batches: () => Iterable<readonly DailySale[]>): Promise<boolean>;
   /** Products with at least one sales row, by name. */
   listProducts(): Promise<ProductRecord[]>;
   /** Daily sales of a product, oldest first; with `lastDays`, only the tail of that many rows. */

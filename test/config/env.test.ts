@@ -43,6 +43,9 @@ describe('environment', () => {
     ['LOG_LEVEL', 'loud'],
     ['CACHE_ALERT_HIT_RATE_MIN', '150'],
     ['SEED_DEMO_DATA', 'nah'],
+    ['SEED_DEMO_PRODUCTS', '0'],
+    ['SEED_DEMO_PRODUCTS', '12014'],
+    ['SEED_DEMO_PRODUCTS', 'many'],
     ['CACHE_ADMIN_RATE_LIMIT', 'lots'],
     ['DASHBOARD_POLL_MS', '10'],
     ['DASHBOARD_POLL_MS', 'fast'],
@@ -101,6 +104,12 @@ describe('environment', () => {
     expect(formatTtl(300)).toBe('300s (5min)');
     expect(formatTtl(600)).toBe('600s (10min)');
     expect(formatTtl(90)).toBe('90s (1min 30s)');
+  });
+
+  test('SEED_DEMO_PRODUCTS: the 13 named products by default, up to 12,013', () => {
+    expect(readEnv({}).forecasting.seedDemoProducts).toBe(13);
+    expect(readEnv({ SEED_DEMO_PRODUCTS: ' 2000 ' }).forecasting.seedDemoProducts).toBe(2000);
+    expect(readEnv({ SEED_DEMO_PRODUCTS: '12013' }).forecasting.seedDemoProducts).toBe(12013);
   });
 
   test('booleans are read the same way everywhere: case-insensitive, trimmed, empty = default', () => {

@@ -3,6 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '@/lib/forecasting/database';
+import { catalogueProductHistory, demoCatalogue } from '@/lib/forecasting/demo-catalogue';
+import { DEMO_HISTORY_DAYS } from '@/lib/forecasting/demo-data';
+import { seedDemoHistoryIfEmpty } from '@/lib/forecasting/demo-seed';
 import { openPostgresStore } from '@/lib/forecasting/postgres/store';
 import { sqliteStore } from '@/lib/forecasting/sqlite-store';
 import type { ForecastingStore } from '@/lib/forecasting/store';
@@ -148,10 +151,29 @@ describe.each(factories)('$name store', (factory) => {
   it('seeding: of several handles seeding an empty database at once, exactly one writes', async () => {
     const { store, another } = await fresh();
     const handles = [store, await another(), await another()];
-    const rows = () => [{ date: '2026-01-01', product: 'Bolo', quantity: 1 }];
+    const rows = () => [[{ date: '2026-01-01', product: 'Bolo', quantity: 1 }]];
     const seeded = await Promise.all(handles.map((h) => h.sales.seedIfEmpty(rows)));
     expect(seeded.filter(Boolean)).toHaveLength(1);
     expect(await store.sales.history('Bolo')).toEqual([{ date: '2026-01-01', quantity: 1 }]);
     expect(await store.sales.seedIfEmpty(rows)).toBe(false);
+  });
+
+  it('seeding a catalogue of 300 products writes each product’s own history, gaps and new products included', async () => {
+    const { store, another } = await fresh();
+    const catalogue = demoCatalogue(300);
+    expect(await seedDemoHistoryIfEmpty(store.sales, '2026-10-31', 300)).toBe(true);
+    const listed = await (await another()).sales.listProducts();
+    expect(listed.map((p) => p.name).sort()).toEqual(catalogue.map((p) => p.name).sort());
+    const days = new Map(listed.map((p) => [p.name, p.days]));
+    for (const p of catalogue) {
+      const gap = p.gap ? p.gap.to - p.gap.from : 0;
+      expect(days.get(p.name)).toBe(Math.min(p.historyDays, DEMO_HISTORY_DAYS) - gap);
+    }
+    const gapped = catalogue.find((p) => p.gap !== null)!;
+    expect(await store.sales.history(gapped.name)).toEqual(
+      catalogueProductHistory(gapped, '2026-10-31').map(({ date, quantity }) => ({ date, quantity })),
+    );
+    expect(await store.versions.current(catalogue[299]!.name)).toBeNull();
+    expect(await seedDemoHistoryIfEmpty(store.sales, '2026-10-31', 300)).toBe(false);
   });
 });

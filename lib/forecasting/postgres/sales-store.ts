@@ -1,8 +1,14 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { DailySale } from '../demo-data';
 import type { ProductRecord, SalesStore } from '../store';
 import { recordChanges, type PostgresDb } from './db';
 import { SCHEMA_LOCK_KEY } from './migrations';
+
+/** Rows per COPY when seeding: ≈ 1 s each on a busy 2-core machine, well inside the statement timeout. */
+const SEED_ROWS_PER_COPY = 50_000;
 
 /** Rows per INSERT statement of an upsert (arrays through `unnest`: one round trip per chunk, not per row). */
 const CHUNK = 5_000;
@@ -29,12 +35,16 @@ export class PostgresSalesStore implements SalesStore {
     return result;
   }
 
-  /** Under a transaction-scoped advisory lock: of N instances starting together on an empty database, one seeds. */
-  async seedIfEmpty(rows: () => readonly DailySale[]): Promise<boolean> {
+  /**
+   * Under a transaction-scoped advisory lock: of N instances starting together on an empty database, one seeds.
+   * Rows go in with `COPY … FROM STDIN` (pg-copy-streams), a few hundred thousand rows per COPY: several times
+   * faster than INSERTs of arrays at catalogue size, and each statement stays within the statement timeout.
+   */
+  async seedIfEmpty(batches: () => Iterable<readonly DailySale[]>): Promise<boolean> {
     const outcome = await this.db.transaction(async (client) => {
       await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK_KEY + 1]);
       if ((await client.query('SELECT 1 FROM products LIMIT 1')).rowCount) return null;
-      return upsertIn(client, rows(), new Date());
+      return copyIn(client, batches(), new Date());
     });
     if (outcome?.seq != null) await this.waitUntilSeen(outcome.seq);
     return outcome !== null;
@@ -77,6 +87,44 @@ export class PostgresSalesStore implements SalesStore {
     );
     return tail.reverse();
   }
+}
+
+/**
+ * Seeding inside a transaction on an empty database: products as they come (their creation is a version-feed
+ * change, like an upsert's), then their rows by COPY, SEED_ROWS_PER_COPY at a time. Each (product, date) must come
+ * once (a repeat fails the seed: the table's primary key).
+ */
+async function copyIn(client: pg.ClientBase, batches: Iterable<readonly DailySale[]>, now: Date): Promise<{ seq: number | null }> {
+  const ids = new Map<string, number>();
+  let pending: (readonly DailySale[])[] = [];
+  let pendingRows = 0;
+  const flush = async () => {
+    const names = [...new Set(pending.flatMap((batch) => [...new Set(batch.map((r) => r.product))]))].filter((n) => !ids.has(n));
+    if (names.length) {
+      const created = await client.query<{ id: number; name: string }>(
+        'INSERT INTO products (name, created_at) SELECT n, $2 FROM unnest($1::text[]) AS n RETURNING id, name',
+        [names, now.toISOString()],
+      );
+      for (const row of created.rows) ids.set(row.name, row.id);
+    }
+    // COPY's text format: tab-separated, one row per line; dates and numbers need no escaping.
+    const lines: string[] = [];
+    for (const batch of pending) for (const r of batch) lines.push(`${ids.get(r.product)}\t${r.date}\t${r.quantity}\n`);
+    await pipeline(Readable.from([lines.join('')]), client.query(copyFrom('COPY daily_sales (product_id, date, quantity) FROM STDIN')));
+    pending = [];
+    pendingRows = 0;
+  };
+  for (const batch of batches) {
+    pending.push(batch);
+    pendingRows += batch.length;
+    if (pendingRows >= SEED_ROWS_PER_COPY) await flush();
+  }
+  if (pendingRows) await flush();
+  // Fresh statistics: until autovacuum gets to the new rows the planner takes the tables for empty, and the product
+  // list's per-product aggregates pick a plan that is many times slower at catalogue size.
+  await client.query('ANALYZE products, daily_sales');
+  const changes = [...ids.keys()].map((product) => ({ product, version: null }));
+  return { seq: changes.length ? await recordChanges(client, changes) : null };
 }
 
 /**
