@@ -249,10 +249,15 @@ export interface ProductSummary {
   trained_at: string | null;
 }
 
-/** `GET /api/ai/products` */
+/** `GET /api/ai/products?limit=&cursor=&q=` — one page, in pt-BR alphabetical order. */
 export interface ProductsResponse {
   products: ProductSummary[];
+  /** Products on this page. */
   count: number;
+  /** Products matching `q` (all products without it). */
+  total: number;
+  /** Pass as `cursor` for the next page; null on the last page. */
+  next_cursor: string | null;
   cached: boolean;
 }
 
