@@ -7,7 +7,16 @@
  * hidden (refreshWhenHidden: false in Providers).
  */
 import useSWR from 'swr';
-import type { CacheHistory, CacheInfo, HealthReport, HistoryRange, ModelInfoResponse, ProductsResponse, WarmUpStatus } from '@/lib/api-types';
+import type {
+  CacheHistory,
+  CacheInfo,
+  HealthReport,
+  HistoryRange,
+  ModelInfoResponse,
+  ProductsResponse,
+  UsageReport,
+  WarmUpStatus,
+} from '@/lib/api-types';
 import { ApiRequestError, getJson } from './api-client';
 import { usePollMs } from './providers';
 
@@ -65,6 +74,14 @@ export function useHistory(range: HistoryRange) {
   const pollMs = usePollMs();
   // Keep the previous range's points on screen while the new range loads: no flash of an empty chart.
   return useSWR<CacheHistory, ApiRequestError>(historyUrl(range), { refreshInterval: pollMs, keepPreviousData: true });
+}
+
+export const USAGE_URL = '/api/ai/cache/usage?hours=24';
+
+export function useUsage() {
+  const pollMs = usePollMs();
+  // Counts reach Redis every few seconds and change per hour: a slower poll than the live numbers is plenty.
+  return useSWR<UsageReport, ApiRequestError>(USAGE_URL, { refreshInterval: Math.max(pollMs, 10_000), keepPreviousData: true });
 }
 
 export function useProducts() {

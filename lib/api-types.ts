@@ -69,6 +69,70 @@ export interface CacheInfo {
   time_saved_ms: number;
   /** Every Redis node as this instance sees it (always present; one node in standalone mode). */
   topology: RedisTopologyInfo;
+  /** What warm-ups load (CACHE_SMART_WARMUP) and the predictive scheduler's last run on this instance. */
+  smart_warmup: SmartWarmupInfo;
+  generated_at: string;
+}
+
+/** A (product, horizon) pair and its requests over the usage window. */
+export interface UsagePair {
+  product: string;
+  days: number;
+  count: number;
+}
+
+/** `cache/info.smart_warmup` */
+export interface SmartWarmupInfo {
+  mode: 'off' | 'usage' | 'predictive';
+  top_k: number;
+  /** What the next warm-up loads: `fixed` = every product × 7 and 30 days; `usage` = `planned_pairs`. */
+  basis: 'fixed' | 'usage';
+  planned_pairs: UsagePair[];
+  /** Memory the planned forecasts may take, and their estimated size (bytes). */
+  budget_bytes: number;
+  estimated_bytes: number;
+  /** Requests not counted since this instance started because their hour already held the most pairs. */
+  usage_dropped: number;
+  /** The predictive scheduler on this instance (null unless `mode` is `predictive` and it has run). */
+  scheduler: {
+    last_run_at: string;
+    /** `elsewhere`: another instance holds the scheduler's lock and ran it. */
+    outcome: 'ran' | 'elsewhere' | 'failed';
+    prewarmed: string[];
+    refreshed: string[];
+  } | null;
+}
+
+/** One planned pre-warm of the predictive warm-up. */
+export interface PlannedPrewarmInfo {
+  /** When the pairs are loaded (ISO), ahead of `hour`. */
+  at: string;
+  hour: string;
+  pairs: { product: string; days: number; expected: number }[];
+}
+
+/** `GET /api/ai/cache/usage` — the usage heat map, forecast volume beside the actual, and the planned warm-up. */
+export interface UsageReport {
+  mode: 'off' | 'usage' | 'predictive';
+  /** `redis`: every instance's counts; `local`: this instance's own (Redis unavailable). */
+  source: 'redis' | 'local';
+  /** Start of each hour of the heat map (ISO), oldest first; the last one is the current hour. */
+  hours: string[];
+  /** Requests per product and hour (all horizons), busiest products first (at most 20). */
+  heatmap: { product: string; counts: number[] }[];
+  /**
+   * Requests per hour over all products: `actual` for the hours of `hours`, and `predicted` (the Prophet forecast
+   * of the busiest products' volume) from the current hour on, one entry per hour of `predicted_hours`.
+   */
+  volume: { actual: number[]; predicted_hours: string[]; predicted: number[] };
+  planned_warm_up: {
+    basis: 'fixed' | 'usage';
+    /** CACHE_WARMUP_TOP_K: the most pairs a warm-up or a scheduler run loads. */
+    top_k: number;
+    pairs: UsagePair[];
+    /** Pre-warms the predictive scheduler plans for the coming hours (empty unless `mode` is `predictive`). */
+    scheduled: PlannedPrewarmInfo[];
+  };
   generated_at: string;
 }
 

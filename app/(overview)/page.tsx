@@ -7,6 +7,7 @@ import { ProductList } from '@/components/overview/product-list';
 import { RedisTopology } from '@/components/overview/redis-topology';
 import { StatusHeader } from '@/components/overview/status-header';
 import { TtlSettings } from '@/components/overview/ttl-settings';
+import { UsagePanels } from '@/components/overview/usage-panels';
 import { WarmUpAction } from '@/components/overview/warm-up-action';
 import { LocaleSwitch } from '@/components/i18n/locale-switch';
 import { messagesFor } from '@/lib/i18n/messages';
@@ -51,6 +52,8 @@ export default async function OverviewPage() {
           <TtlSettings />
         </Card>
       </div>
+
+      <UsagePanels />
 
       <Card title={topology.title} id="topology">
         <RedisTopology />

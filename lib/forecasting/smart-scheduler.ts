@@ -86,6 +86,7 @@ export class SmartScheduler {
   private readonly minExpected: number;
   private readonly maxProducts: number;
   private forecasts: { hour: number; byProduct: Map<string, VolumeForecast> } | null = null;
+  private fitting: { hour: number; fitting: Promise<Map<string, VolumeForecast>> } | null = null;
   private last: SchedulerRun | null = null;
   private running: Promise<SchedulerRun> | null = null;
 
@@ -111,6 +112,18 @@ export class SmartScheduler {
   /** The volume forecasts of the current hour (empty before the first run of the hour). */
   get volumeForecasts(): VolumeForecast[] {
     return [...(this.forecasts?.byProduct.values() ?? [])];
+  }
+
+  /**
+   * The volume forecasts for the hour containing `at` (fitted once per hour, shared with the runs): for a report on
+   * any instance, whether or not it holds the scheduler's lock.
+   */
+  async forecastAt(at: number): Promise<VolumeForecast[]> {
+    const currentHour = at - (at % HOUR_MS);
+    if (this.forecasts?.hour !== currentHour) {
+      await this.forecastVolumes(await this.deps.usageHours(currentHour - this.historyHours * HOUR_MS, at), currentHour);
+    }
+    return this.volumeForecasts;
   }
 
   /** One run (concurrent calls share it). Never throws: a failure is reported in the run. */
@@ -192,8 +205,20 @@ export class SmartScheduler {
   }
 
   /** Per product (the busiest `maxProducts`), the volume from the current hour on; fitted once per hour. */
-  private async forecastVolumes(hours: UsageHour[], currentHour: number): Promise<Map<string, VolumeForecast>> {
-    if (this.forecasts?.hour === currentHour) return this.forecasts.byProduct;
+  private forecastVolumes(hours: UsageHour[], currentHour: number): Promise<Map<string, VolumeForecast>> {
+    if (this.forecasts?.hour === currentHour) return Promise.resolve(this.forecasts.byProduct);
+    // Concurrent callers of one hour (a run and a report) share one set of fits.
+    if (this.fitting?.hour !== currentHour) {
+      const fitting = this.fitVolumes(hours, currentHour).finally(() => {
+        if (this.fitting === entry) this.fitting = null;
+      });
+      const entry = { hour: currentHour, fitting };
+      this.fitting = entry;
+    }
+    return this.fitting!.fitting;
+  }
+
+  private async fitVolumes(hours: UsageHour[], currentHour: number): Promise<Map<string, VolumeForecast>> {
     // Complete hours only: the current one is still being counted.
     const past = hours.filter((h) => h.hour < currentHour);
     const volumes = [...productVolumes(past)].map(([product, series]) => ({ product, series, total: series.reduce((s, v) => s + v, 0) }));

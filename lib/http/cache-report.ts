@@ -31,7 +31,8 @@ export function formatTtl(seconds: number): string {
   return `${seconds}s (${parts.join(' ') || '0s'})`;
 }
 
-export function toCacheInfo(r: CacheReport): CacheInfo {
+/** The library's report as the API's JSON; the route adds the application's own section (`smart_warmup`). */
+export function toCacheInfo(r: CacheReport): Omit<CacheInfo, 'smart_warmup'> {
   return {
     enabled: r.enabled,
     backend: r.backend,

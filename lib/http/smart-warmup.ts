@@ -3,7 +3,10 @@ import { readEnv, type SmartWarmupMode } from '@/lib/config/env';
 import { estimatedPredictionBytes, selectWithinBudget, usageWarmUpPlan } from '@/lib/forecasting/usage-plan';
 import { topPairs, type RankedPair } from '@/lib/forecasting/usage-ranking';
 import { warmUpPlan, type WarmableForecasting } from '@/lib/forecasting/warmup';
-import { SmartScheduler } from '@/lib/forecasting/smart-scheduler';
+import { SmartScheduler, type SchedulerRun } from '@/lib/forecasting/smart-scheduler';
+import { productVolumes } from '@/lib/forecasting/usage-ranking';
+import type { PlannedPrewarmInfo, SmartWarmupInfo, UsageReport } from '@/lib/api-types';
+import { z } from 'zod';
 import { HOUR_MS, isLockTimeoutError, processSingleton, type CacheSystem, type WarmUpTask } from '@/lib/redis-cache';
 import { forecastingService } from './forecasting-access';
 import { httpLogger } from './log';
@@ -107,6 +110,7 @@ export function startSmartScheduler(): void {
     void smartScheduler()
       .run()
       .then((run) => {
+        if (run.outcome === 'ran') publishRun(run);
         if (run.outcome === 'failed') httpLogger().warn({ err: { message: run.error } }, 'predictive warm-up run failed');
         else if (run.prewarmed.length || run.refreshed.length)
           httpLogger().info({ prewarmed: run.prewarmed, refreshed: run.refreshed }, 'predictive warm-up: forecasts loaded ahead of demand');
@@ -120,4 +124,98 @@ export function stopSmartScheduler(): void {
   const s = slot();
   if (s.timer) clearInterval(s.timer);
   s.timer = null;
+}
+
+// ── reports ─────────────────────────────────────────────────────────────────────────────────────────────────
+
+const RUN_RECORD = 'smart-warm-up:run';
+/** A published run older than a few intervals is no plan any more. */
+const RUN_RECORD_TTL_S = 4 * SCHEDULER_INTERVAL_S;
+
+/** Best effort, not awaited: the instance that ran the scheduler shares its plan with the others' reports. */
+function publishRun(run: SchedulerRun): void {
+  void appCacheSystem().writeShared(RUN_RECORD, JSON.stringify(toPlanned(run)), RUN_RECORD_TTL_S);
+}
+
+function toPlanned(run: SchedulerRun): PlannedPrewarmInfo[] {
+  return run.plan.map((p) => ({
+    at: new Date(p.at).toISOString(),
+    hour: new Date(p.hour).toISOString(),
+    pairs: p.pairs.map((x) => ({ product: x.product, days: x.days, expected: Math.round(x.expected * 10) / 10 })),
+  }));
+}
+
+const PlannedSchema = z.array(
+  z.object({
+    at: z.string(),
+    hour: z.string(),
+    pairs: z.array(z.object({ product: z.string(), days: z.number(), expected: z.number() })),
+  }),
+);
+
+/** The scheduler's latest plan: this instance's own run, else the one another instance published. */
+async function scheduledPrewarms(system: CacheSystem): Promise<PlannedPrewarmInfo[]> {
+  const own = slot().scheduler?.lastRun;
+  if (own?.outcome === 'ran') return toPlanned(own);
+  try {
+    const text = await system.readShared(RUN_RECORD);
+    const parsed = text === undefined ? null : PlannedSchema.safeParse(JSON.parse(text));
+    return parsed?.success ? parsed.data : [];
+  } catch {
+    return []; // unreadable: as if none was published
+  }
+}
+
+/** `cache/info.smart_warmup`. Never throws (usage reads fall back to this process's counts). */
+export async function smartWarmupInfo(system: CacheSystem = appCacheSystem()): Promise<SmartWarmupInfo> {
+  const plan = await plannedWarmUp(system);
+  const run = slot().scheduler?.lastRun ?? null;
+  return {
+    mode: plan.mode,
+    top_k: plan.topK,
+    basis: plan.basis,
+    planned_pairs: plan.pairs,
+    budget_bytes: plan.budgetBytes,
+    estimated_bytes: plan.estimatedBytes,
+    usage_dropped: system.usage.dropped,
+    scheduler:
+      plan.mode === 'predictive' && run !== null
+        ? { last_run_at: new Date(run.at).toISOString(), outcome: run.outcome, prewarmed: run.prewarmed, refreshed: run.refreshed }
+        : null,
+  };
+}
+
+/** Rows of the heat map. */
+const HEATMAP_PRODUCTS = 20;
+
+/** `GET /api/ai/cache/usage`: the last `hours` hours of usage, the volume forecast (predictive mode) and the plan. */
+export async function usageReport(hours: number, system: CacheSystem = appCacheSystem()): Promise<UsageReport> {
+  const now = Date.now();
+  const currentHour = now - (now % HOUR_MS);
+  const { source, hours: buckets } = await system.usage.hours(currentHour - (hours - 1) * HOUR_MS, now);
+  const volumes = [...productVolumes(buckets)]
+    .map(([product, counts]) => ({ product, counts, total: counts.reduce((s, v) => s + v, 0) }))
+    .sort((a, b) => b.total - a.total || (a.product < b.product ? -1 : 1));
+  const actual = buckets.map((b) => b.counts.reduce((s, c) => s + c.count, 0));
+  const plan = await plannedWarmUp(system);
+  let predictedHours: string[] = [];
+  let predicted: number[] = [];
+  let scheduled: PlannedPrewarmInfo[] = [];
+  // Fitting is the scheduler's work: only in predictive mode (once per hour and instance, then reused).
+  if (plan.mode === 'predictive') {
+    const forecasts = await smartScheduler().forecastAt(now);
+    const horizon = Math.max(0, ...forecasts.map((f) => f.predicted.length));
+    predicted = Array.from({ length: horizon }, (_, i) => Math.round(forecasts.reduce((s, f) => s + (f.predicted[i] ?? 0), 0) * 10) / 10);
+    predictedHours = predicted.map((_, i) => new Date(currentHour + i * HOUR_MS).toISOString());
+    scheduled = await scheduledPrewarms(system);
+  }
+  return {
+    mode: plan.mode,
+    source,
+    hours: buckets.map((b) => new Date(b.hour).toISOString()),
+    heatmap: volumes.slice(0, HEATMAP_PRODUCTS).map(({ product, counts }) => ({ product, counts })),
+    volume: { actual, predicted_hours: predictedHours, predicted },
+    planned_warm_up: { basis: plan.basis, top_k: plan.topK, pairs: plan.pairs, scheduled },
+    generated_at: new Date(now).toISOString(),
+  };
 }

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WarmUpStatus } from '@/lib/api-types';
+import type { ApiError, CacheInfo, UsageReport, WarmUpStatus } from '@/lib/api-types';
+import { GET as getInfo } from '@/app/api/ai/cache/info/route';
+import { GET as getUsage } from '@/app/api/ai/cache/usage/route';
 import { GET as getStatus, POST as warmUp } from '@/app/api/ai/cache/warm-up/route';
 import { GET as predict } from '@/app/api/ai/predict/route';
 import { smartScheduler } from '@/lib/http/smart-warmup';
@@ -72,5 +74,37 @@ describe('usage-based warm-up', () => {
     expect((await smartScheduler().run()).outcome).toBe('elsewhere');
     release();
     await held;
+  });
+
+  it('GET /api/ai/cache/usage: the heat map of every instance, the plan, and 400 on a bad window', async () => {
+    const response = await getUsage(apiRequest('/api/ai/cache/usage?hours=3'), NO_CONTEXT);
+    expect(response.status).toBe(200);
+    const report = await jsonOf<UsageReport>(response);
+    expect(report).toMatchObject({ mode: 'usage', source: 'redis' });
+    expect(report.hours).toHaveLength(3);
+    // Summed over the window: the requests may straddle an hour boundary.
+    const sum = (xs: number[] | undefined) => (xs ?? []).reduce((a, b) => a + b, 0);
+    const row = (product: string) => report.heatmap.find((r) => r.product === product)?.counts;
+    expect(sum(row('Bolo'))).toBe(3);
+    expect(sum(row('Sonho'))).toBe(3);
+    expect(row('Bolo')).toHaveLength(3);
+    expect(sum(report.volume.actual)).toBe(7);
+    expect(report.volume.predicted).toEqual([]); // no forecast outside predictive mode
+    expect(report.planned_warm_up.basis).toBe('usage');
+    expect(report.planned_warm_up.pairs.map((p) => `${p.product}:${p.days}:${p.count}`)).toEqual(['Bolo:7:3', 'Sonho:30:3']);
+
+    for (const bad of ['0', '169', 'abc', '1.5']) {
+      const refused = await getUsage(apiRequest(`/api/ai/cache/usage?hours=${bad}`), NO_CONTEXT);
+      expect(refused.status, bad).toBe(400);
+      expect((await jsonOf<ApiError>(refused)).error.code).toBe('bad_request');
+    }
+  });
+
+  it('cache/info reports the smart warm-up: mode, K, basis and the planned pairs within the budget', async () => {
+    const info = await jsonOf<CacheInfo>(await getInfo(apiRequest('/api/ai/cache/info'), NO_CONTEXT));
+    expect(info.smart_warmup).toMatchObject({ mode: 'usage', top_k: 2, basis: 'usage', usage_dropped: 0, scheduler: null });
+    expect(info.smart_warmup.planned_pairs.map((p) => p.product)).toEqual(['Bolo', 'Sonho']);
+    expect(info.smart_warmup.estimated_bytes).toBeGreaterThan(0);
+    expect(info.smart_warmup.estimated_bytes).toBeLessThanOrEqual(info.smart_warmup.budget_bytes);
   });
 });

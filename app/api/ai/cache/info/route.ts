@@ -5,6 +5,7 @@ import { jsonResponse } from '@/lib/http/respond';
 import { apiRoute } from '@/lib/http/route';
 import { appCacheSystem } from '@/lib/config/cache-system';
 import { toCacheInfo } from '@/lib/http/cache-report';
+import { smartWarmupInfo } from '@/lib/http/smart-warmup';
 
 /**
  * `GET /api/ai/cache/info` — the seed's cache info (`enabled, hit_rate, used_memory_human, cache_breakdown,
@@ -15,7 +16,8 @@ export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
 export const GET = apiRoute('/api/ai/cache/info', async () => {
-  const info: CacheInfo = toCacheInfo(await withDeadline(appCacheSystem().getCacheInfo(), 'cache info'));
+  const [report, smartWarmup] = await withDeadline(Promise.all([appCacheSystem().getCacheInfo(), smartWarmupInfo()]), 'cache info');
+  const info: CacheInfo = { ...toCacheInfo(report), smart_warmup: smartWarmup };
   return jsonResponse(info);
 });
 
