@@ -22,7 +22,11 @@ import { usePollMs } from './providers';
 
 export const INFO_URL = '/api/ai/cache/info';
 const HEALTH_URL = '/api/ai/health';
-export const PRODUCTS_URL = '/api/ai/products';
+/** Every product-list page starts with this (product histories continue with '/', never '?'). */
+export const PRODUCTS_PAGE_PREFIX = '/api/ai/products?';
+/** One page of the product list: `limit` products matching `q` after `cursor` (the API's next_cursor). */
+export const productsPageUrl = (q: string, cursor: string | null, limit: number) =>
+  `${PRODUCTS_PAGE_PREFIX}limit=${limit}${q ? `&q=${encodeURIComponent(q)}` : ''}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
 const WARMUP_URL = '/api/ai/cache/warm-up';
 const historyUrl = (range: HistoryRange) => `/api/ai/cache/history?range=${range}`;
 export const modelUrl = (product: string) => `/api/ai/models/${encodeURIComponent(product)}`;
@@ -84,10 +88,17 @@ export function useUsage() {
   return useSWR<UsageReport, ApiRequestError>(USAGE_URL, { refreshInterval: Math.max(pollMs, 10_000), keepPreviousData: true });
 }
 
-export function useProducts() {
+/**
+ * One page of the product list, searched on the server (null `q`: nothing to fetch). The previous page stays on
+ * screen while the next one loads, so typing in the search box never blanks the list.
+ */
+export function useProductPage(q: string | null, cursor: string | null, limit: number) {
   const pollMs = usePollMs();
   // The list changes rarely (a retrain bumps a version): poll it far less often than the live numbers.
-  return useSWR<ProductsResponse, ApiRequestError>(PRODUCTS_URL, { refreshInterval: pollMs * 6 });
+  return useSWR<ProductsResponse, ApiRequestError>(q === null ? null : productsPageUrl(q, cursor, limit), {
+    refreshInterval: pollMs * 6,
+    keepPreviousData: true,
+  });
 }
 
 export function useModelInfo(product: string) {

@@ -1,17 +1,19 @@
 'use client';
 
-import { useId, useMemo, useState } from 'react';
+import { useId, useState } from 'react';
 import { useSWRConfig } from 'swr';
 import type { CacheInfo, ClearResult } from '@/lib/api-types';
 import { useAdminPost } from '../admin-token';
 import { ConfirmedAction } from '../confirmed-action';
 import type { Messages } from '@/lib/i18n/messages';
-import { compareNames } from '@/lib/text/names';
 import type { Format } from '../format';
 import { useErrorText } from '../i18n/error-text';
 import { useFormat, useMessages } from '../i18n/locale-context';
-import { INFO_URL, useCacheInfo, useProducts } from '../use-api';
-import { filterByName } from './filter-by-name';
+import { INFO_URL, useCacheInfo, useProductPage } from '../use-api';
+import { useDebounced } from '../use-debounced';
+
+/** Names the picker offers at once: the search narrows a catalogue of thousands to these. */
+const PICKER_SIZE = 50;
 
 type Kind = 'all' | 'models' | 'predictions' | 'products' | 'product';
 
@@ -43,17 +45,18 @@ export function ClearAction() {
   const post = useAdminPost();
   const { mutate } = useSWRConfig();
   const { data: info } = useCacheInfo();
-  const products = useProducts();
   const [kind, setKind] = useState<Kind>('all');
   const [filter, setFilter] = useState('');
+  const query = useDebounced(filter.trim(), 250);
+  // Searched on the server, and only while a product is being picked.
+  const products = useProductPage(kind === 'product' ? query : null, null, PICKER_SIZE);
   const [product, setProduct] = useState('');
   const t = useMessages().clear;
   const format = useFormat();
   const errorText = useErrorText();
 
-  // The API lists names in byte order; operators read them in pt-BR alphabetical order (Á with A, 2 before 10).
-  const names = useMemo(() => (products.data?.products.map((p) => p.name) ?? []).sort(compareNames), [products.data]);
-  const filtered = useMemo(() => filterByName(names, filter, (n) => n), [names, filter]);
+  // The API sorts in pt-BR alphabetical order (Á with A, 2 before 10) and matches ignoring case and accents.
+  const names = products.data?.products.map((p) => p.name) ?? [];
 
   const ready = kind !== 'product' || product !== '';
   const what = describeClear(kind, product, info, t, format);
@@ -127,10 +130,10 @@ export function ClearAction() {
               </div>
               <div>
                 <label htmlFor={`${id}-product`} className="block text-xs font-medium text-slate-600 dark:text-slate-300">
-                  {t.productCount(format.int(filtered.length), format.int(names.length))}
+                  {t.productCount(format.int(names.length), format.int(products.data?.total ?? 0))}
                 </label>
                 <select id={`${id}-product`} className="field mt-1 w-full" size={5} value={product} onChange={(e) => setProduct(e.target.value)}>
-                  {filtered.map((name) => (
+                  {names.map((name) => (
                     <option key={name} value={name}>
                       {name}
                     </option>

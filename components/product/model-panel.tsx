@@ -7,7 +7,7 @@ import { ConfirmedAction } from '../confirmed-action';
 import { Card } from '../ui/card';
 import { useErrorText } from '../i18n/error-text';
 import { useFormat, useMessages } from '../i18n/locale-context';
-import { modelUrl, predictPrefix, PRODUCTS_URL, useModelInfo } from '../use-api';
+import { modelUrl, predictPrefix, PRODUCTS_PAGE_PREFIX, useModelInfo } from '../use-api';
 
 /** The product's model (version, training date, fit quality) and the Retrain button. */
 export function ModelPanel({ product }: { product: string }) {
@@ -22,7 +22,11 @@ export function ModelPanel({ product }: { product: string }) {
   // Everything derived from the old model is now out of date: model info, forecasts, the product list.
   const refreshDerived = async () => {
     const forecasts = predictPrefix(product);
-    await Promise.all([mutateModel(), mutate((key) => typeof key === 'string' && key.startsWith(forecasts)), mutate(PRODUCTS_URL)]);
+    await Promise.all([
+      mutateModel(),
+      mutate((key) => typeof key === 'string' && key.startsWith(forecasts)),
+      mutate((key) => typeof key === 'string' && key.startsWith(PRODUCTS_PAGE_PREFIX)),
+    ]);
   };
 
   return (

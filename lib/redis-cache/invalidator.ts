@@ -38,8 +38,8 @@ export interface InvalidatorDeps {
   bus: InvalidationBus;
   events: CacheEvents;
   log: CacheLogger;
-  /** Called after a local invalidation of more than explicit keys. */
-  afterBulkClear: () => void;
+  /** Called after a local invalidation of more than explicit keys, with what it removed from Redis per type. */
+  afterBulkClear: (removed: Partial<Record<CacheType, number | 'all'>>) => void;
 }
 
 export class Invalidator {
@@ -61,18 +61,20 @@ export class Invalidator {
     // Lookups in flight until Redis no longer holds the target must not keep what they find (memory-tier.ts).
     this.d.memory.beginInvalidation();
     let removed: number;
+    let byType: Partial<Record<CacheType, number | 'all'>> = {};
     try {
       removed = this.dropLocal(target);
       const fromRedis = await this.removeFromRedis(target);
       if (fromRedis === UNAVAILABLE) this.remember(target);
       else {
-        removed = fromRedis;
+        removed = fromRedis.removed;
+        byType = fromRedis.byType;
         this.d.bus.publish(target);
       }
     } finally {
       this.d.memory.endInvalidation();
     }
-    if (target.kind !== 'keys') this.d.afterBulkClear();
+    if (target.kind !== 'keys') this.d.afterBulkClear(byType);
     this.d.log.info({ target: describeTarget(target), removed }, 'cache invalidated');
     this.d.events.emit('invalidate', { scope: target.kind, target: describeTarget(target), removed, remote: false });
     return removed;
@@ -131,21 +133,33 @@ export class Invalidator {
     }
   }
 
-  private async removeFromRedis(target: InvalidationTarget): Promise<number | typeof UNAVAILABLE> {
+  /** Removes the target's keys from Redis: how many, and per type (the key counts subtract them). */
+  private async removeFromRedis(
+    target: InvalidationTarget,
+  ): Promise<{ removed: number; byType: Partial<Record<CacheType, number | 'all'>> } | typeof UNAVAILABLE> {
     if (!this.d.gate.up) return UNAVAILABLE;
     const k = this.d.keys;
     const gate = this.d.gate;
     try {
       switch (target.kind) {
         case 'keys':
-          return await unlinkKeys(gate, target.keys);
-        case 'product':
-          return await this.unlinkIndexed(k.productIndex(target.product), k.model(target.product));
-        case 'type':
-          if (target.type === 'products') return await this.unlinkIndexed(k.productsIndex(), k.products());
-          return await this.unlinkData(k.pattern(target.type), target.type === 'other' ? (key) => k.typeOf(key) === 'other' : undefined);
+          return { removed: await unlinkKeys(gate, target.keys), byType: {} };
+        case 'product': {
+          const { main, others } = await this.unlinkIndexed(k.productIndex(target.product), k.model(target.product));
+          return { removed: main + others, byType: { models: main, predictions: others } };
+        }
+        case 'type': {
+          const removed =
+            target.type === 'products'
+              ? await this.unlinkIndexed(k.productsIndex(), k.products()).then(({ main, others }) => main + others)
+              : await this.unlinkData(k.pattern(target.type), target.type === 'other' ? (key) => k.typeOf(key) === 'other' : undefined);
+          return { removed, byType: { [target.type]: 'all' } };
+        }
         case 'all':
-          return await this.unlinkData(k.pattern('all'), (key) => !key.startsWith(k.meta) || k.isIndex(key));
+          return {
+            removed: await this.unlinkData(k.pattern('all'), (key) => !key.startsWith(k.meta) || k.isIndex(key)),
+            byType: Object.fromEntries(CACHE_TYPES.map((t) => [t, 'all'])),
+          };
       }
     } catch (err) {
       if (err instanceof RedisUnavailableError) return UNAVAILABLE;
@@ -155,14 +169,21 @@ export class Invalidator {
 
   /**
    * UNLINKs `main` and every key listed in the index set `index`, then the set itself. Counts data keys only
-   * (`main` is unlinked even when the set misses it).
+   * (`main` is unlinked even when the set misses it), `main` apart from the others (a product's model and its
+   * forecasts are two types). Both UNLINKs leave in one write (the gate corks commands of one tick).
    */
-  private async unlinkIndexed(index: string, main: string): Promise<number> {
+  private async unlinkIndexed(index: string, main: string): Promise<{ main: number; others: number }> {
     const members = await this.d.gate.run((c) => c.smembers(index));
     if (members === UNAVAILABLE) throw new RedisUnavailableError();
-    const n = await unlinkKeys(this.d.gate, [main, ...members.filter((m) => m !== main)]);
+    const [mainRemoved, others] = await Promise.all([
+      unlinkKeys(this.d.gate, [main]),
+      unlinkKeys(
+        this.d.gate,
+        members.filter((m) => m !== main),
+      ),
+    ]);
     await unlinkKeys(this.d.gate, [index]);
-    return n;
+    return { main: mainRemoved, others };
   }
 
   /** UNLINKs the scanned keys `keep` accepts; counts data keys only (index sets go too, uncounted). */

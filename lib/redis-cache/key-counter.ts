@@ -9,8 +9,10 @@
  *   `maxmemory` evictions and expiry unless trimmed.
  * - The SCAN costs nothing on the hot path and no memory, sees evictions, expiries and foreign deletes, and
  *   reads are O(1) (one HGETALL). Its price: counts are up to `intervalMs` old (plus one pass, ~1–3 s at 1 M keys).
- *   After a clear the counts are marked stale, and readers wait once, up to `maxWaitMs` (default 25 ms), for a fresh
- *   pass — enough for small keyspaces to be exact, never enough to make `info` slow on a large one.
+ *   After a clear the keys it removed are subtracted at once (a product's model and forecasts, a whole type, or
+ *   everything) and the counts are marked stale: readers wait once, up to `maxWaitMs` (default 25 ms), for a fresh
+ *   pass — enough for small keyspaces to be exact, never enough to make `info` slow on a large one, where the
+ *   adjusted counts are answered until the pass ends (never zeros for a one-product clear).
  * While Redis is unavailable, the counts are those of the memory tier.
  */
 import { randomUUID } from 'node:crypto';
@@ -30,6 +32,10 @@ export interface KeyCounts {
 export class KeyCounter {
   private last: { counts: Record<CacheType, number>; at: number } | null = null;
   private running: Promise<void> | null = null;
+  /** Bumped by every clear: a pass that started before one must not overwrite the adjusted counts. */
+  private clears = 0;
+  /** True from a clear until a pass that started after it has ended. */
+  private dirty = false;
 
   constructor(
     private readonly gate: RedisGate,
@@ -56,22 +62,34 @@ export class KeyCounter {
   async get(maxWaitMs = 25): Promise<KeyCounts> {
     if (!this.gate.up) return { counts: this.memory.countByType(Date.now()), at: Date.now(), source: 'memory' };
     const now = Date.now();
-    if (!this.last || now - this.last.at > this.intervalMs) {
-      await this.readShared();
-      if (!this.last || Date.now() - this.last.at > this.intervalMs) {
+    if (!this.last || this.dirty || now - this.last.at > this.intervalMs) {
+      if (!this.dirty) await this.readShared();
+      if (!this.last || this.dirty || Date.now() - this.last.at > this.intervalMs) {
         // Stale counts are answered at once while a pass refreshes them in the background. Only when there is
-        // nothing to show (never counted, or just cleared) does the caller wait — once, and at most maxWaitMs.
+        // nothing exact to show (never counted, or just cleared) does the caller wait — once, and at most maxWaitMs.
         const alreadyRunning = this.running !== null;
         const pass = this.refresh();
-        if (!this.last && !alreadyRunning) await withTimeout(pass, maxWaitMs, 'key count pending').catch(() => undefined);
+        if ((!this.last || this.dirty) && !alreadyRunning) await withTimeout(pass, maxWaitMs, 'key count pending').catch(() => undefined);
       }
     }
     return { counts: this.last?.counts ?? zeroCounts(), at: this.last?.at ?? null, source: 'redis' };
   }
 
-  /** Marks the counts stale everywhere (after a clear). */
-  async invalidate(): Promise<void> {
-    this.last = null;
+  /**
+   * After a clear: subtracts what it removed from the known counts (`'all'`: every key of that type went) and marks
+   * them stale here and for the other instances.
+   */
+  async cleared(removed: Partial<Record<CacheType, number | 'all'>>): Promise<void> {
+    this.clears++;
+    this.dirty = true;
+    if (this.last) {
+      const counts = { ...this.last.counts };
+      for (const t of CACHE_TYPES) {
+        const n = removed[t];
+        if (n !== undefined) counts[t] = n === 'all' ? 0 : Math.max(0, counts[t] - n);
+      }
+      this.last = { counts, at: this.last.at };
+    }
     await this.gate.run((c) => c.hdel(this.sharedKey, 'at'));
   }
 
@@ -100,6 +118,7 @@ export class KeyCounter {
     if (got !== 'OK') return;
     try {
       const started = Date.now();
+      const clears = this.clears;
       const counts = zeroCounts();
       for await (const batch of scanKeys(this.gate, this.keys.pattern('all'))) {
         for (const k of batch) {
@@ -108,7 +127,10 @@ export class KeyCounter {
         }
         await new Promise((resolve) => setImmediate(resolve)); // yield between steps: never monopolise the event loop
       }
+      // A clear during the pass may have removed keys it had already counted: keep the adjusted counts, recount later.
+      if (clears !== this.clears) return;
       this.last = { counts, at: started };
+      this.dirty = false;
       await this.gate.run((c) => c.hset(this.sharedKey, { ...counts, at: started }));
     } catch (err) {
       if (!(err instanceof RedisUnavailableError)) throw err;

@@ -115,9 +115,9 @@ export class CacheSystem {
       bus: this.bus,
       events: this.events,
       log: this.log,
-      // Bulk clears make the counts visibly wrong: recount. Single-key deletes don't (counts may be 15 s old anyway),
-      // and recounting after each would keep a large keyspace under constant SCAN.
-      afterBulkClear: () => void this.keyCounter.invalidate(),
+      // Bulk clears make the counts visibly wrong: subtract what went, then recount. Single-key deletes don't (counts
+      // may be 15 s old anyway), and recounting after each would keep a large keyspace under constant SCAN.
+      afterBulkClear: (removed) => void this.keyCounter.cleared(removed),
     });
     this.locks = new LockManager(
       this.gate,

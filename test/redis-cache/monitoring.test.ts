@@ -45,6 +45,33 @@ describe('getCacheInfo', () => {
     await waitFor(async () => toCacheInfo(await s.getCacheInfo()).cache_breakdown.models === 0, 5000, 20, 'counts after clear');
   });
 
+  test('a product clear subtracts its keys from the breakdown at once, even when a recount cannot finish in time', async () => {
+    const s = sys();
+    for (let i = 0; i < 4; i++) await s.models.setModel(`p${i}`, i);
+    for (let d = 1; d <= 3; d++) await s.models.setPrediction('p0', d, { d });
+    await s.models.setPrediction('p1', 7, { d: 7 });
+    // 200,000 other keys: a SCAN pass takes hundreds of steps, far beyond the 25 ms a reader waits for it.
+    await fixture
+      .redis()
+      .cli('EVAL', "for i = 1, tonumber(ARGV[2]) do redis.call('SET', ARGV[1] .. i, 'x') end", '0', `${s.options.prefix}:filler:`, '200000');
+    // A pass started at connection time may have counted before the filler: recount until one has seen it.
+    await waitFor(
+      async () => {
+        await s.refreshKeyCounts();
+        return toCacheInfo(await s.getCacheInfo()).cache_breakdown.other === 200_000;
+      },
+      30_000,
+      50,
+      'a count of the filler keys',
+    );
+    expect(toCacheInfo(await s.getCacheInfo()).cache_breakdown).toMatchObject({ models: 4, predictions: 4, other: 200_000 });
+    expect(await s.clear({ product: 'p0' })).toEqual({ removed: 4 });
+    // Right after the clear, whether or not a recount has ended: the product's model and forecasts are gone, nothing else.
+    expect(toCacheInfo(await s.getCacheInfo()).cache_breakdown).toMatchObject({ models: 3, predictions: 1, other: 200_000 });
+    await s.clear('predictions');
+    expect(toCacheInfo(await s.getCacheInfo()).cache_breakdown).toMatchObject({ models: 3, predictions: 0, other: 200_000 });
+  });
+
   test('hit rates per type and overall; low-hit-rate alert only after the minimum number of requests', async () => {
     const s = sys({ alerts: { hitRateMinRequests: 10, hitRateMinPercent: 60, memoryMaxBytes: 100 * 1024 * 1024 } });
     await s.models.setModel('A', 1);

@@ -163,6 +163,10 @@ const en = {
     notTrained: 'not trained',
     modelVersion: (version: number) => `model v${version}`,
     trainedAt: (date: string) => `trained ${date}`,
+    pages: 'Product pages',
+    previous: '← Previous',
+    next: 'Next →',
+    range: (from: string, to: string, total: string) => `${from}–${to} of ${total}`,
   },
   product: {
     breadcrumb: 'Breadcrumb',

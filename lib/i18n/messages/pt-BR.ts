@@ -161,6 +161,10 @@ const ptBR: Messages = {
     notTrained: 'sem modelo',
     modelVersion: (version) => `modelo v${version}`,
     trainedAt: (date) => `treinado em ${date}`,
+    pages: 'Páginas de produtos',
+    previous: '← Anterior',
+    next: 'Próxima →',
+    range: (from, to, total) => `${from}–${to} de ${total}`,
   },
   product: {
     breadcrumb: 'Navegação',
