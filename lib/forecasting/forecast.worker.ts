@@ -1,7 +1,7 @@
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { forecastDemand } from './forecast';
-import type { ForecastReply, ForecastTask } from './forecast-protocol';
+import { WORKER_READY, type ForecastReply, type ForecastTask } from './forecast-protocol';
 import { rebuildModel, type LiveModel } from './prophet-model';
 import { errorMessage } from '../redis-cache/timeout';
 
@@ -58,3 +58,6 @@ port.on('message', (task: ForecastTask) => {
     (error: unknown) => port.postMessage({ id: task.id, ok: false, message: errorMessage(error) } satisfies ForecastReply),
   );
 });
+
+// Loaded: from here a failure is a crash (its tasks fail), not a failure to start (they are sent again).
+port.postMessage(WORKER_READY);

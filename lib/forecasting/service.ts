@@ -115,6 +115,8 @@ export class ForecastingService {
         size: options.fit ? 0 : computeEnv.workers,
         nice: computeEnv.workerNice,
         onWorkerError: (error) => this.log.warn({ err: errorMessage(error) }, 'forecast worker failed; it is replaced on the next forecast'),
+        onInProcessFallback: (error) =>
+          this.log.error({ err: errorMessage(error) }, 'forecast workers cannot start: forecasts are computed on the main thread'),
       });
     this.admission = options.admission ?? new ForecastAdmission({ maxQueue: computeEnv.queueMax, maxPerClient: computeEnv.maxPerClient });
     this.forecaster = new Forecaster({

@@ -42,6 +42,41 @@ describe('ForecastPool', () => {
     expect(await new ForecastPool({ size: 0 }).forecast(models[1]!, 3)).toEqual(forecastDemand(models[1]!, 3));
   });
 
+  it('computes on the calling thread when workers cannot start, and says so once', async () => {
+    const fallbacks: Error[] = [];
+    const workerErrors: Error[] = [];
+    // A heap too small to load the worker's code: every start fails before the worker is ready.
+    const pool = new ForecastPool({
+      size: 1,
+      resourceLimits: { maxOldGenerationSizeMb: 1, maxYoungGenerationSizeMb: 1 },
+      onInProcessFallback: (error) => fallbacks.push(error),
+      onWorkerError: (error) => workerErrors.push(error),
+    });
+    try {
+      const days = [5, 6, 7];
+      const results = await Promise.all(days.map((d) => pool.forecast(models[0]!, d)));
+      days.forEach((d, i) => expect(results[i]).toEqual(forecastDemand(models[0]!, d)));
+      expect(pool.size).toBe(0);
+      expect(fallbacks).toHaveLength(1);
+      expect(workerErrors).toEqual([]);
+      expect(await pool.forecast(models[1]!, 30)).toEqual(forecastDemand(models[1]!, 30));
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('close fails the forecasts still being computed instead of leaving them pending', async () => {
+    const pool = new ForecastPool({ size: 1 });
+    const pending = [365, 364, 363].map((d) =>
+      pool.forecast(models[1]!, d).then(
+        () => 'answered',
+        (e: Error) => e.message,
+      ),
+    );
+    await pool.close();
+    expect(await Promise.all(pending)).toEqual(['forecast pool closed', 'forecast pool closed', 'forecast pool closed']);
+  });
+
   it('a forecast that outlives its timeout fails (and its worker is replaced) instead of hanging', async () => {
     const errors: Error[] = [];
     const pool = new ForecastPool({ size: 1, timeoutMs: 1, onWorkerError: (error) => errors.push(error) });
