@@ -63,7 +63,10 @@ export interface JobQueueOptions {
   lockDurationMs?: number;
   /** How often workers look for such stalled jobs (default 30 s). */
   stalledIntervalMs?: number;
-  /** How long Redis may take to accept a job or answer a query before the call gives up on it (default 1 s). */
+  /**
+   * How long Redis may take to accept a job or answer a query before the call gives up on it (default 5 s: a
+   * loaded machine can take seconds; a refused connection fails at once anyway).
+   */
   redisTimeoutMs?: number;
   /**
    * How long a caller waits for a queued job to finish before running it itself (default 10 min) — a job must
@@ -120,7 +123,7 @@ export class JobQueue {
     const report = (source: string) => (error: unknown) => options.onError?.(error, source);
     this.concurrency = Math.max(1, Math.floor(options.concurrency));
     this.pool = new InProcessPool(this.concurrency);
-    this.redisTimeoutMs = options.redisTimeoutMs ?? 1_000;
+    this.redisTimeoutMs = options.redisTimeoutMs ?? 5_000;
     this.waitTimeoutMs = options.waitTimeoutMs ?? 600_000;
 
     this.worker = null;
