@@ -6,6 +6,7 @@
  * Redis side: one product's keys and the product lists are listed in index sets (keys.ts), so clearing a product —
  * which every retrain does — never scans the keyspace; a type or everything is a glob-free SCAN + UNLINK.
  */
+import { graceKey, isGraceKey } from './grace';
 import type { CacheEvents } from './events';
 import { describeTarget, type InvalidationBus, type InvalidationTarget } from './invalidation-bus';
 import { RedisUnavailableError, scanKeys, unlinkKeys } from './key-ops';
@@ -137,8 +138,13 @@ export class Invalidator {
     const gate = this.d.gate;
     try {
       switch (target.kind) {
-        case 'keys':
-          return await unlinkKeys(gate, target.keys);
+        case 'keys': {
+          // A deleted prediction's grace copy goes with it (uncounted): a value someone removed is not served stale.
+          const n = await unlinkKeys(gate, target.keys);
+          const copies = target.keys.filter((key) => k.typeOf(key) === 'predictions').map(graceKey);
+          if (copies.length) await unlinkKeys(gate, copies);
+          return n;
+        }
         case 'product':
           return await this.unlinkIndexed(k.productIndex(target.product), k.model(target.product));
         case 'type':
@@ -155,28 +161,26 @@ export class Invalidator {
 
   /**
    * UNLINKs `main` and every key listed in the index set `index`, then the set itself. Counts data keys only
-   * (`main` is unlinked even when the set misses it).
+   * (`main` is unlinked even when the set misses it; grace copies go uncounted, like the set).
    */
   private async unlinkIndexed(index: string, main: string): Promise<number> {
     const members = await this.d.gate.run((c) => c.smembers(index));
     if (members === UNAVAILABLE) throw new RedisUnavailableError();
-    const n = await unlinkKeys(this.d.gate, [main, ...members.filter((m) => m !== main)]);
-    await unlinkKeys(this.d.gate, [index]);
+    const n = await unlinkKeys(this.d.gate, [main, ...members.filter((m) => m !== main && !isGraceKey(m))]);
+    await unlinkKeys(this.d.gate, [...members.filter(isGraceKey), index]);
     return n;
   }
 
-  /** UNLINKs the scanned keys `keep` accepts; counts data keys only (index sets go too, uncounted). */
+  /** UNLINKs the scanned keys `keep` accepts; counts data keys only (index sets and grace copies go too, uncounted). */
   private async unlinkData(pattern: string, keep?: (key: string) => boolean): Promise<number> {
     let n = 0;
+    const bookkeeping = (key: string) => this.d.keys.isIndex(key) || isGraceKey(key);
     for await (const batch of scanKeys(this.d.gate, pattern)) {
       const keys = keep ? batch.filter(keep) : batch;
-      await unlinkKeys(
-        this.d.gate,
-        keys.filter((key) => this.d.keys.isIndex(key)),
-      );
+      await unlinkKeys(this.d.gate, keys.filter(bookkeeping));
       n += await unlinkKeys(
         this.d.gate,
-        keys.filter((key) => !this.d.keys.isIndex(key)),
+        keys.filter((key) => !bookkeeping(key)),
       );
     }
     return n;
