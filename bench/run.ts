@@ -15,6 +15,7 @@ const PARTS: { name: string; load: () => Promise<BenchPart> }[] = [
   { name: 'scale', load: async () => (await import('./scale')).scale },
   { name: 'http', load: async () => (await import('./http')).http },
   { name: 'store', load: async () => (await import('./store')).store },
+  { name: 'front-door', load: async () => (await import('./front-door')).frontDoor },
 ];
 
 async function main() {

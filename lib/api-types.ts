@@ -16,7 +16,9 @@ export type ApiErrorCode =
   | 'method_not_allowed'
   | 'conflict'
   | 'payload_too_large'
+  | 'uri_too_long'
   | 'unsupported_media_type'
+  | 'misdirected_request'
   | 'rate_limited'
   | 'unavailable'
   | 'internal';

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { CacheSystemOptions, HostPort } from '@/lib/redis-cache';
 import { calendarProblem, type HolidayCalendar } from '@/lib/forecasting/holidays';
+import { parseAllowedHosts, type AllowedHosts } from './allowed-hosts';
 import { ConfigError } from './config-error';
 
 export { ConfigError };
@@ -186,6 +187,13 @@ const envSchema = z.object({
   CACHE_ADMIN_RATE_LIMIT: intIn(20, 1, 100_000),
   CACHE_ADMIN_MAX_BODY_BYTES: intIn(4096, 64, 1_048_576),
   TRUST_PROXY_HOPS: intIn(0, 0, 10),
+  // Without a token, management calls are taken only from the host itself unless this is set explicitly.
+  CACHE_ADMIN_OPEN: bool(false),
+  // Host names this server answers for (DNS rebinding); empty = loopback names and the machine's host name; `*` = any.
+  ALLOWED_HOSTS: z
+    .string()
+    .optional()
+    .transform((v) => parseAllowedHosts(v)),
   PORT: num(5001, int(1, 65535)),
   LOG_LEVEL: str('info')
     .transform((v) => v.trim().toLowerCase())
@@ -202,6 +210,7 @@ const envSchema = z.object({
   DATABASE_POOL_MAX: intIn(10, 1, 1000),
   VERSION_LEASE: num(10, (n) => (n >= 0.3 && n <= 600 ? null : 'expected seconds between 0.3 and 600')),
   SEED_DEMO_DATA: bool(true),
+  MODEL_VERSIONS_KEPT: intIn(5, 1, 10_000),
   // The holiday calendar of new models (date-holidays codes): a country, and optionally one of its regions.
   HOLIDAYS_COUNTRY: str('BR').transform((v) => v.trim().toUpperCase()),
   HOLIDAYS_REGION: str('').transform((v) => v.trim().toUpperCase()),
@@ -224,6 +233,13 @@ export interface AdminConfig {
    * `X-Forwarded-For` entry from the right and the expected host comes from `X-Forwarded-Host`.
    */
   trustProxyHops: number;
+  /**
+   * `CACHE_ADMIN_OPEN`: without a token, management calls from other hosts are refused (403) unless this is true.
+   * Loopback callers are always taken (the seed's runbook `curl -X POST http://localhost:5001/...` on the host).
+   */
+  adminOpen: boolean;
+  /** `ALLOWED_HOSTS`: the `Host` names answered (null = any); others get 421 at the front door. */
+  allowedHosts: AllowedHosts;
 }
 
 /** Where sales and models live: PostgreSQL when DATABASE_URL is set, else the SQLite file at DATABASE_PATH. */
@@ -242,6 +258,8 @@ export interface ForecastingEnv {
     leaseMs: number;
   };
   seedDemoData: boolean;
+  /** MODEL_VERSIONS_KEPT: model versions kept per product; older artifacts are deleted on save. */
+  modelVersionsKept: number;
   /** HOLIDAYS_COUNTRY / HOLIDAYS_REGION: the holidays of new models. */
   holidayCalendar: HolidayCalendar;
 }
@@ -336,6 +354,8 @@ export function readEnv(env: Record<string, string | undefined> = process.env): 
       rateLimitPerMinute: e.CACHE_ADMIN_RATE_LIMIT,
       maxBodyBytes: e.CACHE_ADMIN_MAX_BODY_BYTES,
       trustProxyHops: e.TRUST_PROXY_HOPS,
+      adminOpen: e.CACHE_ADMIN_OPEN,
+      allowedHosts: e.ALLOWED_HOSTS,
     },
     forecasting: {
       // A run-time location, not a build input: keep Next's file tracing from including the whole project.
@@ -348,6 +368,7 @@ export function readEnv(env: Record<string, string | undefined> = process.env): 
         leaseMs: Math.round(e.VERSION_LEASE * 1000),
       },
       seedDemoData: e.SEED_DEMO_DATA,
+      modelVersionsKept: e.MODEL_VERSIONS_KEPT,
       holidayCalendar,
     },
     server: { port: e.PORT },

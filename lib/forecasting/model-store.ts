@@ -1,14 +1,23 @@
 import type { Statement } from 'better-sqlite3';
 import { preparedStatements, type SqliteDatabase } from './database';
 import { parseModelArtifact, type FitResult, type ModelArtifact } from './model-artifact';
-import { toModelSummary, type ModelStore, type ModelSummary, type ModelSummaryRow } from './store';
+import { DEFAULT_MODEL_VERSIONS_KEPT, toModelSummary, type ModelStore, type ModelSummary, type ModelSummaryRow } from './store';
 
 /** Versioned model artifacts in SQLite (see ModelStore). Synchronous inside, promises outside. */
 export class SqliteModelStore implements ModelStore {
   private readonly sql: (text: string) => Statement;
 
-  constructor(private readonly db: SqliteDatabase) {
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly versionsKept: number = DEFAULT_MODEL_VERSIONS_KEPT,
+  ) {
     this.sql = preparedStatements(db);
+  }
+
+  async storedVersions(product: string): Promise<number[]> {
+    return this.sql(`SELECT m.version FROM model_artifacts m JOIN products p ON p.id = m.product_id WHERE p.name = ? ORDER BY m.version`)
+      .pluck()
+      .all(product) as number[];
   }
 
   async latestVersion(product: string): Promise<number | null> {
@@ -64,6 +73,7 @@ export class SqliteModelStore implements ModelStore {
       `INSERT INTO model_artifacts (product_id, version, trained_at, training_ms, window_start, window_end, window_days, mape, artifact)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
+    const prune = this.sql('DELETE FROM model_artifacts WHERE product_id = ? AND version <= ?');
     const save = this.db.transaction((): ModelArtifact => {
       const id = productId.get(product) as number | undefined;
       if (id === undefined) throw new Error('unknown product');
@@ -80,6 +90,7 @@ export class SqliteModelStore implements ModelStore {
         Number.isFinite(fit.mape) ? fit.mape : 0,
         JSON.stringify(artifact),
       );
+      prune.run(id, version - this.versionsKept);
       return artifact;
     });
     return save.immediate();

@@ -11,11 +11,12 @@ import type { ForecastingStore } from './store';
  * SQLite file at DATABASE_PATH (embedded, created on first use). Logs say `host:port/database`, never the URL.
  */
 export async function openProcessStore(env: ForecastingEnv, log: Logger): Promise<ForecastingStore> {
-  if (!env.databaseUrl) return openSqliteStore(env.databasePath);
+  if (!env.databaseUrl) return openSqliteStore(env.databasePath, env.modelVersionsKept);
   const target = describePostgresUrl(env.databaseUrl);
   const store = await openPostgresStore({
     url: env.databaseUrl,
     ...env.postgres,
+    modelVersionsKept: env.modelVersionsKept,
     onError: (error, what) => log.warn({ database: target, err: errorMessage(error) }, `${what}: PostgreSQL error`),
     onWaitTimeout: (seq, lagging) =>
       log.warn({ database: target, seq, lagging }, 'version change not acknowledged by every instance within the lease; their leases ended instead'),

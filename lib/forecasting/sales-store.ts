@@ -18,6 +18,10 @@ export class SqliteSalesStore implements SalesStore {
     return this.isEmptyNow();
   }
 
+  async countProducts(): Promise<number> {
+    return this.sql('SELECT count(*) FROM products').pluck().get() as number;
+  }
+
   async productExists(name: string): Promise<boolean> {
     return this.sql('SELECT 1 FROM products WHERE name = ?').get(name) !== undefined;
   }

@@ -7,9 +7,9 @@ import type { ForecastingStore } from './store';
  * The embedded store: one SQLite file (WAL), shared by the processes of one host. Its version index is the direct
  * read: a local indexed query costs microseconds, so there is nothing to keep in memory.
  */
-export function sqliteStore(db: SqliteDatabase): ForecastingStore {
+export function sqliteStore(db: SqliteDatabase, modelVersionsKept?: number): ForecastingStore {
   const sales = new SqliteSalesStore(db);
-  const models = new SqliteModelStore(db);
+  const models = new SqliteModelStore(db, modelVersionsKept);
   return {
     description: { kind: 'sqlite', target: db.name },
     sales,
@@ -28,6 +28,6 @@ export function sqliteStore(db: SqliteDatabase): ForecastingStore {
 }
 
 /** Opens (and creates on first use) the database file. */
-export function openSqliteStore(file: string): ForecastingStore {
-  return sqliteStore(openDatabase(file));
+export function openSqliteStore(file: string, modelVersionsKept?: number): ForecastingStore {
+  return sqliteStore(openDatabase(file), modelVersionsKept);
 }

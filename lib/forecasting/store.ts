@@ -52,6 +52,8 @@ export function toModelSummary(product: string, row: ModelSummaryRow): ModelSumm
 /** Products and their daily sales. */
 export interface SalesStore {
   isEmpty(): Promise<boolean>;
+  /** How many products the database knows (health: asked of the database, never of a cached list). */
+  countProducts(): Promise<number>;
   productExists(name: string): Promise<boolean>;
   /**
    * Inserts or replaces daily sales in one transaction: all rows or none. A (product, date) already stored is
@@ -73,9 +75,18 @@ export interface SalesStore {
  * Versioned model artifacts. The database is the source of truth for "which version is current": cache keys of
  * predictions carry this number, so it must never come from a cache that can lose or replay writes.
  */
+/**
+ * Model versions kept per product (`MODEL_VERSIONS_KEPT`): older artifacts (≈ 40 KB each) are deleted when a new
+ * version is saved, so a product retrained daily does not grow its table forever. Only the latest version is ever
+ * served; the others are kept for inspection and rollback by hand.
+ */
+export const DEFAULT_MODEL_VERSIONS_KEPT = 5;
+
 export interface ModelStore {
   /** Latest version of the product's model, null when it was never trained (or the product is unknown). */
   latestVersion(product: string): Promise<number | null>;
+  /** The versions still stored for the product, oldest first (at most MODEL_VERSIONS_KEPT). */
+  storedVersions(product: string): Promise<number[]>;
   /** Undefined when the product is unknown, null when it was never trained, else its latest version. */
   productLatestVersion(product: string): Promise<number | null | undefined>;
   latestSummary(product: string): Promise<ModelSummary | null>;

@@ -1,9 +1,34 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { AdminConfig } from '@/lib/config/env';
+import { trustedEntry } from './caller';
 import { HttpError } from './errors';
+import { isLoopbackAddress, socketAddressOf } from './socket-address';
 
 /**
- * `Authorization: Bearer <CACHE_ADMIN_TOKEN>` when a token is configured; no check when it is not (the default,
- * for a service reachable only from the operators' network).
+ * Who may make a management call:
+ * - with `CACHE_ADMIN_TOKEN` set: whoever sends it (`assertAdmin`);
+ * - without a token: only callers on this host (socket address loopback — or, behind `TRUST_PROXY_HOPS` proxies,
+ *   the address the outermost trusted proxy saw), so the runbook's `curl -X POST http://localhost:5001/…` works
+ *   on the host and nobody else on the network can clear the cache; `CACHE_ADMIN_OPEN=true` lifts that, explicitly.
+ */
+export function assertAdminCaller(request: Request, config: Pick<AdminConfig, 'adminToken' | 'adminOpen' | 'trustProxyHops'>): void {
+  if (config.adminToken !== null) return assertAdmin(request, config.adminToken);
+  if (config.adminOpen) return;
+  if (isLoopbackAddress(adminCallerAddress(request, config.trustProxyHops))) return;
+  throw new HttpError(
+    'forbidden',
+    'Management calls from other hosts need a token: set CACHE_ADMIN_TOKEN on the server and send Authorization: Bearer <token> (or set CACHE_ADMIN_OPEN=true to take them from anyone)',
+  );
+}
+
+/** The address access is decided on: the socket's with no proxy, else the outermost trusted proxy's record. */
+function adminCallerAddress(request: Request, trustProxyHops: number): string | null {
+  if (trustProxyHops === 0) return socketAddressOf(request);
+  return trustedEntry(request.headers.get('x-forwarded-for'), trustProxyHops);
+}
+
+/**
+ * `Authorization: Bearer <CACHE_ADMIN_TOKEN>` when a token is configured; no check when it is not.
  *
  * - 401 `unauthorized` when the header is missing or not a Bearer credential (with `WWW-Authenticate: Bearer`),
  * - 403 `forbidden` when a Bearer token is present but wrong.

@@ -1,7 +1,10 @@
+import { socketAddressOf } from './socket-address';
+
 /**
- * The caller's address, for logs only — never for access control.
+ * The caller's address, for logs only (access is decided in auth.ts).
  *
- * Route handlers do not see the socket. `next start` copies the socket address into `X-Forwarded-For` only when
+ * With no proxy (`trustProxyHops = 0`) it is the socket address the front door recorded (socket-address.ts).
+ * Without the front door (route handlers called directly), route handlers do not see the socket; `next start` copies the socket address into `X-Forwarded-For` only when
  * the request has no such header (`??=`), so:
  * - `trustProxyHops = 0` (no proxy): the last entry is the socket address, unless the client sent its own header —
  *   then it is whatever the client claimed. Good enough to log, not to trust; the rate limiter ignores it.
@@ -9,6 +12,8 @@
  *   the address the outermost trusted proxy saw — the real client.
  */
 export function callerAddress(request: Request, trustProxyHops: number): string {
+  const socket = trustProxyHops === 0 ? socketAddressOf(request) : null;
+  if (socket !== null) return sanitize(socket);
   const entry = trustedEntry(request.headers.get('x-forwarded-for'), trustProxyHops);
   return entry === null ? 'unknown' : sanitize(entry);
 }
@@ -17,7 +22,7 @@ export function callerAddress(request: Request, trustProxyHops: number): string 
  * The N-th entry from the right of a comma-separated forwarding header (the last one with N = 0): what the
  * outermost of N trusted proxies recorded. Entries to its left came from the client and are not believed.
  */
-function trustedEntry(header: string | null, trustProxyHops: number): string | null {
+export function trustedEntry(header: string | null, trustProxyHops: number): string | null {
   if (header === null) return null;
   const entries = header
     .split(',')

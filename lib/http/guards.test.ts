@@ -1,9 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { readEnv } from '@/lib/config/env';
+import { defaultAllowedHosts } from '@/lib/config/allowed-hosts';
 
 const parseAdminConfig = (env: Record<string, string | undefined>) => readEnv(env).admin;
-import { assertAdmin } from './auth';
+import { assertAdmin, assertAdminCaller } from './auth';
+import { socketStampHeader } from './socket-address';
 import { readJsonBody } from './body';
 import { callerAddress, requestHost } from './caller';
 import { HttpError } from './errors';
@@ -14,8 +16,9 @@ import { assertSameOrigin } from './origin';
 
 const URL_ = 'http://localhost:5001/api/ai/cache/clear';
 
+/** A POST as the front door hands it on from a caller on this host (socket address stamped loopback). */
 function post(headers: Record<string, string> = {}, body?: BodyInit): Request {
-  return new Request(URL_, { method: 'POST', headers: { host: 'localhost:5001', ...headers }, body });
+  return new Request(URL_, { method: 'POST', headers: { host: 'localhost:5001', [socketStampHeader()]: '127.0.0.1', ...headers }, body });
 }
 
 function codeOf(fn: () => unknown): string | null {
@@ -75,6 +78,37 @@ describe('assertSameOrigin', () => {
     expect(codeOf(() => assertSameOrigin(post({ 'sec-fetch-site': 'cross-site' }), 'localhost:5001'))).toBe('forbidden');
     expect(codeOf(() => assertSameOrigin(post({ 'sec-fetch-site': 'same-site' }), 'localhost:5001'))).toBe('forbidden');
     expect(codeOf(() => assertSameOrigin(post({ 'sec-fetch-site': 'none' }), 'localhost:5001'))).toBeNull();
+  });
+});
+
+describe('assertAdminCaller (who may manage without a token)', () => {
+  const from = (address: string, headers: Record<string, string> = {}) => post({ [socketStampHeader()]: address, ...headers });
+  const closed = { adminToken: null, adminOpen: false, trustProxyHops: 0 };
+  it('takes loopback callers (IPv4, IPv6, IPv4-mapped) and refuses every other socket address with 403', () => {
+    for (const address of ['127.0.0.1', '127.3.2.1', '::1', '::ffff:127.0.0.1'])
+      expect(codeOf(() => assertAdminCaller(from(address), closed))).toBeNull();
+    for (const address of ['192.0.2.10', '10.0.0.5', '::ffff:192.0.2.10', '2001:db8::1', '']) {
+      expect(codeOf(() => assertAdminCaller(from(address), closed))).toBe('forbidden');
+    }
+  });
+  it('refuses when the socket address is unknown, and ignores a client-sent X-Forwarded-For with no proxy', () => {
+    expect(codeOf(() => assertAdminCaller(new Request(URL_, { method: 'POST' }), closed))).toBe('forbidden');
+    expect(codeOf(() => assertAdminCaller(from('192.0.2.10', { 'x-forwarded-for': '127.0.0.1' }), closed))).toBe('forbidden');
+  });
+  it('says how to set the token', () => {
+    const error = thrownBy(() => assertAdminCaller(from('192.0.2.10'), closed));
+    expect((error as HttpError).message).toMatch(/CACHE_ADMIN_TOKEN/);
+  });
+  it('behind N trusted proxies decides on the address the outermost proxy recorded', () => {
+    const proxied = { ...closed, trustProxyHops: 1 };
+    expect(codeOf(() => assertAdminCaller(from('127.0.0.1', { 'x-forwarded-for': '192.0.2.10' }), proxied))).toBe('forbidden');
+    expect(codeOf(() => assertAdminCaller(from('127.0.0.1', { 'x-forwarded-for': '192.0.2.10, 127.0.0.1' }), proxied))).toBeNull();
+  });
+  it('CACHE_ADMIN_OPEN=true takes anyone; a configured token is then the only check', () => {
+    expect(codeOf(() => assertAdminCaller(from('192.0.2.10'), { ...closed, adminOpen: true }))).toBeNull();
+    const token = 'a-long-enough-admin-token';
+    expect(codeOf(() => assertAdminCaller(from('192.0.2.10', { authorization: `Bearer ${token}` }), { ...closed, adminToken: token }))).toBeNull();
+    expect(codeOf(() => assertAdminCaller(from('127.0.0.1'), { ...closed, adminToken: token }))).toBe('unauthorized');
   });
 });
 
@@ -185,13 +219,15 @@ describe('RateLimiter', () => {
 
 describe('callerAddress and requestHost', () => {
   it('takes the socket address Next.js recorded, or the N-th entry from the right behind N proxies', () => {
-    expect(callerAddress(post({ 'x-forwarded-for': '127.0.0.1' }), 0)).toBe('127.0.0.1');
+    const bare = (headers: Record<string, string> = {}) => new Request(URL_, { method: 'POST', headers });
+    expect(callerAddress(post({ 'x-forwarded-for': '192.0.2.66' }), 0)).toBe('127.0.0.1');
+    expect(callerAddress(bare({ 'x-forwarded-for': '127.0.0.1' }), 0)).toBe('127.0.0.1');
     expect(callerAddress(post({ 'x-forwarded-for': 'spoofed, 10.0.0.7' }), 1)).toBe('10.0.0.7');
     expect(callerAddress(post({ 'x-forwarded-for': 'spoofed, 10.0.0.7, 10.0.0.2' }), 2)).toBe('10.0.0.7');
-    expect(callerAddress(post(), 0)).toBe('unknown');
+    expect(callerAddress(bare(), 0)).toBe('unknown');
   });
   it('keeps log-unsafe characters out', () => {
-    expect(callerAddress(post({ 'x-forwarded-for': '1.2.3.4"\u0007{}' }), 0)).toBe('1.2.3.4????');
+    expect(callerAddress(new Request(URL_, { headers: { 'x-forwarded-for': '1.2.3.4"\u0007{}' } }), 0)).toBe('1.2.3.4????');
   });
   it('uses X-Forwarded-Host only behind a trusted proxy', () => {
     const request = post({ 'x-forwarded-host': 'public.example' });
@@ -208,7 +244,10 @@ describe('callerAddress and requestHost', () => {
 
 describe('parseAdminConfig', () => {
   it('has defaults', () => {
-    expect(parseAdminConfig({})).toEqual({ adminToken: null, rateLimitPerMinute: 20, maxBodyBytes: 4096, trustProxyHops: 0 });
+    expect(parseAdminConfig({})).toMatchObject({ adminToken: null, rateLimitPerMinute: 20, maxBodyBytes: 4096, trustProxyHops: 0, adminOpen: false });
+    expect(parseAdminConfig({}).allowedHosts).toEqual(new Set(defaultAllowedHosts()));
+    expect(parseAdminConfig({ ALLOWED_HOSTS: '*' }).allowedHosts).toBeNull();
+    expect(parseAdminConfig({ ALLOWED_HOSTS: 'Shop.Example:443, [::1]' }).allowedHosts).toEqual(new Set(['shop.example', '::1']));
     expect(parseAdminConfig({ CACHE_ADMIN_TOKEN: '  ' }).adminToken).toBeNull();
   });
   it('names the variable of a bad value', () => {

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { appMetrics } from '@/lib/metrics/registry';
 import { readEnv } from '@/lib/config/env';
-import { assertAdmin } from './auth';
+import { assertAdminCaller } from './auth';
 import { readJsonBody } from './body';
 import { callerAddress, requestHost } from './caller';
 import { HttpError, statusOf } from './errors';
@@ -22,7 +22,8 @@ export interface AdminCall<T> {
 /**
  * Checks a management call, in the order that reveals least and costs least:
  * 1. cross-site browser requests → 403 (before auth: a CSRF attempt learns nothing about the token),
- * 2. admin token when `CACHE_ADMIN_TOKEN` is set → 401 missing / 403 wrong,
+ * 2. admin token when `CACHE_ADMIN_TOKEN` is set → 401 missing / 403 wrong; without one, a caller not on this
+ *    host → 403 (unless `CACHE_ADMIN_OPEN=true`),
  * 3. the body: JSON only (415), at most `CACHE_ADMIN_MAX_BODY_BYTES` (413), valid JSON matching `schema` (400),
  * 4. the action's rate limit → 429 with `Retry-After` (only well-formed, authorised calls spend the budget, so
  *    nobody without the token can exhaust it for the operators).
@@ -30,7 +31,7 @@ export interface AdminCall<T> {
 export async function guardAdminCall<S extends z.ZodType>(request: Request, action: AdminAction, schema: S): Promise<AdminCall<z.output<S>>> {
   const config = readEnv().admin;
   assertSameOrigin(request, requestHost(request, config.trustProxyHops));
-  assertAdmin(request, config.adminToken);
+  assertAdminCaller(request, config);
   const body = await readJsonBody(request, schema, config.maxBodyBytes);
   const decision = adminRateLimiter().take(action, config.rateLimitPerMinute);
   if (!decision.allowed) {

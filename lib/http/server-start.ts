@@ -1,7 +1,9 @@
 import { readEnv, type AppEnv } from '@/lib/config/env';
 import { ConfigError } from '@/lib/config/config-error';
+import { redisExposureWarning } from '@/lib/config/redis-exposure';
 import { appCacheSystem } from '@/lib/config/cache-system';
 import { bindCacheMetrics } from '@/lib/metrics/cache-events';
+import { installFrontDoor } from './front-door-install';
 import { errorMessage, httpLogger } from './log';
 import { startSmartScheduler } from './smart-warmup';
 import { startWarmUp } from './warm-up-job';
@@ -22,6 +24,8 @@ import { openForecastingServiceInBackground } from '@/lib/forecasting';
 export function onServerStart(env: AppEnv = readEnv()): void {
   const system = appCacheSystem();
   bindCacheMetrics(system.events);
+  const exposure = redisExposureWarning(env.cache.redis);
+  if (exposure !== null) httpLogger().warn(exposure);
   // PostgreSQL: migrations and the version index start now, not on the first request; an unreachable server is
   // retried. (SQLite opens on first use, as a local file needs no warning at start.)
   if (env.forecasting.databaseUrl) openForecastingServiceInBackground();
@@ -44,7 +48,10 @@ export function onServerStart(env: AppEnv = readEnv()): void {
  */
 export function onServerStartOrExit(exit: (code: number) => void = (code) => process.exit(code)): void {
   try {
-    onServerStart();
+    const env = readEnv();
+    // Before the first request is dispatched: bounded request lines, allowed hosts, the socket address stamp.
+    installFrontDoor({ allowedHosts: env.admin.allowedHosts, trustProxyHops: env.admin.trustProxyHops });
+    onServerStart(env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${error.message}\n`);

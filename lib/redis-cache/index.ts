@@ -3,7 +3,8 @@
  * from Next.js, React, the forecasting module or the application, and reads no environment variable; importing it
  * connects to nothing.
  */
-export { CacheSystem, type ClearTarget } from './system';
+export { CacheSystem, type ClearTarget, type TunableSettings } from './system';
+export type { MemoryTierStats } from './memory-tier';
 export {
   createCacheSystem,
   getCacheSystem,

@@ -62,9 +62,29 @@ export class MemoryTier {
   private replays = 0;
 
   constructor(
-    readonly maxEntries: number,
+    private maxEntriesBound: number,
     readonly maxBytes: number,
   ) {}
+
+  /** The entry bound (changes with {@link resize}). */
+  get maxEntries(): number {
+    return this.maxEntriesBound;
+  }
+
+  /**
+   * Changes the entry bound at run time (hit-rate-driven tuning). Shrinking evicts at once, oldest first with the
+   * usual second chance: the hand restarts at the head of the Map (insertion order), so the most recently stored
+   * entries — and the recently read ones — are the ones kept.
+   */
+  resize(maxEntries: number): void {
+    if (!(Number.isInteger(maxEntries) && maxEntries >= 0)) throw new TypeError('maxEntries must be an integer ≥ 0');
+    const shrinking = maxEntries < this.maxEntriesBound;
+    this.maxEntriesBound = maxEntries;
+    if (shrinking && this.map.size > maxEntries) {
+      this.hand = this.map.entries();
+      this.evict();
+    }
+  }
 
   /** What a lookup notes when it starts, to ask {@link mayFill} when its value arrives. */
   get epoch(): number {
@@ -126,10 +146,10 @@ export class MemoryTier {
   set(key: string, entry: MemoryEntry): boolean {
     const old = this.map.get(key);
     if (old !== undefined) this.remove(key, old);
-    if (this.maxEntries === 0 || entry.bytes > this.maxBytes) return false;
+    if (this.maxEntriesBound === 0 || entry.bytes > this.maxBytes) return false;
     this.map.set(key, entry);
     this.bytes += entry.bytes;
-    if (this.map.size > this.maxEntries || this.bytes > this.maxBytes) this.evict();
+    if (this.map.size > this.maxEntriesBound || this.bytes > this.maxBytes) this.evict();
     return true;
   }
 
@@ -193,7 +213,7 @@ export class MemoryTier {
     const now = Date.now();
     // Bounded walk: at most two turns of the hand (the second finds every ref bit cleared).
     let budget = this.map.size * 2 + 1;
-    while ((this.map.size > this.maxEntries || this.bytes > this.maxBytes) && budget-- > 0) {
+    while ((this.map.size > this.maxEntriesBound || this.bytes > this.maxBytes) && budget-- > 0) {
       let step = this.hand.next();
       if (step.done) {
         // A full turn: start the next one from the oldest entry.

@@ -66,6 +66,11 @@ export class CacheStats {
     this.computeCount[t]++;
   }
 
+  /** Computations timed so far (all types) and their summed duration (ms): what a miss costs on average. */
+  computeTotals(): { count: number; totalMs: number } {
+    return { count: this.computeCount.reduce((a, b) => a + b, 0), totalMs: this.computeMs.reduce((a, b) => a + b, 0) };
+  }
+
   private avgCompute(t: number): number {
     const n = this.computeCount[t];
     return n === 0 ? 0 : this.computeMs[t] / n;

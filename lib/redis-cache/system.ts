@@ -24,7 +24,7 @@ import { KeyCounter } from './key-counter';
 import { KeyScheme, type CacheType } from './keys';
 import { LockManager, type LockOptions } from './lock';
 import { silentLogger, type CacheLogger } from './logger';
-import { MemoryTier, type MemoryEntry } from './memory-tier';
+import { MemoryTier, type MemoryEntry, type MemoryTierStats } from './memory-tier';
 import { ModelCache } from './model-cache';
 import { resolveOptions, type CacheSystemOptions, type ResolvedCacheOptions } from './options';
 import { RedisCache } from './redis-cache';
@@ -36,6 +36,14 @@ import { withTimeout } from './timeout';
 import { UsageTracker } from './usage';
 
 export type { ClearTarget };
+
+/** What can change at run time without a restart ({@link CacheSystem.tune}). */
+export interface TunableSettings {
+  /** The L1's entry bound. */
+  l1MaxEntries: number;
+  /** Seconds a newly stored prediction lives. */
+  predictionTtlSeconds: number;
+}
 
 export class CacheSystem {
   readonly options: ResolvedCacheOptions;
@@ -228,8 +236,48 @@ export class CacheSystem {
     total: { hits: number; misses: number; hitRate: number };
     l1Hits: number;
     l2Hits: number;
+    /** Values computed by this process (misses that ran the function) and their summed compute time. */
+    computed: { count: number; totalMs: number };
   } {
-    return { byType: this.stats.byType(), total: this.stats.totals(), l1Hits: this.stats.l1Hits, l2Hits: this.stats.l2Hits };
+    return {
+      byType: this.stats.byType(),
+      total: this.stats.totals(),
+      l1Hits: this.stats.l1Hits,
+      l2Hits: this.stats.l2Hits,
+      computed: this.stats.computeTotals(),
+    };
+  }
+
+  /** Hits and misses of the last `windowMs` over every instance (this process's own while Redis is away). */
+  recentLookups(windowMs: number): Promise<{ hits: number; misses: number }> {
+    return this.recorder.recentLookups(windowMs);
+  }
+
+  /** The in-process tier's occupancy and bounds, and its evictions so far. */
+  localTierStats(): MemoryTierStats {
+    return this.memory.stats();
+  }
+
+  /** The values {@link tune} changes, as they are now. */
+  get tuning(): TunableSettings {
+    return { l1MaxEntries: this.memory.maxEntries, predictionTtlSeconds: this.options.ttl.predictions };
+  }
+
+  /**
+   * Changes, at run time, the L1's entry bound (shrinking evicts at once, keeping the most recent entries) and
+   * the TTL of predictions stored from now on (stored ones keep theirs). `options.ttl` is the object every writer
+   * reads its default TTL from, so the new TTL reaches every path that stores predictions. Returns the values now
+   * in force; throws a TypeError on a value that is not a whole number in range.
+   */
+  tune(change: Partial<TunableSettings>): TunableSettings {
+    const { l1MaxEntries, predictionTtlSeconds } = change;
+    if (l1MaxEntries !== undefined && !(Number.isInteger(l1MaxEntries) && l1MaxEntries >= 0))
+      throw new TypeError('l1MaxEntries must be an integer ≥ 0');
+    if (predictionTtlSeconds !== undefined && !(Number.isInteger(predictionTtlSeconds) && predictionTtlSeconds > 0))
+      throw new TypeError('predictionTtlSeconds must be a positive integer');
+    if (l1MaxEntries !== undefined) this.memory.resize(l1MaxEntries);
+    if (predictionTtlSeconds !== undefined) this.options.ttl.predictions = predictionTtlSeconds;
+    return this.tuning;
   }
 
   /** What this process holds in memory for `key` (not counted as a lookup): for diagnostics and tests. */

@@ -15,6 +15,7 @@ import { fitModel } from '@/lib/forecasting/prophet-model';
 import { adminRateLimiter } from '@/lib/http/rate-limit';
 import { useForecastingServiceForTests } from '@/lib/http/forecasting-access';
 import { useHttpLoggerForTests } from '@/lib/http/log';
+import { socketStampHeader } from '@/lib/http/socket-address';
 import { onServerStart } from '@/lib/http/server-start';
 import { createCacheSystem, resetCacheSystemForTests, type CacheSystem } from '@/lib/redis-cache';
 import { startRedisServer, waitFor, type RedisServerHandle } from '../helpers/redis-server';
@@ -164,7 +165,13 @@ export function apiRequest(
   pathAndQuery: string,
   init: { method?: string; json?: unknown; body?: BodyInit; headers?: Record<string, string> } = {},
 ): Request {
-  const headers: Record<string, string> = { host: 'localhost:5001', 'x-forwarded-for': '127.0.0.1', ...init.headers };
+  // As the front door stamps a request from this host (socket-address.ts): management calls are taken from loopback.
+  const headers: Record<string, string> = {
+    host: 'localhost:5001',
+    'x-forwarded-for': '127.0.0.1',
+    [socketStampHeader()]: '127.0.0.1',
+    ...init.headers,
+  };
   let body = init.body;
   if (init.json !== undefined) {
     body = JSON.stringify(init.json);

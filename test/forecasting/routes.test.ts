@@ -14,6 +14,10 @@ import { GET as getProducts } from '@/app/api/ai/products/route';
 import { startRedisServer, type RedisServerHandle } from '../helpers/redis-server';
 import { silentLogger } from '../redis-cache/setup';
 import { cacheSystemOptions } from '@/lib/config/cache-system';
+import { socketStampHeader } from '@/lib/http/socket-address';
+
+/** A management call as the front door hands it on from this host (see lib/http/socket-address.ts). */
+const fromThisHost = () => ({ [socketStampHeader()]: '127.0.0.1' });
 
 /** The forecasting route handlers, called as Next calls them, over a real redis-server and a demo database. */
 describe('forecasting HTTP routes', () => {
@@ -80,7 +84,10 @@ describe('forecasting HTTP routes', () => {
   });
 
   it('POST …/retrain changes model_version and the next prediction is a MISS of the new version', async () => {
-    const res = await postRetrain(new Request(`${base}/api/ai/models/${acucar}/retrain`, { method: 'POST' }), params({ product: 'Pão de Açúcar' }));
+    const res = await postRetrain(
+      new Request(`${base}/api/ai/models/${acucar}/retrain`, { method: 'POST', headers: fromThisHost() }),
+      params({ product: 'Pão de Açúcar' }),
+    );
     expect(res.status).toBe(200);
     const body = (await res.json()) as RetrainResponse;
     expect(body).toMatchObject({ product: 'Pão de Açúcar', model_version: 2, previous_version: 1 });
@@ -136,7 +143,10 @@ describe('forecasting HTTP routes', () => {
     expect((await getModel(new Request(`${base}/api/ai/models/x`), params({ product: 'Pão de Ló' }))).status).toBe(404);
     expect((await getHistory(new Request(`${base}/api/ai/products/Bolo/history?days=731`), params({ name: 'Bolo' }))).status).toBe(400);
     expect((await getHistory(new Request(`${base}/api/ai/products/x/history`), params({ name: 'Pão de Ló' }))).status).toBe(404);
-    const retrainUnknown = await postRetrain(new Request(`${base}/api/ai/models/x/retrain`, { method: 'POST' }), params({ product: 'Pão de Ló' }));
+    const retrainUnknown = await postRetrain(
+      new Request(`${base}/api/ai/models/x/retrain`, { method: 'POST', headers: fromThisHost() }),
+      params({ product: 'Pão de Ló' }),
+    );
     expect(retrainUnknown.status).toBe(404);
     expect(await cachedKeys()).toBe(before);
   });

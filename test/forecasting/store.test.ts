@@ -135,6 +135,21 @@ describe.each(factories)('$name store', (factory) => {
     await expect(store.models.saveVersion('nobody', fakeFit(), WINDOW)).rejects.toThrow(/unknown product/);
   });
 
+  it('keeps the last MODEL_VERSIONS_KEPT versions (default 5): older artifacts are deleted on save', async () => {
+    const { store } = await fresh();
+    await store.sales.upsertSales([
+      { date: '2026-01-01', product: 'Bolo', quantity: 1 },
+      { date: '2026-01-01', product: 'Sonho', quantity: 1 },
+    ]);
+    for (let i = 0; i < 8; i++) await store.models.saveVersion('Bolo', fakeFit(i), WINDOW);
+    await store.models.saveVersion('Sonho', fakeFit(), WINDOW);
+    expect(await store.models.storedVersions('Bolo')).toEqual([4, 5, 6, 7, 8]);
+    expect(await store.models.storedVersions('Sonho')).toEqual([1]);
+    expect((await store.models.latestArtifact('Bolo'))?.version).toBe(8);
+    // The next version still follows the latest, not the count of stored rows.
+    expect((await store.models.saveVersion('Bolo', fakeFit(), WINDOW)).version).toBe(9);
+  });
+
   it('concurrent saves from two handles get distinct consecutive versions', async () => {
     const { store, another } = await fresh();
     const other = await another();

@@ -1,5 +1,5 @@
 import { parseModelArtifact, type FitResult, type ModelArtifact } from '../model-artifact';
-import { toModelSummary, type ModelStore, type ModelSummary, type ModelSummaryRow } from '../store';
+import { DEFAULT_MODEL_VERSIONS_KEPT, toModelSummary, type ModelStore, type ModelSummary, type ModelSummaryRow } from '../store';
 import { recordChanges, type PostgresDb } from './db';
 
 const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
@@ -10,7 +10,17 @@ export class PostgresModelStore implements ModelStore {
     private readonly db: PostgresDb,
     /** Resolves once every live instance has applied change `seq` (the version index). */
     private readonly waitUntilSeen: (seq: number) => Promise<void>,
+    private readonly versionsKept: number = DEFAULT_MODEL_VERSIONS_KEPT,
   ) {}
+
+  async storedVersions(product: string): Promise<number[]> {
+    const rows = await this.db.query<{ version: number }>(
+      'SELECT m.version FROM model_artifacts m JOIN products p ON p.id = m.product_id WHERE p.name = $1 ORDER BY m.version',
+      [product],
+      'models.storedVersions',
+    );
+    return rows.map((row) => row.version);
+  }
 
   async latestVersion(product: string): Promise<number | null> {
     return (await this.productLatestVersion(product)) ?? null;
@@ -79,6 +89,7 @@ export class PostgresModelStore implements ModelStore {
           JSON.stringify(artifact),
         ],
       );
+      await client.query('DELETE FROM model_artifacts WHERE product_id = $1 AND version <= $2', [id, version - this.versionsKept]);
       return { artifact, seq: await recordChanges(client, [{ product, version }]) };
     });
     await this.waitUntilSeen(seq);

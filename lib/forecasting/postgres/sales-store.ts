@@ -19,6 +19,11 @@ export class PostgresSalesStore implements SalesStore {
     return (await this.db.query('SELECT 1 FROM products LIMIT 1', [], 'sales.isEmpty')).length === 0;
   }
 
+  async countProducts(): Promise<number> {
+    const rows = await this.db.query<{ n: string }>('SELECT count(*) AS n FROM products', [], 'sales.count');
+    return Number(rows[0]?.n ?? 0);
+  }
+
   async productExists(name: string): Promise<boolean> {
     return (await this.db.query('SELECT 1 FROM products WHERE name = $1', [name], 'sales.exists')).length > 0;
   }

@@ -9,6 +9,8 @@ import { PostgresVersionIndex, waitUntilSeen, type VersionIndexStatus } from './
 export interface PostgresStoreOptions extends PostgresConnectionOptions {
   /** Version index lease, ms (VERSION_LEASE). */
   leaseMs: number;
+  /** MODEL_VERSIONS_KEPT (default DEFAULT_MODEL_VERSIONS_KEPT). */
+  modelVersionsKept?: number;
   /** Connection trouble seen in the background (pool, version index): for the log. */
   onError?(error: unknown, what: string): void;
   /** A writer gave up waiting for lagging instances (their leases ran out instead). */
@@ -42,7 +44,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     });
     const wait = (seq: number) => waitUntilSeen(db, seq, options.leaseMs, (lagging) => options.onWaitTimeout?.(seq, lagging));
     const sales = new PostgresSalesStore(db, wait);
-    const models = new PostgresModelStore(db, wait);
+    const models = new PostgresModelStore(db, wait, options.modelVersionsKept);
     const index = new PostgresVersionIndex({
       connection: options,
       db,
