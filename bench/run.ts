@@ -16,6 +16,7 @@ const PARTS: { name: string; load: () => Promise<BenchPart> }[] = [
   { name: 'http', load: async () => (await import('./http')).http },
   { name: 'store', load: async () => (await import('./store')).store },
   { name: 'front-door', load: async () => (await import('./front-door')).frontDoor },
+  { name: 'grace', load: async () => (await import('./grace')).grace },
 ];
 
 async function main() {
