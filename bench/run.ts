@@ -16,6 +16,8 @@ const PARTS: { name: string; load: () => Promise<BenchPart> }[] = [
   { name: 'http', load: async () => (await import('./http')).http },
   { name: 'store', load: async () => (await import('./store')).store },
   { name: 'front-door', load: async () => (await import('./front-door')).frontDoor },
+  { name: 'flood', load: async () => (await import('./flood')).flood },
+  { name: 'smart', load: async () => (await import('./smart')).smart },
   { name: 'grace', load: async () => (await import('./grace')).grace },
 ];
 

@@ -104,7 +104,7 @@ test('pages and API answers carry the anti-framing and no-sniff headers, refusal
 
 test.describe('without an admin token, behind one trusted proxy', () => {
   // The proxy is simulated by the X-Forwarded-* headers it would add: the guard decides on the address it recorded.
-  // (A real non-loopback socket cannot be made on this machine; the socket rule is the same code at hops = 0.)
+  // (A real non-loopback socket at hops = 0 is in remote-caller.spec.ts.)
   let server: NextServer;
   test.beforeAll(async () => {
     test.setTimeout(90_000);

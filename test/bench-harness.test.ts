@@ -19,6 +19,7 @@ import {
   zipfSample,
 } from '../bench/lib/workload';
 import { median, percentiles, spread } from '../bench/lib/stats';
+import { trace } from '../bench/smart';
 import { goalsTable, readResult, renderMarkdownTable, writeResult, type BenchResult } from '../bench/lib/results';
 
 describe('bench workload', () => {
@@ -169,5 +170,22 @@ describe('bench stats and results', () => {
     expect(md).toContain('| slow | ≥ 3× | 1.2× | MISS |');
     expect(renderMarkdownTable(result.tables[0])).toContain('b\\|c');
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('smart warm-up trace', () => {
+  it('is deterministic, and has a daily rhythm and a long tail', () => {
+    const a = trace(48, 300);
+    expect(trace(48, 300)).toEqual(a);
+    expect(a.length).toBeGreaterThan(48 * 100);
+    // Per hour of day: the busiest hour has several times the quietest one's requests.
+    const byHour = new Array<number>(24).fill(0);
+    for (const r of a) byHour[new Date(r.t).getUTCHours()]! += 1;
+    expect(Math.max(...byHour)).toBeGreaterThan(3 * Math.min(...byHour));
+    // The most asked product has several times the requests of the least asked one.
+    const byProduct = new Map<string, number>();
+    for (const r of a) byProduct.set(r.product, (byProduct.get(r.product) ?? 0) + 1);
+    const counts = [...byProduct.values()];
+    expect(Math.max(...counts)).toBeGreaterThan(4 * Math.min(...counts));
   });
 });

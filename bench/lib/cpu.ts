@@ -19,8 +19,12 @@ export function hasTaskset(): boolean {
   return tasksetAvailable;
 }
 
-/** `['taskset', '-c', N]` when the machine has that core and taskset exists, else nothing (run unpinned). */
-export function pinPrefix(core: number | null): string[] {
+/**
+ * `['taskset', '-c', N]` when the machine has that core and taskset exists, else nothing (run unpinned — which
+ * inherits this process's own pinning). `'all'` undoes that pinning for a child that uses several cores.
+ */
+export function pinPrefix(core: number | 'all' | null): string[] {
+  if (core === 'all') return hasTaskset() ? ['taskset', '-c', `0-${os.cpus().length - 1}`] : [];
   if (core === null || core >= os.cpus().length || !hasTaskset()) return [];
   return ['taskset', '-c', String(core)];
 }

@@ -44,7 +44,7 @@ export interface NextServer {
 
 export async function startNext(opts: {
   env: Record<string, string>;
-  core: number | null;
+  core: number | 'all' | null;
   readyPath: string;
   logFile: string;
   exclude?: number[];

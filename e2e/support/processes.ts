@@ -82,14 +82,16 @@ export interface NextServer {
 /**
  * Starts `next start` of the existing production build in its own process group, and waits until the
  * overview page answers. `env` is layered on the current environment with the app's variables cleared first,
- * so a developer's .env or shell never leaks into the run.
+ * so a developer's .env or shell never leaks into the run. It listens on 127.0.0.1 unless `host` names another
+ * local address (a test network's, see netns.ts).
  */
-export async function startNext(opts: { dir: string; name: string; env: Record<string, string>; port?: number }): Promise<NextServer> {
+export async function startNext(opts: { dir: string; name: string; env: Record<string, string>; port?: number; host?: string }): Promise<NextServer> {
+  const host = opts.host ?? '127.0.0.1';
   // A restarted instance keeps its port (what a load balancer's target list expects).
   const port = opts.port ?? (await freePort());
   const logFile = path.join(opts.dir, `next-${opts.name}.log`);
   const out = fs.openSync(logFile, 'a');
-  const child = spawn(path.join(process.cwd(), 'node_modules/.bin/next'), ['start', '-p', String(port), '-H', '127.0.0.1'], {
+  const child = spawn(path.join(process.cwd(), 'node_modules/.bin/next'), ['start', '-p', String(port), '-H', host], {
     cwd: process.cwd(),
     env: nextStartEnv(port, opts.env),
     detached: true,
@@ -97,7 +99,7 @@ export async function startNext(opts: { dir: string; name: string; env: Record<s
   });
   child.unref();
   fs.closeSync(out);
-  const url = `http://127.0.0.1:${port}`;
+  const url = `http://${host}:${port}`;
   try {
     await waitFor(
       async () => {

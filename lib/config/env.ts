@@ -8,6 +8,7 @@
  * The seed's variable names are a contract; the defaults are the seed's. Durations are **seconds** (fractions
  * allowed for the short Redis timeouts) and converted here to what each consumer takes.
  */
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import type { CacheSystemOptions, HostPort } from '@/lib/redis-cache';
@@ -211,6 +212,12 @@ const envSchema = z.object({
   VERSION_LEASE: num(10, (n) => (n >= 0.3 && n <= 600 ? null : 'expected seconds between 0.3 and 600')),
   SEED_DEMO_DATA: bool(true),
   MODEL_VERSIONS_KEPT: intIn(5, 1, 10_000),
+  // Forecast computations: worker threads (default: one per core but one, at least one; 0 = on the main thread),
+  // their OS priority, and admission limits (in flight in total and per client).
+  FORECAST_WORKERS: intIn(Math.max(1, availableParallelism() - 1), 0, 64),
+  FORECAST_WORKER_NICE: intIn(0, 0, 19),
+  FORECAST_QUEUE_MAX: intIn(32, 1, 10_000),
+  FORECAST_MAX_PER_CLIENT: intIn(4, 1, 10_000),
   // The holiday calendar of new models (date-holidays codes): a country, and optionally one of its regions.
   HOLIDAYS_COUNTRY: str('BR').transform((v) => v.trim().toUpperCase()),
   HOLIDAYS_REGION: str('').transform((v) => v.trim().toUpperCase()),
@@ -260,6 +267,8 @@ export interface ForecastingEnv {
   seedDemoData: boolean;
   /** MODEL_VERSIONS_KEPT: model versions kept per product; older artifacts are deleted on save. */
   modelVersionsKept: number;
+  /** FORECAST_*: where forecasts are computed and how many at once (lib/forecasting/forecast-pool.ts, forecast-admission.ts). */
+  compute: { workers: number; workerNice: number; queueMax: number; maxPerClient: number };
   /** HOLIDAYS_COUNTRY / HOLIDAYS_REGION: the holidays of new models. */
   holidayCalendar: HolidayCalendar;
 }
@@ -369,6 +378,12 @@ export function readEnv(env: Record<string, string | undefined> = process.env): 
       },
       seedDemoData: e.SEED_DEMO_DATA,
       modelVersionsKept: e.MODEL_VERSIONS_KEPT,
+      compute: {
+        workers: e.FORECAST_WORKERS,
+        workerNice: e.FORECAST_WORKER_NICE,
+        queueMax: e.FORECAST_QUEUE_MAX,
+        maxPerClient: e.FORECAST_MAX_PER_CLIENT,
+      },
       holidayCalendar,
     },
     server: { port: e.PORT },

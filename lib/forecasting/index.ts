@@ -8,6 +8,7 @@ export { openDatabase, type SqliteDatabase } from './database';
 export { DEMO_HISTORY_DAYS, DEMO_PRODUCTS, generateDemoHistory, type DailySale } from './demo-data';
 export { seedDemoHistoryIfEmpty } from './demo-seed';
 export { ForecastingError, isForecastingError, type ForecastingErrorCode } from './errors';
+export { AdmissionRefusedError, isAdmissionRefused, withForecastClient } from './forecast-admission';
 export { assertForecastDays, Forecaster, type FitRunner, type Prediction } from './forecaster';
 export type { ModelArtifact, ModelOptions } from './model-artifact';
 export { fitModel, rebuildModel, type LiveModel } from './prophet-model';
@@ -20,6 +21,7 @@ export {
   createForecastingService,
   ForecastingService,
   getForecastingService,
+  openedForecastingService,
   openForecastingServiceInBackground,
   setForecastingServiceForTests,
   type ForecastingServiceOptions,

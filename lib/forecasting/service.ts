@@ -25,6 +25,8 @@ import { openProcessStore } from './open-store';
 import { sqliteStore } from './sqlite-store';
 import type { ForecastingStore, ModelSummary, ProductRecord, StoreDescription } from './store';
 import { TrainingWorker } from './training-worker';
+import { ForecastAdmission } from './forecast-admission';
+import { ForecastPool } from './forecast-pool';
 
 export interface RetrainResult {
   product: string;
@@ -49,6 +51,10 @@ export interface ForecastingServiceOptions {
   holidayCalendar?: HolidayCalendar;
   /** Default: the service's logger (lib/logger). */
   logger?: Logger;
+  /** Where forecasts are computed; default: FORECAST_WORKERS threads (in process when `fit` is given, as in tests). */
+  forecastPool?: ForecastPool;
+  /** Limits on computations per client and in total; default: FORECAST_QUEUE_MAX / FORECAST_MAX_PER_CLIENT. */
+  admission?: ForecastAdmission;
 }
 
 /** A training lock outlives any fit (seconds) but frees itself if its holder dies. */
@@ -73,6 +79,8 @@ export class ForecastingService {
   private readonly system: () => CacheSystem;
   private readonly worker: TrainingWorker | null;
   private readonly log: Logger;
+  readonly forecastPool: ForecastPool;
+  readonly admission: ForecastAdmission;
 
   private readonly cachedLoadModel: CachedFunction<[product: string], LiveModel>;
   private readonly cachedPredict: CachedFunction<[product: string, days: number, params?: undefined], Prediction>;
@@ -98,6 +106,17 @@ export class ForecastingService {
           },
         });
     const worker = this.worker;
+    const computeEnv = readEnv().forecasting.compute;
+    this.forecastPool =
+      options.forecastPool ??
+      new ForecastPool({
+        size: options.fit ? 0 : computeEnv.workers,
+        nice: computeEnv.workerNice,
+        onWorkerError: (error) => this.log.warn({ err: errorMessage(error) }, 'forecast worker failed; it is replaced on the next forecast'),
+        onInProcessFallback: (error) =>
+          this.log.error({ err: errorMessage(error) }, 'forecast workers cannot start: forecasts are computed on the main thread'),
+      });
+    this.admission = options.admission ?? new ForecastAdmission({ maxQueue: computeEnv.queueMax, maxPerClient: computeEnv.maxPerClient });
     this.forecaster = new Forecaster({
       store,
       fit: options.fit ?? ((input) => worker!.fit(input)),
@@ -264,7 +283,7 @@ export class ForecastingService {
 
   /** Stops the training worker. The database and the cache system belong to whoever opened them. */
   async close(): Promise<void> {
-    await this.worker?.close();
+    await Promise.all([this.worker?.close(), this.forecastPool.close()]);
   }
 
   // ── internals ───────────────────────────────────────────────────────────────────────────────────────────
@@ -318,8 +337,14 @@ export class ForecastingService {
    * never computed from a model older than its key says (a newer one is harmless: a key whose version is
    * already superseded is never looked up again once the retrain has returned).
    */
-  private async computePrediction(product: string, days: number): Promise<Prediction> {
-    return this.forecaster.predict(await this.loadModel(product), days);
+  private computePrediction(product: string, days: number): Promise<Prediction> {
+    return this.admission.run(async () => {
+      const model = await this.loadModel(product);
+      assertForecastDays(days);
+      const generatedAt = new Date().toISOString();
+      const forecast = await this.forecastPool.forecast(model, days);
+      return { product: model.product, days, modelVersion: model.version, generatedAt, forecast };
+    });
   }
 }
 
@@ -359,6 +384,11 @@ export function getForecastingService(): Promise<ForecastingService> {
     }
   })().finally(() => (slot.opening = undefined));
   return slot.opening;
+}
+
+/** The process-wide service if it is open, without opening it (metrics sample it at scrape time). */
+export function openedForecastingService(): ForecastingService | undefined {
+  return serviceSlot().service;
 }
 
 /**

@@ -7,7 +7,7 @@ const DAY0 = Date.UTC(2026, 10, 2); // a Monday, 00:00 UTC
 
 /**
  * Four days of synthetic usage: Bolo (7 days) peaks at 12:00 UTC, Sonho (30 days) at 18:00; a trickle otherwise.
- * A few Sonho requests ask for 7 days too (under 5 % of them: not a horizon worth warming).
+ * A few Sonho requests ask for 7 days too (about 1 % of them: not a horizon worth warming).
  */
 function history(until: number): UsageHour[] {
   const hours: UsageHour[] = [];

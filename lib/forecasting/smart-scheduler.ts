@@ -26,12 +26,17 @@ export interface SmartSchedulerOptions {
   topK: number;
   /** The forecasts' TTL, seconds (CACHE_PREDICTION_TTL). */
   predictionTtlS: number;
-  /** Seconds between runs; a hot key is refreshed when it has less than two runs' worth of life left. */
+  /** Seconds between runs (see {@link SmartScheduler.refreshAheadS}). */
   intervalS: number;
   /** A pair is worth warming when at least this many requests are expected in the hour (default 1). */
   minExpected?: number;
   /** Products whose volume is forecast per run, the busiest first (default 20): bounds the fits per run. */
   maxProducts?: number;
+  /**
+   * Fit the new hour's volume forecasts in the background while runs use the previous hour's (default true); false:
+   * every run of a new hour waits for its fits (a replay on a simulated clock pauses that clock meanwhile).
+   */
+  backgroundFits?: boolean;
 }
 
 /** A pair and the requests expected for it in one hour. */
@@ -68,6 +73,12 @@ export interface SchedulerRun {
   error?: string;
 }
 
+interface ForecastState {
+  hour: number;
+  byProduct: Map<string, VolumeForecast>;
+  shares: Map<string, { days: number; share: number }[]>;
+}
+
 /** Hours of forecast the plan shows. */
 const PLAN_HOURS = 12;
 
@@ -77,7 +88,7 @@ const PLAN_HOURS = 12;
  * - **pre-warms** the pairs expected in the next hour, in the last `lead` before it begins (lead = half the
  *   forecasts' TTL, at most 10 minutes, so what it loads is still there when the hour starts), and
  * - **refreshes ahead** the pairs hot now (expected or already asked this hour) whose cached copy expires within
- *   two runs, so they do not expire in a caller's face; hot pairs not cached at all are loaded.
+ *   `refreshAheadS`, so they do not expire in a caller's face; hot pairs not cached at all are loaded.
  * One instance runs it at a time (the injected `exclusive`, a Redis lock). Volume forecasts are kept per product
  * until the hour changes: a run within the same hour fits nothing.
  */
@@ -85,7 +96,7 @@ export class SmartScheduler {
   private readonly historyHours: number;
   private readonly minExpected: number;
   private readonly maxProducts: number;
-  private forecasts: { hour: number; byProduct: Map<string, VolumeForecast> } | null = null;
+  private forecasts: ForecastState | null = null;
   private fitting: { hour: number; fitting: Promise<Map<string, VolumeForecast>> } | null = null;
   private last: SchedulerRun | null = null;
   private running: Promise<SchedulerRun> | null = null;
@@ -99,9 +110,23 @@ export class SmartScheduler {
     this.maxProducts = o.maxProducts ?? 20;
   }
 
+  /** True when the next run of the hour containing `at` fits the hour's volume forecasts. */
+  fitsDue(at: number): boolean {
+    const currentHour = at - (at % HOUR_MS);
+    return this.forecasts?.hour !== currentHour;
+  }
+
   /** How long before an hour its expected pairs are loaded. */
   get leadMs(): number {
     return Math.min(10 * 60_000, (this.o.predictionTtlS * 1000) / 2);
+  }
+
+  /**
+   * A hot forecast is refreshed when it has this little life left: two runs, or a third of the TTL if that is
+   * more — a run can start late (the volume fits share the thread), and a copy that expired meanwhile is a miss.
+   */
+  get refreshAheadS(): number {
+    return Math.max(2 * this.o.intervalS, this.o.predictionTtlS / 3);
   }
 
   /** The last run's report (null before the first). */
@@ -147,14 +172,24 @@ export class SmartScheduler {
 
   private async work(at: number): Promise<SchedulerRun> {
     const currentHour = at - (at % HOUR_MS);
-    const hours = await this.deps.usageHours(currentHour - this.historyHours * HOUR_MS, at);
-    const forecasts = await this.forecastVolumes(hours, currentHour);
-    const shares = horizonShares(hours);
+    // The whole history once per hour (for the fits); otherwise the previous and the current hour's counts.
+    const needFit = this.forecasts?.hour !== currentHour && this.fitting?.hour !== currentHour;
+    const hours = await this.deps.usageHours(needFit ? currentHour - this.historyHours * HOUR_MS : currentHour - HOUR_MS, at);
+    if (needFit) {
+      const fitting = this.forecastVolumes(hours, currentHour);
+      // The first fits are awaited (there is nothing else to go by). Later ones run in the background while this
+      // run, and the next ones, use the previous hour's forecasts one hour on: fitting every product takes
+      // seconds, and refreshing hot keys must not stop meanwhile.
+      if (this.forecasts === null || this.o.backgroundFits === false) await fitting;
+      else void fitting.catch(() => undefined);
+    }
+    const state = this.forecasts ?? { hour: currentHour, byProduct: new Map<string, VolumeForecast>(), shares: new Map() };
+    const shift = Math.max(0, Math.round((currentHour - state.hour) / HOUR_MS));
     const expectedAt = (offset: number): ExpectedPair[] => {
       const pairs: ExpectedPair[] = [];
-      for (const f of forecasts.values()) {
-        for (const { days, share } of shares.get(f.product) ?? []) {
-          const expected = (f.predicted[offset] ?? 0) * share;
+      for (const f of state.byProduct.values()) {
+        for (const { days, share } of state.shares.get(f.product) ?? []) {
+          const expected = (f.predicted[offset + shift] ?? 0) * share;
           if (expected >= this.minExpected) pairs.push({ product: f.product, days, expected });
         }
       }
@@ -168,7 +203,7 @@ export class SmartScheduler {
 
     // Pre-warm: within the lead before the next hour, its expected pairs, alive when the hour begins.
     if (nextHour - at <= this.leadMs) {
-      const mustLastS = (nextHour - at) / 1000 + 2 * this.o.intervalS;
+      const mustLastS = (nextHour - at) / 1000 + this.refreshAheadS;
       for (const p of expectedAt(1)) {
         const id = `${p.product}:${p.days}`;
         handled.add(id);
@@ -180,17 +215,24 @@ export class SmartScheduler {
       }
     }
 
-    // Refresh ahead: pairs hot this hour (forecast, or already asked), before they expire.
-    const asked = topPairs(hours.slice(-1), this.o.topK).filter((p) => p.count >= this.minExpected);
-    const hot = new Map<string, { product: string; days: number }>();
-    for (const p of [...expectedAt(0), ...asked]) hot.set(`${p.product}:${p.days}`, p);
+    // Refresh ahead: the pairs hot now, by the forecast for this hour or by their rate over the last hour or so
+    // (whichever is higher), the hottest first.
+    const windowHours = Math.max(1, (at - (currentHour - HOUR_MS)) / HOUR_MS);
+    const hot = new Map<string, { product: string; days: number; score: number }>();
+    const consider = (product: string, days: number, score: number) => {
+      const id = `${product}:${days}`;
+      const seen = hot.get(id);
+      if (score >= this.minExpected && (!seen || seen.score < score)) hot.set(id, { product, days, score });
+    };
+    for (const p of expectedAt(0)) consider(p.product, p.days, p.expected);
+    for (const p of topPairs(hours.slice(-2), Number.MAX_SAFE_INTEGER)) consider(p.product, p.days, p.count / windowHours);
     let budget = this.o.topK;
-    for (const [id, p] of hot) {
+    for (const [id, p] of [...hot].sort((a, b) => b[1].score - a[1].score)) {
       if (handled.has(id) || budget <= 0) continue;
       budget -= 1;
       const ttl = await this.deps.predictionTtl(p.product, p.days);
       if (ttl < 0) await this.deps.warm(p.product, p.days);
-      else if (ttl <= 2 * this.o.intervalS) await this.deps.refresh(p.product, p.days);
+      else if (ttl <= this.refreshAheadS) await this.deps.refresh(p.product, p.days);
       else continue;
       refreshed.push(id);
     }
@@ -229,17 +271,18 @@ export class SmartScheduler {
       const first = series.findIndex((v) => v > 0);
       const trimmed = series.slice(first);
       const firstHour = past[first]!.hour;
-      const predicted = await forecastHourlyVolume(firstHour, trimmed, PLAN_HOURS + 1);
+      // Two hours more than the plan shows: a run may use these forecasts an hour late (see work).
+      const predicted = await forecastHourlyVolume(firstHour, trimmed, PLAN_HOURS + 2);
       byProduct.set(product, { product, firstHour, actual: trimmed, currentHour, predicted });
       // Yield between fits: requests waiting on the event loop go first.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    this.forecasts = { hour: currentHour, byProduct };
+    this.forecasts = { hour: currentHour, byProduct, shares: horizonShares(hours) };
     return byProduct;
   }
 }
 
-/** Per product, each horizon's share of its requests over `hours` (horizons under 5 % left out). */
+/** Per product, each horizon's share of its requests over `hours` (horizons under 2 % left out). */
 export function horizonShares(hours: readonly UsageHour[]): Map<string, { days: number; share: number }[]> {
   const pairs = topPairs(hours, Number.MAX_SAFE_INTEGER);
   const totals = new Map<string, number>();
@@ -247,7 +290,7 @@ export function horizonShares(hours: readonly UsageHour[]): Map<string, { days: 
   const out = new Map<string, { days: number; share: number }[]>();
   for (const p of pairs) {
     const share = p.count / totals.get(p.product)!;
-    if (share < 0.05) continue;
+    if (share < 0.02) continue;
     let list = out.get(p.product);
     if (!list) out.set(p.product, (list = []));
     list.push({ days: p.days, share });

@@ -62,7 +62,7 @@ export async function warmUpTasks(forecasting: WarmableForecasting, system: Cach
 
 // ── predictive warm-up ──────────────────────────────────────────────────────────────────────────────────────
 
-/** Seconds between scheduler runs (a hot forecast is refreshed when it has less than two runs left). */
+/** Seconds between scheduler runs (a hot forecast is refreshed when a third of its TTL, at least two runs, is left). */
 export const SCHEDULER_INTERVAL_S = 30;
 const SCHEDULER_LOCK = 'smart-warm-up';
 /** Renewed by the lock's watchdog while a run lasts; frees itself if the holder dies. */

@@ -31,6 +31,9 @@ export interface AppMetrics {
   staleServed: Counter<'type'>;
   alertMemoryMaxBytes: Gauge;
   alertHitRateMinRatio: Gauge;
+  forecastInFlight: Gauge;
+  forecastWorkers: Gauge;
+  forecastRefused: Counter<'reason'>;
   buildInfo: Gauge<'version' | 'nodejs_version'>;
 }
 
@@ -171,6 +174,22 @@ function createMetrics(): AppMetrics {
     alertHitRateMinRatio: new Gauge({
       name: 'ai_cache_alert_hit_rate_min_ratio',
       help: 'The configured "cache not effective" threshold on the hit rate, as a ratio (CACHE_ALERT_HIT_RATE_MIN / 100), for alert rules.',
+      registers,
+    }),
+    forecastInFlight: new Gauge({
+      name: 'ai_forecast_in_flight',
+      help: 'Forecast computations (cache misses) admitted and not finished, sampled at scrape time (FORECAST_QUEUE_MAX bounds it).',
+      registers,
+    }),
+    forecastWorkers: new Gauge({
+      name: 'ai_forecast_workers',
+      help: 'Worker threads computing forecasts (FORECAST_WORKERS; 0 = on the main thread).',
+      registers,
+    }),
+    forecastRefused: new Counter({
+      name: 'ai_forecast_refused_total',
+      help: 'Forecast computations refused by admission control: reason="client" (429, over FORECAST_MAX_PER_CLIENT) or "queue" (503, FORECAST_QUEUE_MAX reached).',
+      labelNames: ['reason'] as const,
       registers,
     }),
     buildInfo,

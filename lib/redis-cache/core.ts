@@ -50,6 +50,9 @@ export interface CoreDeps {
   grace: Grace;
 }
 
+/** How many keys {@link CacheCore} remembers having logged an undecodable value for. */
+const UNDECODABLE_KEYS_REMEMBERED = 1024;
+
 type Flight = Promise<Detailed<unknown>> & { codec?: EntryCodec<unknown> };
 
 export class CacheCore {
@@ -61,6 +64,9 @@ export class CacheCore {
   private readonly inflight: Record<string, Flight | undefined> = Object.create(null) as Record<string, Flight | undefined>;
 
   private readonly writer: EntryWriter;
+
+  /** Keys whose undecodable value was logged (see {@link decoded}). */
+  private readonly undecodableLogged = new Set<string>();
 
   constructor(private readonly d: CoreDeps) {
     this.writer = new EntryWriter(d);
@@ -219,7 +225,7 @@ export class CacheCore {
   private accept<T>(plan: EntryPlan<T>, key: string, raw: string | null | typeof UNAVAILABLE, epoch: number): T | typeof NOT_IN_L1 {
     if (raw === UNAVAILABLE || raw === null) return NOT_IN_L1;
     if (this.d.memory.replaying) return NOT_IN_L1; // may be what a clear made during the outage removed
-    const value = this.decoded(plan, key, storedPayload(raw));
+    const value = this.decoded(plan, key, raw);
     if (value === NOT_IN_L1 || this.d.memory.maxEntries === 0) return value; // L1 off: nothing to keep
     if (!this.d.memory.mayFill(epoch)) return value; // answered, not kept: the clear may have been meant for it
     // The L1 copy must not outlive the Redis value: its expiry came with it (stored-form.ts).
@@ -241,12 +247,23 @@ export class CacheCore {
     return shared;
   }
 
-  /** The plan's reading of `text`; a corrupt or foreign value is a miss, never an exception (the next write replaces it). */
-  private decoded<T>(plan: EntryPlan<T>, key: string, text: string): T | typeof NOT_IN_L1 {
+  /**
+   * The plan's reading of the stored `raw` text; a corrupt or foreign value (planted by anyone with write access to
+   * Redis, or left by another version) is a miss, never an exception. It is deleted — unless a writer replaced it
+   * meanwhile — so a value no computation overwrites (a forecast for a product that does not exist) is not decoded
+   * again on every read, and logged once per key, so reading a planted value in a loop does not flood the log.
+   */
+  private decoded<T>(plan: EntryPlan<T>, key: string, raw: string): T | typeof NOT_IN_L1 {
     try {
-      return plan.codec.decode(text);
+      return plan.codec.decode(storedPayload(raw));
     } catch (err) {
-      this.d.log.warn({ key, codec: plan.codec.name, err: errorMessage(err) }, 'cache value could not be decoded; treated as a miss');
+      if (!this.undecodableLogged.has(key)) {
+        // Bounded: a flood of distinct planted keys cannot grow it without limit (it only forgets what it logged).
+        if (this.undecodableLogged.size >= UNDECODABLE_KEYS_REMEMBERED) this.undecodableLogged.clear();
+        this.undecodableLogged.add(key);
+        this.d.log.warn({ key, codec: plan.codec.name, err: errorMessage(err) }, 'cache value could not be decoded; treated as a miss and deleted');
+      }
+      void this.d.gate.run((c) => c.deleteIfValue(key, raw));
       return NOT_IN_L1;
     }
   }

@@ -23,6 +23,14 @@ return 1`,
     numberOfKeys: 1,
     lua: `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`,
   },
+  /**
+   * Deletes KEYS[1] only if it still holds ARGV[1]: a value that failed to decode is removed, but not a good value
+   * another writer put there since it was read.
+   */
+  deleteIfValue: {
+    numberOfKeys: 1,
+    lua: `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`,
+  },
   /** Extends the lock KEYS[1] to ARGV[2] ms if it still holds the token ARGV[1]. */
   extendLock: {
     numberOfKeys: 1,
@@ -55,6 +63,7 @@ return dropped`,
 export interface ScriptCommands {
   setIndexed(key: string, index: string, value: string, ttlMs: number): Promise<number>;
   releaseLock(key: string, token: string): Promise<number>;
+  deleteIfValue(key: string, value: string): Promise<number>;
   extendLock(key: string, token: string, ttlMs: number): Promise<number>;
   addUsage(key: string, maxFields: number, ttlSeconds: number, ...fieldIncrements: (string | number)[]): Promise<number>;
 }

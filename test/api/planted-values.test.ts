@@ -67,4 +67,19 @@ describe('values planted in Redis', () => {
     const response = await predict(apiRequest('/api/ai/predict?product=Produto%20Falso&days=7'), NO_CONTEXT);
     expect(response.status).toBe(404);
   });
+
+  it('a planted model artifact (null, wrong shape, tagged BigInt) is a miss: the model is loaded from the database', async () => {
+    expect((await predict(apiRequest('/api/ai/predict?product=Bolo&days=7'), NO_CONTEXT)).status).toBe(200);
+    const key = await keyOf(':model:');
+    const planted = ['null', '{"version":1}', '~{"$t":"BigInt","v":"12"}', '"text"'];
+    for (const [i, value] of planted.entries()) {
+      await env.cli('SET', key, value, 'EX', '600');
+      // A horizon not asked for before: the forecast is computed, so the model is read from Redis.
+      const response = await predict(apiRequest(`/api/ai/predict?product=Bolo&days=${20 + i}`), NO_CONTEXT);
+      expect(response.status, value).toBe(200);
+      const body = await jsonOf<{ cached: boolean; forecast: unknown[] }>(response);
+      expect(body.cached, value).toBe(false);
+      expect(body.forecast, value).toHaveLength(20 + i);
+    }
+  });
 });

@@ -1,4 +1,6 @@
 /** cachedModel / cachedPrediction / cached against a real Redis. */
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { describe, expect, test } from 'vitest';
 import { cached, cachedModel, cachedPrediction } from '@/lib/redis-cache';
 import { waitFor } from '@/test/helpers/redis-server';
@@ -42,6 +44,41 @@ describe('wrappers', () => {
     expect(new Set(results.map((r) => r.x))).toEqual(new Set(['a']));
     expect(system.localCounters().byType.other).toMatchObject({ hits: 0, misses: 50 });
     expect(await fixture.redis().cli('EXISTS', `${system.options.prefix}:slow%3Aa`)).toBe('1');
+  });
+
+  test('a value that fails validation is a miss, deleted from Redis and logged once for its key', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(...String(chunk).split('\n').filter(Boolean));
+        done();
+      },
+    });
+    const system = fixture.system({ logger: pino({ level: 'warn' }, sink) });
+    // The function fails, as for a product that does not exist: nothing would overwrite a planted value.
+    const lookup = cached(
+      async (_name: string): Promise<{ n: number }> => {
+        throw new Error('no such thing');
+      },
+      {
+        ttl: 60,
+        system,
+        key: (name) => `thing:${name}`,
+        validate: (value) => {
+          if (typeof value !== 'object' || value === null || typeof (value as { n?: unknown }).n !== 'number') throw new Error('not a thing');
+          return value as { n: number };
+        },
+      },
+    );
+    const key = `${system.options.prefix}:thing%3Ax`;
+    for (const planted of ['null', '{"n":"1"}', '~{"$t":"BigInt","v":"12"}']) {
+      await fixture.redis().cli('SET', key, planted, 'EX', '600');
+      await expect(lookup('x'), planted).rejects.toThrow('no such thing');
+      await waitFor(async () => (await fixture.redis().cli('EXISTS', key)) === '0', 5000, 20, `${planted} deleted`);
+    }
+    const warnings = lines.filter((line) => line.includes('could not be decoded'));
+    expect(warnings).toHaveLength(1);
+    expect(JSON.parse(warnings[0]!)).toMatchObject({ key });
   });
 
   test('an error of the function reaches every joined caller and is not cached', async () => {

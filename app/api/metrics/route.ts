@@ -1,3 +1,4 @@
+import { openedForecastingService } from '@/lib/forecasting';
 import { refreshCacheGauges } from '@/lib/http/cache-gauges';
 import { otherMethods } from '@/lib/http/method-not-allowed';
 import { apiRoute } from '@/lib/http/route';
@@ -12,7 +13,13 @@ export const dynamic = 'force-dynamic';
 
 export const GET = apiRoute('/api/metrics', async () => {
   await refreshCacheGauges();
-  const { registry } = appMetrics();
+  const metrics = appMetrics();
+  const service = openedForecastingService();
+  if (service) {
+    metrics.forecastInFlight.set(service.admission.stats().inFlight);
+    metrics.forecastWorkers.set(service.forecastPool.size);
+  }
+  const { registry } = metrics;
   return new Response(await registry.metrics(), { headers: { 'Content-Type': registry.contentType } });
 });
 

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import type { ModelInfo, ProductSummary } from '@/lib/api-types';
-import { isForecastingError, MAX_FORECAST_DAYS, MIN_FORECAST_DAYS, productNameProblem } from '@/lib/forecasting';
+import { isAdmissionRefused, isForecastingError, MAX_FORECAST_DAYS, MIN_FORECAST_DAYS, productNameProblem } from '@/lib/forecasting';
 import type { ModelSummary, ProductRecord } from '@/lib/forecasting';
 import { HttpError } from '@/lib/http/errors';
 import { DATABASE_UNAVAILABLE, isDatabaseError } from '@/lib/http/forecasting-access';
 import { httpLogger } from '@/lib/http/log';
+import { appMetrics } from '@/lib/metrics/registry';
 import { isLockTimeoutError } from '@/lib/redis-cache';
 
 /**
@@ -59,6 +60,13 @@ export function toHttpError(error: unknown): unknown {
       case 'training_failed':
         return new HttpError('unavailable', error.message);
     }
+  }
+  if (isAdmissionRefused(error)) {
+    appMetrics().forecastRefused.inc({ reason: error.reason });
+    // Per client: that client slows down (429). The whole queue: everyone waits a little (503). Both retryable.
+    return new HttpError(error.reason === 'client' ? 'rate_limited' : 'unavailable', error.message, undefined, {
+      'Retry-After': String(error.retryAfterSeconds),
+    });
   }
   if (isDatabaseError(error)) {
     httpLogger().error({ err: { message: (error as Error).message } }, 'sales/model database error');

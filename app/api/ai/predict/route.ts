@@ -1,4 +1,7 @@
 import type { PredictionResponse } from '@/lib/api-types';
+import { readEnv } from '@/lib/config/env';
+import { withForecastClient } from '@/lib/forecasting';
+import { callerAddress } from '@/lib/http/caller';
 import { forecastingService } from '@/lib/http/forecasting-access';
 import { otherMethods } from '@/lib/http/method-not-allowed';
 import { jsonResponse } from '@/lib/http/respond';
@@ -18,7 +21,12 @@ export const GET = apiRoute('/api/ai/predict', async (request) => {
   const query = new URL(request.url).searchParams;
   const product = parseProductName(query.get('product'));
   const days = parseForecastDays(query.get('days'));
-  const result = await forecastingCall(async () => (await forecastingService()).predictDemandDetailed(product, days));
+  // Misses are admitted per client (lib/forecasting/forecast-admission.ts): the caller is who the front door saw.
+  const client = callerAddress(request, readEnv().admin.trustProxyHops);
+  const result = await forecastingCall(async () => {
+    const service = await forecastingService();
+    return withForecastClient(client, () => service.predictDemandDetailed(product, days));
+  });
   recordForecastRequest(product, days);
   const p = result.value;
   const body: PredictionResponse = {
