@@ -9,4 +9,7 @@ export async function register(): Promise<void> {
   const { installGracefulShutdown } = await import('./lib/http/shutdown');
   onServerStartOrExit();
   installGracefulShutdown();
+  // Every instance runs a job worker (warm-ups and trainings spread over instances); it connects in the background.
+  const { jobQueue } = await import('./lib/http/job-queue-access');
+  jobQueue();
 }

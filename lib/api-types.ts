@@ -317,3 +317,29 @@ export interface RetrainResponse {
   trained_at: string;
   metrics: { mape: number };
 }
+
+/** A job of the forecasting job queue that failed every attempt. */
+export interface FailedJobInfo {
+  id: string;
+  kind: 'warm-product' | 'train' | 'retrain';
+  product: string;
+  error: string;
+  attempts: number;
+  failed_at: string | null;
+}
+
+/** `GET /api/ai/jobs` — the job queue: where jobs run, counts by state, the failed jobs (newest first). */
+export interface JobsResponse {
+  /** `queue`: on Redis, spread over instances; `in-process`: Redis unreachable or not configured. */
+  executor: 'queue' | 'in-process';
+  /** Jobs this instance's worker runs at once. */
+  concurrency: number;
+  counts: { waiting: number; active: number; delayed: number; completed: number; failed: number } | null;
+  failed: FailedJobInfo[];
+}
+
+/** `POST /api/ai/jobs/retry` and `POST /api/ai/jobs/<id>/retry`. */
+export interface JobsRetryResponse {
+  message: string;
+  retried: number;
+}

@@ -151,6 +151,9 @@ const envSchema = z.object({
   REDIS_COMMAND_TIMEOUT: num(0.5, positive),
   REDIS_RETRY_ON_TIMEOUT: bool(true),
   CACHE_ENABLED: bool(true),
+  JOB_CONCURRENCY: num(0, int(0, 64)),
+  JOB_ATTEMPTS: num(3, int(1, 20)),
+  JOB_BACKOFF: num(1000, int(0, 600_000)),
   CACHE_PREFIX: str('ai_module').pipe(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'expected 1–64 characters of A–Z a–z 0–9 _ . -')),
   CACHE_MODEL_TTL: ttl(21600),
   CACHE_PREDICTION_TTL: ttl(300),
@@ -285,6 +288,17 @@ export interface AppEnv {
   server: { port: number };
   log: { level: string; file: string };
   dashboard: { pollMs: number };
+  /** The job queue (warm-ups and trainings spread over instances). */
+  jobs: JobsEnv;
+}
+
+export interface JobsEnv {
+  /** JOB_CONCURRENCY: jobs this instance's worker runs at once (0, the default: one per core this process may use). */
+  concurrency: number;
+  /** JOB_ATTEMPTS: tries per job, the first included. */
+  attempts: number;
+  /** JOB_BACKOFF: first retry delay in ms, doubling on each retry. */
+  backoffMs: number;
 }
 
 export const DEFAULT_POLL_MS = 5000;
@@ -389,6 +403,11 @@ export function readEnv(env: Record<string, string | undefined> = process.env): 
     server: { port: e.PORT },
     log: { level: e.LOG_LEVEL, file: e.LOG_FILE },
     dashboard: { pollMs },
+    jobs: {
+      concurrency: e.JOB_CONCURRENCY > 0 ? e.JOB_CONCURRENCY : Math.max(1, availableParallelism()),
+      attempts: e.JOB_ATTEMPTS,
+      backoffMs: e.JOB_BACKOFF,
+    },
   };
 }
 

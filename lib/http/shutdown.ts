@@ -1,5 +1,6 @@
 import { appCacheSystem } from '@/lib/config/cache-system';
 import { closeForecastingService } from '@/lib/forecasting';
+import { closeJobQueue } from './job-queue-access';
 import { errorMessage, processSingleton, withTimeout } from '@/lib/redis-cache';
 import { httpLogger } from './log';
 import { stopSmartScheduler } from './smart-warmup';
@@ -42,6 +43,7 @@ export function shutDown(reason: string): Promise<void> {
     stopSmartScheduler();
     const work = (async () => {
       await system.flushStats().catch((error: unknown) => log.warn({ err: errorMessage(error) }, 'shutdown: statistics flush failed'));
+      await closeJobQueue().catch((error: unknown) => log.warn({ err: errorMessage(error) }, 'shutdown: closing the job queue failed'));
       await closeForecastingService().catch((error: unknown) =>
         log.warn({ err: errorMessage(error) }, 'shutdown: closing the forecasting service failed'),
       );
