@@ -18,6 +18,7 @@ const PARTS: { name: string; load: () => Promise<BenchPart> }[] = [
   { name: 'front-door', load: async () => (await import('./front-door')).frontDoor },
   { name: 'flood', load: async () => (await import('./flood')).flood },
   { name: 'smart', load: async () => (await import('./smart')).smart },
+  { name: 'grace', load: async () => (await import('./grace')).grace },
 ];
 
 async function main() {

@@ -71,6 +71,11 @@ export interface CacheInfo {
   topology: RedisTopologyInfo;
   /** What warm-ups load (CACHE_SMART_WARMUP) and the predictive scheduler's last run on this instance. */
   smart_warmup: SmartWarmupInfo;
+  /**
+   * Grace copies of forecasts (CACHE_GRACE_PERIOD): the period in seconds (0 = off), answers served stale and
+   * background refreshes running on this instance.
+   */
+  grace: { period_s: number; stale_served: number; refreshes_pending: number };
   generated_at: string;
 }
 
@@ -278,6 +283,12 @@ export interface PredictionResponse {
   model_version: number;
   generated_at: string;
   cached: boolean;
+  /**
+   * True when recomputing failed and the last good value was served instead (within CACHE_GRACE_PERIOD past its
+   * TTL, same model version); `stale_age_s` is then its age in seconds (also the `Age` header).
+   */
+  stale: boolean;
+  stale_age_s?: number;
   forecast: ForecastPoint[];
 }
 

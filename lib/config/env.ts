@@ -161,6 +161,8 @@ const envSchema = z.object({
   CACHE_PREDICTION_TTL: ttl(300),
   CACHE_PRODUCTS_TTL: ttl(600),
   CACHE_DEFAULT_TTL: ttl(300),
+  // Seconds a prediction's last good value may be served stale past its TTL when recomputing fails; 0 = off.
+  CACHE_GRACE_PERIOD: num(3600, int(0, 365 * 24 * 3600)),
   CACHE_AUTO_WARMUP: bool(true),
   CACHE_SMART_WARMUP: str('usage')
     .transform((v) => v.trim().toLowerCase())
@@ -371,6 +373,7 @@ export function readEnv(env: Record<string, string | undefined> = process.env): 
         hitRateMinRequests: e.CACHE_ALERT_MIN_REQUESTS,
         memoryMaxBytes: e.CACHE_ALERT_MEMORY_MAX_BYTES,
       },
+      grace: { periodSeconds: e.CACHE_GRACE_PERIOD },
     },
     autoWarmup: e.CACHE_AUTO_WARMUP,
     smartWarmup: { mode: e.CACHE_SMART_WARMUP, topK: e.CACHE_WARMUP_TOP_K },

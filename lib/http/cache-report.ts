@@ -58,6 +58,7 @@ export function toCacheInfo(r: CacheReport): Omit<CacheInfo, 'smart_warmup'> {
     },
     time_saved_ms: r.timeSavedMs,
     topology: toTopology(r.topology),
+    grace: { period_s: r.grace.periodSeconds, stale_served: r.grace.staleServed, refreshes_pending: r.grace.refreshesPending },
     generated_at: r.generatedAt.toISOString(),
   };
 }

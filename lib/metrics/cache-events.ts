@@ -33,6 +33,7 @@ export function bindCacheMetrics(events: CacheEvents): void {
     metrics.breakerTransitions.inc({ to: e.state.replace('-', '_') });
   });
   events.on('lockTimeout', () => metrics.lockTimeouts.inc());
+  events.on('stale', (e) => metrics.staleServed.inc({ type: e.type }));
 }
 
 /** The alert thresholds as gauges, so the Prometheus rules compare with the service's own configuration. */

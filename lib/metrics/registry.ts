@@ -28,6 +28,7 @@ export interface AppMetrics {
   breakerState: Gauge;
   breakerTransitions: Counter<'to'>;
   lockTimeouts: Counter;
+  staleServed: Counter<'type'>;
   alertMemoryMaxBytes: Gauge;
   alertHitRateMinRatio: Gauge;
   forecastInFlight: Gauge;
@@ -157,6 +158,12 @@ function createMetrics(): AppMetrics {
     lockTimeouts: new Counter({
       name: 'ai_cache_lock_timeouts_total',
       help: 'Cross-instance lock waits (e.g. a training of the same product elsewhere) that timed out.',
+      registers,
+    }),
+    staleServed: new Counter({
+      name: 'ai_cache_stale_served_total',
+      help: 'Answers served from a grace copy because recomputing the value failed (CACHE_GRACE_PERIOD).',
+      labelNames: ['type'],
       registers,
     }),
     alertMemoryMaxBytes: new Gauge({

@@ -20,6 +20,7 @@
  */
 import { convert, shareable, type EntryCodec } from './entry-codec';
 import { EntryWriter } from './entry-writer';
+import type { Grace } from './grace';
 import { storedExpiry, storedPayload } from './stored-form';
 import type { CacheEvents } from './events';
 import type { InvalidationTarget } from './invalidation-bus';
@@ -45,6 +46,8 @@ export interface CoreDeps {
   /** Seconds an L1 copy of a Redis value may be served. */
   l1Ttl: number;
   publish: (target: InvalidationTarget) => void;
+  /** Grace copies of predictions (grace.ts). */
+  grace: Grace;
 }
 
 /** How many keys {@link CacheCore} remembers having logged an undecodable value for. */

@@ -3,6 +3,7 @@
  * over it.
  */
 import type { EntryCodec } from './entry-codec';
+import type { StaleInfo } from './grace';
 import { TYPE_INDEX, type CacheType } from './keys';
 
 /** How one kind of entry is cached. Built once per wrapper or facade, never per call. */
@@ -33,6 +34,8 @@ export interface Detailed<R> {
   /** True when the value came from the cache (no computation). */
   cached: boolean;
   tier: 'l1' | 'l2' | null;
+  /** Set when the value is a grace copy served because recomputing it failed (grace.ts). */
+  stale?: StaleInfo;
 }
 
 /** Returned by the synchronous L1 probe when L1 cannot answer. */

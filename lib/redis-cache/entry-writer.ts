@@ -8,6 +8,7 @@ import { shareable, type EntryCodec } from './entry-codec';
 import type { EntryPlan } from './entry-plan';
 import type { MemoryEntry } from './memory-tier';
 import { UNAVAILABLE } from './redis-gate';
+import { graceKey, wrapGrace } from './grace';
 import { wrapStored } from './stored-form';
 import { errorMessage } from './timeout';
 
@@ -16,7 +17,7 @@ const LOCAL_ONLY_BYTES = 1024;
 const STORED_LOCALLY = Promise.resolve(false);
 
 export class EntryWriter {
-  constructor(private readonly d: Pick<CoreDeps, 'gate' | 'memory' | 'keys' | 'log' | 'ttl' | 'l1Ttl' | 'publish'>) {}
+  constructor(private readonly d: Pick<CoreDeps, 'gate' | 'memory' | 'keys' | 'log' | 'ttl' | 'l1Ttl' | 'publish' | 'grace'>) {}
 
   /**
    * Stores `value` in L1 and Redis (in memory only while Redis is unavailable, or for a local-only plan).
@@ -94,6 +95,14 @@ export class EntryWriter {
         return false;
       },
     );
+    if (this.d.grace.applies(plan as EntryPlan<unknown>)) {
+      // The grace copy (grace.ts): issued in the same turn, so it leaves in the same socket write as the entry.
+      const graceMs = ttlMs + this.d.grace.periodMs;
+      const copy = wrapGrace(text!, now, now + graceMs);
+      void this.d.gate.run((c): Promise<unknown> =>
+        index === null ? c.set(graceKey(key), copy, 'PX', graceMs) : c.setIndexed(graceKey(key), index, copy, graceMs),
+      );
+    }
     if (announce) this.d.publish({ kind: 'keys', keys: [key] }); // same connection: ordered after the write
     return written;
   }

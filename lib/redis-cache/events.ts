@@ -27,6 +27,8 @@ export interface CacheEventMap {
   breaker: { state: BreakerState; reason: string };
   /** A cross-instance lock was not acquired within its wait. */
   lockTimeout: { name: string };
+  /** A computation failed and a grace copy `ageMs` old was served instead (grace.ts); `reason` is the error. */
+  stale: { type: CacheType; key: string; ageMs: number; reason: string };
 }
 
 export type CacheEventName = keyof CacheEventMap;
@@ -42,6 +44,7 @@ export const CACHE_CHANNELS: Readonly<Record<CacheEventName, string>> = {
   invalidate: 'ai-cache:invalidate',
   breaker: 'ai-cache:breaker',
   lockTimeout: 'ai-cache:lock-timeout',
+  stale: 'ai-cache:stale',
 };
 
 export class CacheEvents {
@@ -55,6 +58,7 @@ export class CacheEvents {
       invalidate: dc.channel(CACHE_CHANNELS.invalidate),
       breaker: dc.channel(CACHE_CHANNELS.breaker),
       lockTimeout: dc.channel(CACHE_CHANNELS.lockTimeout),
+      stale: dc.channel(CACHE_CHANNELS.stale),
     };
   }
 

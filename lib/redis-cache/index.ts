@@ -62,3 +62,5 @@ export {
 export { UsageTracker, hourStart, HOUR_MS, type UsageCount, type UsageHour, type UsageTrackerOptions } from './usage';
 export { withTimeout, sleep, errorMessage } from './timeout';
 export { processSingleton, replaceProcessSingleton } from './process-singleton';
+export { Grace, graceKey, type StaleInfo } from './grace';
+export { GraceRefresher, type GraceRefresherOptions } from './grace-refresher';

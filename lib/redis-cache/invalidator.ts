@@ -6,6 +6,7 @@
  * Redis side: one product's keys and the product lists are listed in index sets (keys.ts), so clearing a product —
  * which every retrain does — never scans the keyspace; a type or everything is a glob-free SCAN + UNLINK.
  */
+import { graceKey, isGraceKey } from './grace';
 import type { CacheEvents } from './events';
 import { describeTarget, type InvalidationBus, type InvalidationTarget } from './invalidation-bus';
 import { RedisUnavailableError, scanKeys, unlinkKeys } from './key-ops';
@@ -142,8 +143,13 @@ export class Invalidator {
     const gate = this.d.gate;
     try {
       switch (target.kind) {
-        case 'keys':
-          return { removed: await unlinkKeys(gate, target.keys), byType: {} };
+        case 'keys': {
+          // A deleted prediction's grace copy goes with it (uncounted): a value someone removed is not served stale.
+          const n = await unlinkKeys(gate, target.keys);
+          const copies = target.keys.filter((key) => k.typeOf(key) === 'predictions').map(graceKey);
+          if (copies.length) await unlinkKeys(gate, copies);
+          return { removed: n, byType: {} };
+        }
         case 'product': {
           const { main, others } = await this.unlinkIndexed(k.productIndex(target.product), k.model(target.product));
           return { removed: main + others, byType: { models: main, predictions: others } };
@@ -169,8 +175,9 @@ export class Invalidator {
 
   /**
    * UNLINKs `main` and every key listed in the index set `index`, then the set itself. Counts data keys only
-   * (`main` is unlinked even when the set misses it), `main` apart from the others (a product's model and its
-   * forecasts are two types). Both UNLINKs leave in one write (the gate corks commands of one tick).
+   * (`main` is unlinked even when the set misses it; grace copies go uncounted, like the set), `main` apart from the
+   * others (a product's model and its forecasts are two types). Both UNLINKs leave in one write (the gate corks
+   * commands of one tick).
    */
   private async unlinkIndexed(index: string, main: string): Promise<{ main: number; others: number }> {
     const members = await this.d.gate.run((c) => c.smembers(index));
@@ -179,25 +186,23 @@ export class Invalidator {
       unlinkKeys(this.d.gate, [main]),
       unlinkKeys(
         this.d.gate,
-        members.filter((m) => m !== main),
+        members.filter((m) => m !== main && !isGraceKey(m)),
       ),
     ]);
-    await unlinkKeys(this.d.gate, [index]);
+    await unlinkKeys(this.d.gate, [...members.filter(isGraceKey), index]);
     return { main: mainRemoved, others };
   }
 
-  /** UNLINKs the scanned keys `keep` accepts; counts data keys only (index sets go too, uncounted). */
+  /** UNLINKs the scanned keys `keep` accepts; counts data keys only (index sets and grace copies go too, uncounted). */
   private async unlinkData(pattern: string, keep?: (key: string) => boolean): Promise<number> {
     let n = 0;
+    const bookkeeping = (key: string) => this.d.keys.isIndex(key) || isGraceKey(key);
     for await (const batch of scanKeys(this.d.gate, pattern)) {
       const keys = keep ? batch.filter(keep) : batch;
-      await unlinkKeys(
-        this.d.gate,
-        keys.filter((key) => this.d.keys.isIndex(key)),
-      );
+      await unlinkKeys(this.d.gate, keys.filter(bookkeeping));
       n += await unlinkKeys(
         this.d.gate,
-        keys.filter((key) => !this.d.keys.isIndex(key)),
+        keys.filter((key) => !bookkeeping(key)),
       );
     }
     return n;

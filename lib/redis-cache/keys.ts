@@ -191,9 +191,9 @@ export class KeyScheme {
     return this.root + contentHash(identity + '\u0000' + stableStringify(args));
   }
 
-  /** The cache type of a key of this scheme, or null for foreign/meta keys. */
+  /** The cache type of a key of this scheme, or null for foreign/meta keys and grace copies (grace.ts). */
   typeOf(key: string): CacheType | null {
-    if (!key.startsWith(this.root) || key.startsWith(this.meta)) return null;
+    if (!key.startsWith(this.root) || key.startsWith(this.meta) || key.endsWith(':grace')) return null;
     const rest = key.slice(this.root.length);
     if (rest.startsWith('model:')) return 'models';
     if (rest.startsWith('prediction:')) return 'predictions';

@@ -3,6 +3,7 @@
  * own environment module maps the seed's variables onto them) and passes a logger. Everything is optional; the
  * defaults are the seed's (the README's configuration table). Times are in the unit their name says.
  */
+import type { GraceRefresherOptions } from './grace-refresher';
 import type { UsageTrackerOptions } from './usage';
 import type { CacheLogger } from './logger';
 
@@ -66,6 +67,11 @@ export interface CacheSystemOptions {
   instanceId?: string;
   /** Usage tracking bounds (fields per hour, retention, flush interval); see usage.ts. */
   usage?: UsageTrackerOptions;
+  /**
+   * Grace copies of predictions (grace.ts): served stale for up to `periodSeconds` past their TTL when recomputing
+   * fails (0 = off, the default), and refreshed in the background (grace-refresher.ts bounds).
+   */
+  grace?: { periodSeconds?: number } & GraceRefresherOptions;
 }
 
 /** Options with every default applied and every value checked. */
@@ -77,6 +83,7 @@ export interface ResolvedCacheOptions {
   l1: { maxEntries: number; maxBytes: number; ttl: number };
   breaker: { cooldownMs: number };
   alerts: AlertThresholds;
+  grace: { periodSeconds: number } & GraceRefresherOptions;
 }
 
 export const DEFAULT_OPTIONS: Omit<ResolvedCacheOptions, 'redis'> & { redis: RedisConnectionOptions } = {
@@ -102,6 +109,7 @@ export const DEFAULT_OPTIONS: Omit<ResolvedCacheOptions, 'redis'> & { redis: Red
   l1: { maxEntries: 10_000, maxBytes: 64 * 1024 * 1024, ttl: 60 },
   breaker: { cooldownMs: 1000 },
   alerts: { hitRateMinPercent: 60, hitRateMinRequests: 100, memoryMaxBytes: 100 * 1024 * 1024 },
+  grace: { periodSeconds: 0 },
 };
 
 /** Fills in the defaults and checks what a caller could get wrong; throws a TypeError naming the option. */
@@ -116,6 +124,7 @@ export function resolveOptions(o: CacheSystemOptions = {}): ResolvedCacheOptions
     l1: { ...d.l1, ...definedOnly(o.l1) },
     breaker: { ...d.breaker, ...definedOnly(o.breaker) },
     alerts: { ...d.alerts, ...definedOnly(o.alerts) },
+    grace: { ...d.grace, ...definedOnly(o.grace) },
   };
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(out.prefix)) throw new TypeError('prefix must be 1–64 characters of A–Z a–z 0–9 _ . -');
   for (const [name, seconds] of Object.entries(out.ttl)) positive(`ttl.${name}`, seconds);
@@ -123,6 +132,7 @@ export function resolveOptions(o: CacheSystemOptions = {}): ResolvedCacheOptions
   positive('breaker.cooldownMs', out.breaker.cooldownMs);
   positive('redis.commandTimeoutMs', out.redis.commandTimeoutMs);
   positive('redis.connectTimeoutMs', out.redis.connectTimeoutMs);
+  if (!(out.grace.periodSeconds >= 0) || !Number.isFinite(out.grace.periodSeconds)) throw new TypeError('grace.periodSeconds must be ≥ 0');
   if (!(out.l1.maxEntries >= 0 && out.l1.maxBytes >= 0)) throw new TypeError('l1 bounds must be ≥ 0');
   return out;
 }

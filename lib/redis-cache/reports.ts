@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { StatsRecorder } from './history';
 import { computeAlerts, HIT_RATE_WINDOW_MS, readServerInfo, type CacheAlert } from './info';
+import type { Grace } from './grace';
 import type { KeyCounter } from './key-counter';
 import { sumCounts, type CacheType, type KeyScheme } from './keys';
 import type { MemoryTier } from './memory-tier';
@@ -42,6 +43,8 @@ export interface CacheReport {
   timeSavedMs: number;
   /** Every Redis node with role, up/down, memory and keys, and the deployment's status. */
   topology: RedisTopology;
+  /** Grace copies (grace.ts): the period (0 = off), answers served stale and refresh loops running, this instance. */
+  grace: { periodSeconds: number; staleServed: number; refreshesPending: number };
   generatedAt: Date;
 }
 
@@ -79,6 +82,7 @@ export interface ReportDeps {
   instanceId: string;
   /** What the previous report raised (the hit-rate alert's hysteresis). */
   alertState: { lowHitRate: boolean };
+  grace: Grace;
 }
 
 function backendOf(gate: RedisGate): Backend {
@@ -122,6 +126,7 @@ export async function cacheReport(d: ReportDeps): Promise<CacheReport> {
     thresholds: { ...o.alerts },
     timeSavedMs: Math.round(totals?.savedMs ?? d.stats.savedMs),
     topology,
+    grace: { periodSeconds: o.grace.periodSeconds, staleServed: d.grace.staleServed, refreshesPending: d.grace.refreshesPending },
     generatedAt: new Date(),
   };
 }

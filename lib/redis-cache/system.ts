@@ -18,6 +18,8 @@ import { RANGES, StatsRecorder, type CacheHistory, type HistoryRange } from './h
 import { readServerInfo } from './info';
 import { InvalidationBus } from './invalidation-bus';
 import { Invalidator, type ClearTarget } from './invalidator';
+import { Grace } from './grace';
+import { GraceRefresher } from './grace-refresher';
 import { KeyCounter } from './key-counter';
 import { KeyScheme, type CacheType } from './keys';
 import { LockManager, type LockOptions } from './lock';
@@ -59,6 +61,9 @@ export class CacheSystem {
   readonly core: CacheCore;
   /** Requests per (product, horizon) and hour, shared by every instance (usage.ts). */
   readonly usage: UsageTracker;
+  /** Grace copies of predictions and their background refreshes (grace.ts). */
+  readonly grace: Grace;
+  private readonly refresher: GraceRefresher;
 
   private readonly gate: RedisGate;
   private readonly memory: MemoryTier;
@@ -132,6 +137,9 @@ export class CacheSystem {
       (name) => this.keys.lockKey(name),
       (name) => this.events.emit('lockTimeout', { name }),
     );
+    const { periodSeconds, ...refresherOptions } = o.grace;
+    this.refresher = new GraceRefresher(this.log, refresherOptions);
+    this.grace = new Grace({ gate: this.gate, events: this.events, log: this.log, refresher: this.refresher, periodMs: periodSeconds * 1000 });
     this.core = new CacheCore({
       gate: this.gate,
       memory: this.memory,
@@ -143,6 +151,7 @@ export class CacheSystem {
       ttl: o.ttl,
       l1Ttl: o.l1.ttl,
       publish: (t) => this.bus.publish(t),
+      grace: this.grace,
     });
     this.cache = new RedisCache(this.core, this.invalidator, this.gate, this.memory, this.keys);
     this.models = new ModelCache(this.cache, this.invalidator, this.keys, o.ttl);
@@ -167,6 +176,7 @@ export class CacheSystem {
       keyCounter: this.keyCounter,
       topology: this.topologyReader,
       instanceId: this.instanceId,
+      grace: this.grace,
     };
   }
 
@@ -335,6 +345,7 @@ export class CacheSystem {
     this.closed = true;
     this.recorder.stop();
     this.usage.stop();
+    this.refresher.close();
     this.stopDebugLines();
     this.topologyReader.close();
     await Promise.all([this.gate.close(), this.bus.close()]);

@@ -52,14 +52,29 @@ function wrap<A extends unknown[], R>(
     } catch (err) {
       return keyFailed(sys, args, err);
     }
-    return typeof key === 'string' ? sys.core.getOrCompute(plan, key, () => fn(...args)) : afterKey(sys, key, args);
+    return typeof key === 'string' ? lookup(sys, key, args) : afterKey(sys, key, args);
   }
 
   function afterKey(sys: CacheSystem, key: Promise<string>, args: A): Promise<Detailed<R>> {
     return key.then(
-      (k) => sys.core.getOrCompute(plan, k, () => fn(...args)),
+      (k) => lookup(sys, k, args),
       (err: unknown) => keyFailed(sys, args, err),
     );
+  }
+
+  function lookup(sys: CacheSystem, key: string, args: A): Promise<Detailed<R>> {
+    const answer = sys.core.getOrCompute(plan, key, () => fn(...args));
+    return sys.grace.applies(plan as EntryPlan<unknown>) ? answer.catch((err: unknown) => staleOr(sys, key, args, err)) : answer;
+  }
+
+  /** A failed computation: the grace copy (stale) with a background refresh, or the error (grace.ts). */
+  function staleOr(sys: CacheSystem, key: string, args: A, err: unknown): Promise<Detailed<R>> {
+    const refresh = async () => {
+      const started = performance.now();
+      const value = await fn(...args);
+      await sys.core.set(plan, key, value, { costMs: performance.now() - started });
+    };
+    return sys.grace.serveStale(plan, key, err, refresh);
   }
 
   const wrapped = function (...args: A): Promise<R> {
@@ -75,7 +90,9 @@ function wrap<A extends unknown[], R>(
     // Hot path: an L1 hit answers without any await.
     const inL1 = sys.core.fromL1(plan, key);
     if (inL1 !== NOT_IN_L1) return Promise.resolve(inL1);
-    return sys.core.missL1(plan, key, () => fn(...args)).then(valueOf);
+    const k = key;
+    const answer = sys.core.missL1(plan, k, () => fn(...args));
+    return (sys.grace.applies(plan as EntryPlan<unknown>) ? answer.catch((err: unknown) => staleOr(sys, k, args, err)) : answer).then(valueOf);
   } as CachedFunction<A, R>;
 
   wrapped.detailed = detailed;

@@ -43,7 +43,7 @@ export interface ServiceTestEnv {
 /** The service against a private standalone redis-server with a password. */
 export interface ApiTestEnv extends ServiceTestEnv {
   redis: RedisServerHandle;
-  /** Keys under the prefix, the library's own bookkeeping (`_meta`) excluded. */
+  /** Keys under the prefix, the library's own bookkeeping (`_meta`, grace copies) excluded. */
   cacheKeys(): Promise<string[]>;
   /** Runs redis-cli with the password. */
   cli(...args: string[]): Promise<string>;
@@ -74,7 +74,7 @@ export async function startApiTestEnv(extraEnv: Record<string, string> = {}): Pr
       return out
         ? out
             .split('\n')
-            .filter((key) => !key.includes(':_meta:'))
+            .filter((key) => !key.includes(':_meta:') && !key.endsWith(':grace'))
             .sort()
         : [];
     },

@@ -36,6 +36,8 @@ describe('environment', () => {
     ['REDIS_PORT', '70000'],
     ['CACHE_MODEL_TTL', '-5'],
     ['CACHE_PREDICTION_TTL', '1.5'],
+    ['CACHE_GRACE_PERIOD', '-1'],
+    ['CACHE_GRACE_PERIOD', 'long'],
     ['REDIS_RETRY_ON_TIMEOUT', 'maybe'],
     ['REDIS_DB', '99'],
     ['CACHE_PREFIX', 'ai*'],
@@ -148,5 +150,13 @@ describe('environment', () => {
     expect(readEnv({ DASHBOARD_POLL_MS: '1000' }).dashboard.pollMs).toBe(1000);
     expect(readEnv({ NEXT_PUBLIC_POLL_MS: '2500' }).dashboard.pollMs).toBe(2500);
     expect(readEnv({}).dashboard.pollMs).toBe(DEFAULT_POLL_MS);
+  });
+});
+
+describe('CACHE_GRACE_PERIOD', () => {
+  test('defaults to an hour of grace for forecasts; 0 turns grace copies off', () => {
+    expect(readEnv({}).cache.grace).toEqual({ periodSeconds: 3600 });
+    expect(readEnv({ CACHE_GRACE_PERIOD: '0' }).cache.grace).toEqual({ periodSeconds: 0 });
+    expect(resolveOptions(readEnv({ CACHE_GRACE_PERIOD: '120' }).cache).grace.periodSeconds).toBe(120);
   });
 });

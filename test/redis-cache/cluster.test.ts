@@ -13,7 +13,12 @@ let n = 0;
 const sys = (prefix?: string) => {
   const s = createCacheSystem(
     cacheSystemOptions(
-      { REDIS_CLUSTER_NODES: cluster.nodeList, REDIS_COMMAND_TIMEOUT: '1', CACHE_PREFIX: prefix ?? `cl${process.pid}_${++n}` },
+      {
+        REDIS_CLUSTER_NODES: cluster.nodeList,
+        REDIS_COMMAND_TIMEOUT: '1',
+        CACHE_PREFIX: prefix ?? `cl${process.pid}_${++n}`,
+        CACHE_GRACE_PERIOD: '0',
+      },
       silentLogger,
     ),
   );

@@ -114,10 +114,28 @@ export function toModelInfo(m: ModelSummary): ModelInfo {
   };
 }
 
-/** `X-Cache` and `Server-Timing` for an answer that may come from the cache. */
-export function cacheHeaders(result: { cached: boolean; tier: 'l1' | 'l2' | null }, startedAt: number): Record<string, string> {
-  const source = result.cached ? `hit-${result.tier ?? 'cache'}` : 'miss';
+/** Whole seconds since a stale value was computed (the `Age` header and `stale_age_s`). */
+export function staleAgeSeconds(stale: { ageMs: number }): number {
+  return Math.floor(stale.ageMs / 1000);
+}
+
+/**
+ * `X-Cache` (`HIT`, `MISS`, or `STALE` for a grace copy served because recomputing failed, with `Age`) and
+ * `Server-Timing` for an answer that may come from the cache.
+ */
+export function cacheHeaders(
+  result: { cached: boolean; tier: 'l1' | 'l2' | null; stale?: { ageMs: number } },
+  startedAt: number,
+): Record<string, string> {
   const total = (performance.now() - startedAt).toFixed(2);
+  if (result.stale) {
+    return {
+      'X-Cache': 'STALE',
+      Age: String(staleAgeSeconds(result.stale)),
+      'Server-Timing': `cache;desc="stale", total;dur=${total}`,
+    };
+  }
+  const source = result.cached ? `hit-${result.tier ?? 'cache'}` : 'miss';
   return {
     'X-Cache': result.cached ? 'HIT' : 'MISS',
     'Server-Timing': `cache;desc="${source}", total;dur=${total}`,

@@ -7,12 +7,15 @@ import { otherMethods } from '@/lib/http/method-not-allowed';
 import { jsonResponse } from '@/lib/http/respond';
 import { apiRoute } from '@/lib/http/route';
 import { recordForecastRequest } from '@/lib/http/usage-tracking';
-import { cacheHeaders, forecastingCall, parseForecastDays, parseProductName } from '../_forecasting/http';
+import { cacheHeaders, forecastingCall, parseForecastDays, parseProductName, staleAgeSeconds } from '../_forecasting/http';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-/** `?product=…&days=1..365` → the forecast (cached per model version, CACHE_PREDICTION_TTL), `X-Cache: HIT|MISS`. */
+/**
+ * `?product=…&days=1..365` → the forecast (cached per model version, CACHE_PREDICTION_TTL), `X-Cache: HIT|MISS`, or
+ * `X-Cache: STALE` with `Age` when recomputing failed and the last good value of the same version was served.
+ */
 export const GET = apiRoute('/api/ai/predict', async (request) => {
   const started = performance.now();
   const query = new URL(request.url).searchParams;
@@ -32,6 +35,8 @@ export const GET = apiRoute('/api/ai/predict', async (request) => {
     model_version: p.modelVersion,
     generated_at: p.generatedAt,
     cached: result.cached,
+    stale: result.stale !== undefined,
+    ...(result.stale ? { stale_age_s: staleAgeSeconds(result.stale) } : {}),
     forecast: p.forecast,
   };
   return jsonResponse(body, 200, cacheHeaders(result, started));

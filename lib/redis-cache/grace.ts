@@ -1,0 +1,110 @@
+/**
+ * Grace copies (stale-while-revalidate). When a prediction is written to Redis, a second copy is written beside it
+ * under `<key>:grace`, living the entry's TTL plus the grace period, in the same product index set (so a product
+ * clear — every retrain does one — removes it with the entry). When recomputing a value fails (the source is down,
+ * a training fails), the caller gets the grace copy, marked stale with its age, and one background loop per key
+ * retries the computation (grace-refresher.ts).
+ *
+ * Why a second key rather than a soft expiry inside the entry: the entry keeps its TTL and format, so every reader,
+ * counter and L1 bound stays as it is, and a copy is read only on a failure path — never on a hit or a miss.
+ * The cost is one more SET per prediction written (in the same socket write, see redis-gate.ts) and the copies'
+ * memory.
+ *
+ * Stale across a retrain is impossible by construction: prediction keys carry the model version, so a new version
+ * looks up a new key and its grace copy, which does not exist before it is first computed.
+ *
+ * Stored form: `@<hard expiry>@@<stored at>@<encoded value>` — stored-form.ts's envelope twice: the outer says when
+ * the copy ends (a check beside Redis' own TTL), the inner when the value was computed (its age).
+ */
+import type { EntryPlan, Detailed } from './entry-plan';
+import type { CacheEvents } from './events';
+import type { GraceRefresher } from './grace-refresher';
+import type { CacheLogger } from './logger';
+import { UNAVAILABLE, type RedisGate } from './redis-gate';
+import { storedExpiry, storedPayload, wrapStored } from './stored-form';
+import { errorMessage } from './timeout';
+
+const SUFFIX = ':grace';
+
+export function graceKey(key: string): string {
+  return key + SUFFIX;
+}
+
+export function isGraceKey(key: string): boolean {
+  return key.endsWith(SUFFIX);
+}
+
+/** The stored form of a grace copy of `text`, computed at `storedAt` and kept until `hardExpiresAt` (epoch ms). */
+export function wrapGrace(text: string, storedAt: number, hardExpiresAt: number): string {
+  return wrapStored(wrapStored(text, storedAt), hardExpiresAt);
+}
+
+/** The encoded value and when it was stored, or null when `raw` is not a grace copy or has ended at `now`. */
+export function readGrace(raw: string, now: number): { text: string; storedAt: number } | null {
+  const hard = storedExpiry(raw);
+  if (!(hard > now)) return null;
+  const inner = storedPayload(raw);
+  const storedAt = storedExpiry(inner);
+  if (!Number.isFinite(storedAt)) return null;
+  return { text: storedPayload(inner), storedAt };
+}
+
+/** An answer served from a grace copy. */
+export interface StaleInfo {
+  /** Milliseconds since the value was computed. */
+  ageMs: number;
+}
+
+export interface GraceDeps {
+  gate: RedisGate;
+  events: CacheEvents;
+  log: CacheLogger;
+  refresher: GraceRefresher;
+  /** The grace period (ms); 0: no grace copies. */
+  periodMs: number;
+}
+
+/** Serves grace copies when a computation fails, and counts what it served. */
+export class Grace {
+  /** Answers served stale since start. */
+  staleServed = 0;
+
+  constructor(private readonly d: GraceDeps) {}
+
+  get periodMs(): number {
+    return this.d.periodMs;
+  }
+
+  get refreshesPending(): number {
+    return this.d.refresher.pending;
+  }
+
+  /** Whether entries of this plan get a grace copy. */
+  applies(plan: EntryPlan<unknown>): boolean {
+    return this.d.periodMs > 0 && plan.type === 'predictions' && !plan.localOnly;
+  }
+
+  /**
+   * After `compute` failed with `error` for `key`: the grace copy, marked stale, and a background refresh
+   * (`refresh` recomputes and stores); `error` rethrown when there is no live copy (or Redis cannot say).
+   */
+  async serveStale<T>(plan: EntryPlan<T>, key: string, error: unknown, refresh: () => Promise<unknown>): Promise<Detailed<T>> {
+    if (!this.applies(plan as EntryPlan<unknown>)) throw error;
+    const raw = await this.d.gate.run((c) => c.get(graceKey(key)));
+    const now = Date.now();
+    const copy = raw === UNAVAILABLE || raw === null ? null : readGrace(raw, now);
+    if (!copy) throw error;
+    let value: T;
+    try {
+      value = plan.codec.decode(copy.text);
+    } catch (err) {
+      this.d.log.warn({ key, err: errorMessage(err) }, 'grace copy could not be decoded; not served');
+      throw error;
+    }
+    const ageMs = Math.max(0, now - copy.storedAt);
+    this.staleServed++;
+    this.d.events.emit('stale', { type: plan.type, key, ageMs, reason: errorMessage(error) });
+    this.d.refresher.schedule(key, refresh);
+    return { value, cached: true, tier: 'l2', stale: { ageMs } };
+  }
+}
