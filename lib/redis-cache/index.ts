@@ -63,4 +63,5 @@ export { UsageTracker, hourStart, HOUR_MS, type UsageCount, type UsageHour, type
 export { withTimeout, sleep, errorMessage } from './timeout';
 export { processSingleton, replaceProcessSingleton } from './process-singleton';
 export { Grace, graceKey, type StaleInfo } from './grace';
+export { Compression, type CompressionMode, type CompressionOptions, type CompressionStats } from './compression';
 export { GraceRefresher, type GraceRefresherOptions } from './grace-refresher';

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { StatsRecorder } from './history';
 import { computeAlerts, HIT_RATE_WINDOW_MS, readServerInfo, type CacheAlert } from './info';
+import type { Compression, CompressionStats } from './compression';
 import type { Grace } from './grace';
 import type { KeyCounter } from './key-counter';
 import { sumCounts, type CacheType, type KeyScheme } from './keys';
@@ -45,6 +46,8 @@ export interface CacheReport {
   topology: RedisTopology;
   /** Grace copies (grace.ts): the period (0 = off), answers served stale and refresh loops running, this instance. */
   grace: { periodSeconds: number; staleServed: number; refreshesPending: number };
+  /** Compression of large values (compression.ts): mode, threshold and what this instance compressed since start. */
+  compression: CompressionStats;
   generatedAt: Date;
 }
 
@@ -83,6 +86,7 @@ export interface ReportDeps {
   /** What the previous report raised (the hit-rate alert's hysteresis). */
   alertState: { lowHitRate: boolean };
   grace: Grace;
+  compression: Compression;
 }
 
 function backendOf(gate: RedisGate): Backend {
@@ -127,6 +131,7 @@ export async function cacheReport(d: ReportDeps): Promise<CacheReport> {
     timeSavedMs: Math.round(totals?.savedMs ?? d.stats.savedMs),
     topology,
     grace: { periodSeconds: o.grace.periodSeconds, staleServed: d.grace.staleServed, refreshesPending: d.grace.refreshesPending },
+    compression: d.compression.stats(),
     generatedAt: new Date(),
   };
 }

@@ -12,6 +12,7 @@
  * operations wait for it instead of failing over needlessly.
  */
 import { randomUUID } from 'node:crypto';
+import { Compression } from './compression';
 import { CacheCore } from './core';
 import { CacheEvents } from './events';
 import { RANGES, StatsRecorder, type CacheHistory, type HistoryRange } from './history';
@@ -63,6 +64,8 @@ export class CacheSystem {
   readonly usage: UsageTracker;
   /** Grace copies of predictions and their background refreshes (grace.ts). */
   readonly grace: Grace;
+  /** Compression of large values in Redis, and what it saved (compression.ts). */
+  readonly compression: Compression;
   private readonly refresher: GraceRefresher;
 
   private readonly gate: RedisGate;
@@ -140,6 +143,7 @@ export class CacheSystem {
     const { periodSeconds, ...refresherOptions } = o.grace;
     this.refresher = new GraceRefresher(this.log, refresherOptions);
     this.grace = new Grace({ gate: this.gate, events: this.events, log: this.log, refresher: this.refresher, periodMs: periodSeconds * 1000 });
+    this.compression = new Compression(o.compression);
     this.core = new CacheCore({
       gate: this.gate,
       memory: this.memory,
@@ -152,6 +156,7 @@ export class CacheSystem {
       l1Ttl: o.l1.ttl,
       publish: (t) => this.bus.publish(t),
       grace: this.grace,
+      compression: this.compression,
     });
     this.cache = new RedisCache(this.core, this.invalidator, this.gate, this.memory, this.keys);
     this.models = new ModelCache(this.cache, this.invalidator, this.keys, o.ttl);
@@ -177,6 +182,7 @@ export class CacheSystem {
       topology: this.topologyReader,
       instanceId: this.instanceId,
       grace: this.grace,
+      compression: this.compression,
     };
   }
 
