@@ -106,8 +106,9 @@ export async function startServiceTestEnv(redisEnv: Record<string, string>, extr
     CACHE_SMART_WARMUP: 'off',
     ...extraEnv,
   };
-  // Route handlers read the warm-up settings from process.env (readEnv() per request), as the server does.
-  const warmUpVariables = ['CACHE_SMART_WARMUP', 'CACHE_WARMUP_TOP_K'] as const;
+  // Route handlers read the warm-up settings and the price of compute from process.env (readEnv() per request), as
+  // the server does.
+  const warmUpVariables = ['CACHE_SMART_WARMUP', 'CACHE_WARMUP_TOP_K', 'CACHE_COST_PER_CPU_SECOND', 'CACHE_COST_CURRENCY'] as const;
   const savedWarmUpVariables = warmUpVariables.map((name) => [name, process.env[name]] as const);
   for (const name of warmUpVariables) {
     const value = (env as Record<string, string | undefined>)[name];
