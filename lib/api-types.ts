@@ -247,17 +247,35 @@ export interface ClearResult {
   timestamp: string;
 }
 
-export interface WarmUpJob {
+/**
+ * A batch of background tasks (a warm-up, a "retrain all") run as jobs on every instance's worker, one batch of a
+ * kind at a time across instances.
+ */
+export interface BatchJob {
   id: string;
   state: 'running' | 'done' | 'failed';
   /** 'manual' (POST) or 'startup' (CACHE_AUTO_WARMUP). */
   trigger: 'manual' | 'startup';
   started_at: string;
   finished_at: string | null;
+  /** Tasks finished, successful or not. */
   done: number;
+  /** Tasks planned (0 until the plan is known). */
   total: number;
+  /** Tasks that failed. */
+  failed: number;
+  /** Tasks finished per second since the batch started; null before the first one. */
+  rate: number | null;
+  /** Seconds left at that rate while the batch runs; null when unknown or over. */
+  eta_s: number | null;
+  /** The instances whose workers finished its tasks, with how many each. */
+  executors: { instance: string; tasks: number }[];
+  /** The first failures (at most 50). */
   errors: { task: string; message: string }[];
 }
+
+/** A warm-up: one task per product (a `warm-product` job: its model, then its forecasts), then the product list. */
+export type WarmUpJob = BatchJob;
 
 /** `POST /api/ai/cache/warm-up` → 202 */
 export interface WarmUpAccepted {
@@ -389,6 +407,22 @@ export interface JobsResponse {
   concurrency: number;
   counts: { waiting: number; active: number; delayed: number; completed: number; failed: number } | null;
   failed: FailedJobInfo[];
+}
+
+/** A "retrain all": one `retrain` job per product. */
+export type RetrainAllJob = BatchJob;
+
+/** `POST /api/ai/jobs/retrain-all` → 202 */
+export interface RetrainAllAccepted {
+  message: string;
+  /** The batch's id (its progress: `GET /api/ai/jobs/retrain-all`). */
+  batch_id: string;
+  job: RetrainAllJob;
+}
+
+/** `GET /api/ai/jobs/retrain-all` — the running or last "retrain all", or null when none ran yet. */
+export interface RetrainAllStatus {
+  job: RetrainAllJob | null;
 }
 
 /** `POST /api/ai/jobs/retry` and `POST /api/ai/jobs/<id>/retry`. */

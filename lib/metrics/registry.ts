@@ -133,7 +133,7 @@ function createMetrics(): AppMetrics {
     }),
     warmUpTasks: new Counter({
       name: 'ai_cache_warmup_tasks_total',
-      help: 'Warm-up tasks (a model, a prediction horizon, the product list) by result (ok, error).',
+      help: "Warm-up tasks (a product's training job, its warm-product job, the product list) by result (ok, error).",
       labelNames: ['result'],
       registers,
     }),
