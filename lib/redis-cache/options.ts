@@ -5,6 +5,7 @@
  */
 import { DEFAULT_COMPRESSION, type CompressionOptions } from './compression';
 import type { GraceRefresherOptions } from './grace-refresher';
+import type { SavingsOptions } from './savings';
 import type { UsageTrackerOptions } from './usage';
 import type { CacheLogger } from './logger';
 
@@ -78,6 +79,8 @@ export interface CacheSystemOptions {
    * `minBytes` (default 1024); `off` writes everything uncompressed. Reads accept both forms in either mode.
    */
   compression?: Partial<CompressionOptions>;
+  /** What hits saved, per product: how many products are reported and ranked (savings.ts). */
+  savings?: SavingsOptions;
 }
 
 /** Options with every default applied and every value checked. */
