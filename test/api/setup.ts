@@ -107,9 +107,16 @@ export async function startServiceTestEnv(redisEnv: Record<string, string>, extr
     CACHE_SMART_WARMUP: 'off',
     ...extraEnv,
   };
-  // Route handlers read the warm-up settings from process.env (readEnv() per request), as the server does; the
-  // process-wide job queue (warm-ups run as its jobs) reads its Redis and prefix there too.
-  const warmUpVariables = ['CACHE_SMART_WARMUP', 'CACHE_WARMUP_TOP_K', 'CACHE_PREFIX', ...Object.keys(redisEnv)];
+  // Route handlers read the warm-up settings and the price of compute from process.env (readEnv() per request), as
+  // the server does; the process-wide job queue (warm-ups run as its jobs) reads its Redis and prefix there too.
+  const warmUpVariables = [
+    'CACHE_SMART_WARMUP',
+    'CACHE_WARMUP_TOP_K',
+    'CACHE_COST_PER_CPU_SECOND',
+    'CACHE_COST_CURRENCY',
+    'CACHE_PREFIX',
+    ...Object.keys(redisEnv),
+  ];
   const savedWarmUpVariables = warmUpVariables.map((name) => [name, process.env[name]] as const);
   for (const name of warmUpVariables) {
     const value = (env as Record<string, string | undefined>)[name];
