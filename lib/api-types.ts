@@ -79,7 +79,24 @@ export interface CacheInfo {
   grace: GraceInfo;
   /** What cache hits saved: compute time, its cost, trainings avoided, forecasts from cache; per product. */
   savings: SavingsInfo;
+  /** Compression of large values in Redis (CACHE_COMPRESSION, CACHE_COMPRESSION_MIN_BYTES), this instance since start. */
+  compression: CompressionInfo;
   generated_at: string;
+}
+
+/** `cache/info.compression` */
+export interface CompressionInfo {
+  mode: 'auto' | 'off';
+  /** Smallest encoded value (bytes) that is compressed. */
+  min_bytes: number;
+  /** Values written compressed… */
+  entries: number;
+  /** …their encoded size (bytes)… */
+  input_bytes: number;
+  /** …and their size in Redis. */
+  output_bytes: number;
+  /** input_bytes / output_bytes (two decimals); null before the first compressed value. */
+  ratio: number | null;
 }
 
 /** `cache/info.grace` */

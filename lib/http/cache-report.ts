@@ -71,6 +71,15 @@ export function toCacheInfo(r: CacheReport): Omit<CacheInfo, 'smart_warmup' | 's
         reason: e.reason,
       })),
     },
+    compression: {
+      mode: r.compression.mode,
+      min_bytes: r.compression.minBytes,
+      entries: r.compression.entries,
+      input_bytes: r.compression.inputBytes,
+      output_bytes: r.compression.outputBytes,
+      // Input over output of the values compressed so far, two decimals; null before the first.
+      ratio: r.compression.outputBytes > 0 ? Math.round((r.compression.inputBytes / r.compression.outputBytes) * 100) / 100 : null,
+    },
     generated_at: r.generatedAt.toISOString(),
   };
 }

@@ -33,6 +33,9 @@ export interface AppMetrics {
   costSaved: Counter<'currency'>;
   trainingsAvoided: Counter;
   forecastsFromCache: Counter;
+  compressedEntries: Counter;
+  compressionInputBytes: Counter;
+  compressionOutputBytes: Counter;
   alertMemoryMaxBytes: Gauge;
   alertHitRateMinRatio: Gauge;
   forecastInFlight: Gauge;
@@ -168,6 +171,21 @@ function createMetrics(): AppMetrics {
       name: 'ai_cache_stale_served_total',
       help: 'Answers served from a grace copy because recomputing the value failed (CACHE_GRACE_PERIOD).',
       labelNames: ['type'],
+      registers,
+    }),
+    compressedEntries: new Counter({
+      name: 'ai_cache_compressed_entries_total',
+      help: 'Values this process wrote to Redis compressed (CACHE_COMPRESSION=auto, at least CACHE_COMPRESSION_MIN_BYTES).',
+      registers,
+    }),
+    compressionInputBytes: new Counter({
+      name: 'ai_cache_compression_input_bytes_total',
+      help: 'Encoded size (bytes) of the values this process wrote compressed, before compression.',
+      registers,
+    }),
+    compressionOutputBytes: new Counter({
+      name: 'ai_cache_compression_output_bytes_total',
+      help: 'Size (bytes) of those values as stored in Redis, after compression; input / output is the ratio.',
       registers,
     }),
     cpuSecondsSaved: new Counter({

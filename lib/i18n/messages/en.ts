@@ -91,6 +91,12 @@ const en = {
     l1: (entries: string, size: string) => `in-process L1: ${entries} entries, ${size}`,
     timeSaved: 'Time saved',
     timeSavedDetail: 'compute time the hits avoided since the counters started',
+    compression: 'Compression',
+    compressionRatio: (ratio: string) => `${ratio}×`,
+    compressionSaved: (saved: string, entries: string) => `${saved} saved in Redis on ${entries} compressed values (this instance)`,
+    compressionNone: (threshold: string) => `no value of ${threshold} or more written yet (this instance)`,
+    compressionOffValue: 'off',
+    compressionOff: 'off: values are written uncompressed (compressed ones are still read)',
   },
   history: {
     title: 'History',

@@ -89,6 +89,12 @@ const ptBR: Messages = {
     l1: (entries, size) => `L1 no processo: ${entries} entradas, ${size}`,
     timeSaved: 'Tempo poupado',
     timeSavedDetail: 'tempo de cálculo que os acertos evitaram desde o início da contagem',
+    compression: 'Compressão',
+    compressionRatio: (ratio) => `${ratio}×`,
+    compressionSaved: (saved, entries) => `${saved} economizados no Redis em ${entries} valores comprimidos (nesta instância)`,
+    compressionNone: (threshold) => `nenhum valor de ${threshold} ou mais gravado ainda (nesta instância)`,
+    compressionOffValue: 'desligada',
+    compressionOff: 'desligada: os valores são gravados sem compressão (os comprimidos continuam sendo lidos)',
   },
   history: {
     title: 'Histórico',
