@@ -15,6 +15,8 @@ import type { CacheSystemOptions, HostPort } from '@/lib/redis-cache';
 import { calendarProblem, type HolidayCalendar } from '@/lib/forecasting/holidays';
 import { MAX_DEMO_PRODUCTS } from '@/lib/forecasting/demo-catalogue';
 import { DEMO_PRODUCTS } from '@/lib/forecasting/demo-data';
+import { parseCurrency } from '@/lib/savings/currency';
+import type { ComputePricing } from '@/lib/savings/savings-info';
 import { parseAllowedHosts, type AllowedHosts } from './allowed-hosts';
 import { ConfigError } from './config-error';
 
@@ -163,11 +165,28 @@ const envSchema = z.object({
   CACHE_DEFAULT_TTL: ttl(300),
   // Seconds a prediction's last good value may be served stale past its TTL when recomputing fails; 0 = off.
   CACHE_GRACE_PERIOD: num(3600, int(0, 365 * 24 * 3600)),
+  // Values of at least CACHE_COMPRESSION_MIN_BYTES are stored zstd-compressed in Redis (auto) or never (off);
+  // reads accept both forms either way, so instances can be switched one at a time.
+  CACHE_COMPRESSION: str('auto')
+    .transform((v) => v.trim().toLowerCase())
+    .pipe(z.enum(['auto', 'off'], { message: 'expected auto or off' })),
+  CACHE_COMPRESSION_MIN_BYTES: intIn(1024, 64, 64 * 1024 * 1024),
   CACHE_AUTO_WARMUP: bool(true),
   CACHE_SMART_WARMUP: str('usage')
     .transform((v) => v.trim().toLowerCase())
     .pipe(z.enum(['off', 'usage', 'predictive'], { message: 'expected off, usage or predictive' })),
   CACHE_WARMUP_TOP_K: intIn(50, 1, 100_000),
+  // Business metrics: products reported by name in cache/info.savings, and the price of a CPU-second of compute.
+  CACHE_SAVINGS_TOP_PRODUCTS: intIn(10, 1, 1000),
+  CACHE_COST_PER_CPU_SECOND: num(0.0001, (n) => (n >= 0 && n <= 1_000_000 ? null : 'expected a number between 0 and 1000000')),
+  CACHE_COST_CURRENCY: str('BRL').transform((v, ctx) => {
+    const code = parseCurrency(v);
+    if (code === null) {
+      ctx.addIssue({ code: 'custom', message: 'expected an ISO 4217 currency code such as BRL, USD or EUR' });
+      return z.NEVER;
+    }
+    return code;
+  }),
   CACHE_L1_MAX_ENTRIES: num(10_000, int(0, 10_000_000)),
   CACHE_L1_MAX_BYTES: num(64 * 1024 * 1024, int(0)),
   CACHE_L1_TTL: num(60, int(1, 365 * 24 * 3600)),
@@ -288,6 +307,8 @@ export interface AppEnv {
   autoWarmup: boolean;
   /** CACHE_SMART_WARMUP and CACHE_WARMUP_TOP_K. */
   smartWarmup: { mode: SmartWarmupMode; topK: number };
+  /** CACHE_COST_PER_CPU_SECOND and CACHE_COST_CURRENCY: how compute time saved is priced. */
+  savings: ComputePricing;
   admin: AdminConfig;
   forecasting: ForecastingEnv;
   server: { port: number };
@@ -374,9 +395,12 @@ export function readEnv(env: Record<string, string | undefined> = process.env): 
         memoryMaxBytes: e.CACHE_ALERT_MEMORY_MAX_BYTES,
       },
       grace: { periodSeconds: e.CACHE_GRACE_PERIOD },
+      compression: { mode: e.CACHE_COMPRESSION, minBytes: e.CACHE_COMPRESSION_MIN_BYTES },
+      savings: { topProducts: e.CACHE_SAVINGS_TOP_PRODUCTS },
     },
     autoWarmup: e.CACHE_AUTO_WARMUP,
     smartWarmup: { mode: e.CACHE_SMART_WARMUP, topK: e.CACHE_WARMUP_TOP_K },
+    savings: { costPerCpuSecond: e.CACHE_COST_PER_CPU_SECOND, currency: e.CACHE_COST_CURRENCY },
     admin: {
       adminToken: e.CACHE_ADMIN_TOKEN,
       rateLimitPerMinute: e.CACHE_ADMIN_RATE_LIMIT,

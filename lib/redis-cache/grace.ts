@@ -13,13 +13,16 @@
  * Stale across a retrain is impossible by construction: prediction keys carry the model version, so a new version
  * looks up a new key and its grace copy, which does not exist before it is first computed.
  *
- * Stored form: `@<hard expiry>@@<stored at>@<encoded value>` — stored-form.ts's envelope twice: the outer says when
- * the copy ends (a check beside Redis' own TTL), the inner when the value was computed (its age).
+ * Stored form: `@<hard expiry>@@<stored at>@<payload>` — stored-form.ts's envelope twice: the outer says when
+ * the copy ends (a check beside Redis' own TTL), the inner when the value was computed (its age). The payload is
+ * the entry's own: the encoded value, or its compressed frame (compression.ts) — compressed once for both keys.
  */
 import type { EntryPlan, Detailed } from './entry-plan';
 import type { CacheEvents } from './events';
 import type { GraceRefresher } from './grace-refresher';
+import { productOfKey } from './keys';
 import type { CacheLogger } from './logger';
+import { unpack } from './compression';
 import { UNAVAILABLE, type RedisGate } from './redis-gate';
 import { storedExpiry, storedPayload, wrapStored } from './stored-form';
 import { errorMessage } from './timeout';
@@ -34,19 +37,28 @@ export function isGraceKey(key: string): boolean {
   return key.endsWith(SUFFIX);
 }
 
-/** The stored form of a grace copy of `text`, computed at `storedAt` and kept until `hardExpiresAt` (epoch ms). */
-export function wrapGrace(text: string, storedAt: number, hardExpiresAt: number): string {
-  return wrapStored(wrapStored(text, storedAt), hardExpiresAt);
+/** The stored form of a grace copy of `payload`, computed at `storedAt` and kept until `hardExpiresAt` (epoch ms). */
+export function wrapGrace(payload: string, storedAt: number, hardExpiresAt: number): string;
+export function wrapGrace(payload: string | Buffer, storedAt: number, hardExpiresAt: number): string | Buffer;
+export function wrapGrace(payload: string | Buffer, storedAt: number, hardExpiresAt: number): string | Buffer {
+  return wrapStored(wrapStored(payload, storedAt), hardExpiresAt);
 }
 
-/** The encoded value and when it was stored, or null when `raw` is not a grace copy or has ended at `now`. */
-export function readGrace(raw: string, now: number): { text: string; storedAt: number } | null {
+/**
+ * The encoded value and when it was stored, or null when `raw` is not a grace copy or has ended at `now`. Throws
+ * on a compressed frame that does not decompress.
+ */
+export function readGrace(raw: string | Buffer, now: number): { text: string; storedAt: number } | null {
   const hard = storedExpiry(raw);
   if (!(hard > now)) return null;
+  if (typeof raw === 'string') {
+    const inner = storedPayload(raw);
+    const storedAt = storedExpiry(inner);
+    return Number.isFinite(storedAt) ? { text: storedPayload(inner), storedAt } : null;
+  }
   const inner = storedPayload(raw);
   const storedAt = storedExpiry(inner);
-  if (!Number.isFinite(storedAt)) return null;
-  return { text: storedPayload(inner), storedAt };
+  return Number.isFinite(storedAt) ? { text: unpack(storedPayload(inner)), storedAt } : null;
 }
 
 /** An answer served from a grace copy. */
@@ -62,12 +74,50 @@ export interface GraceDeps {
   refresher: GraceRefresher;
   /** The grace period (ms); 0: no grace copies. */
   periodMs: number;
+  /**
+   * The shared list of recent stale answers (every instance's, newest first); a counter of them all lives beside it
+   * under `<recentKey>:count` (same hash tag).
+   */
+  recentKey: string;
+}
+
+/** One answer served from a grace copy: when, for which forecast, how old the copy was, and why it was needed. */
+export interface GraceEvent {
+  /** Epoch ms. */
+  at: number;
+  /** Null for a key without a product (a custom cached prediction). */
+  product: string | null;
+  days: number | null;
+  ageMs: number;
+  /** The computation's error message. */
+  reason: string;
+}
+
+/** Recent stale answers kept (shared list and this process's own). */
+export const GRACE_EVENTS_KEPT = 20;
+/** The shared list lives this long after its last event. */
+const RECENT_TTL_MS = 7 * 24 * 3_600_000;
+/** A reason is a log line, not a document: long messages are cut. */
+const REASON_MAX = 200;
+
+function isGraceEvent(v: unknown): v is GraceEvent {
+  if (typeof v !== 'object' || v === null) return false;
+  const e = v as Record<string, unknown>;
+  return (
+    typeof e.at === 'number' &&
+    (typeof e.product === 'string' || e.product === null) &&
+    (typeof e.days === 'number' || e.days === null) &&
+    typeof e.ageMs === 'number' &&
+    typeof e.reason === 'string'
+  );
 }
 
 /** Serves grace copies when a computation fails, and counts what it served. */
 export class Grace {
   /** Answers served stale since start. */
   staleServed = 0;
+  /** This process's last {@link GRACE_EVENTS_KEPT} stale answers, newest first (reported when Redis can't be read). */
+  private readonly localRecent: GraceEvent[] = [];
 
   constructor(private readonly d: GraceDeps) {}
 
@@ -90,21 +140,62 @@ export class Grace {
    */
   async serveStale<T>(plan: EntryPlan<T>, key: string, error: unknown, refresh: () => Promise<unknown>): Promise<Detailed<T>> {
     if (!this.applies(plan as EntryPlan<unknown>)) throw error;
-    const raw = await this.d.gate.run((c) => c.get(graceKey(key)));
+    const raw = await this.d.gate.run((c) => c.getBuffer(graceKey(key)));
+    if (raw === UNAVAILABLE || raw === null) throw error;
     const now = Date.now();
-    const copy = raw === UNAVAILABLE || raw === null ? null : readGrace(raw, now);
-    if (!copy) throw error;
-    let value: T;
+    let stale: { value: T; storedAt: number } | null;
     try {
-      value = plan.codec.decode(copy.text);
+      const copy = readGrace(raw, now);
+      stale = copy && { value: plan.codec.decode(copy.text), storedAt: copy.storedAt };
     } catch (err) {
       this.d.log.warn({ key, err: errorMessage(err) }, 'grace copy could not be decoded; not served');
       throw error;
     }
-    const ageMs = Math.max(0, now - copy.storedAt);
+    if (!stale) throw error;
+    const value = stale.value;
+    const ageMs = Math.max(0, now - stale.storedAt);
     this.staleServed++;
     this.d.events.emit('stale', { type: plan.type, key, ageMs, reason: errorMessage(error) });
+    this.remember(key, now, ageMs, errorMessage(error));
     this.d.refresher.schedule(key, refresh);
     return { value, cached: true, tier: 'l2', stale: { ageMs } };
+  }
+
+  /**
+   * The recent stale answers of every instance (newest first) and how many there were in all; this process's own
+   * when Redis cannot be read (`shared: false`, `total` = this process's count).
+   */
+  async recent(): Promise<{ events: GraceEvent[]; total: number; shared: boolean }> {
+    const key = this.d.recentKey;
+    const read = await this.d.gate.run((c) => Promise.all([c.lrange(key, 0, GRACE_EVENTS_KEPT - 1), c.get(key + ':count')]));
+    if (read === UNAVAILABLE) return { events: [...this.localRecent], total: this.staleServed, shared: false };
+    const events: GraceEvent[] = [];
+    for (const text of read[0]) {
+      try {
+        const v: unknown = JSON.parse(text);
+        if (isGraceEvent(v)) events.push(v); // anything else in the list (planted, another version) is skipped
+      } catch {
+        // same
+      }
+    }
+    return { events, total: Number(read[1] ?? 0) || 0, shared: true };
+  }
+
+  /** Records a stale answer here and in the shared list (fire and forget: a lost record costs only the list). */
+  private remember(key: string, at: number, ageMs: number, reason: string): void {
+    const owner = productOfKey(key);
+    const event: GraceEvent = { at, product: owner?.product ?? null, days: owner?.days ?? null, ageMs, reason: reason.slice(0, REASON_MAX) };
+    this.localRecent.unshift(event);
+    if (this.localRecent.length > GRACE_EVENTS_KEPT) this.localRecent.pop();
+    const list = this.d.recentKey;
+    void this.d.gate.run((c) =>
+      c
+        .multi()
+        .lpush(list, JSON.stringify(event))
+        .ltrim(list, 0, GRACE_EVENTS_KEPT - 1)
+        .pexpire(list, RECENT_TTL_MS)
+        .incr(list + ':count')
+        .exec(),
+    );
   }
 }
