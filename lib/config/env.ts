@@ -168,6 +168,11 @@ const envSchema = z.object({
     .transform((v) => v.trim().toLowerCase())
     .pipe(z.enum(['off', 'usage', 'predictive'], { message: 'expected off, usage or predictive' })),
   CACHE_WARMUP_TOP_K: intIn(50, 1, 100_000),
+  // Hit-rate-driven tuning (lib/tuning): apply the advisor's L1 size and prediction TTL, or only record them;
+  // seconds between evaluations; the compute utilisation the desired-instances gauge aims at.
+  CACHE_AUTOTUNE: bool(false),
+  CACHE_AUTOTUNE_INTERVAL: intIn(300, 10, 86_400),
+  CACHE_TARGET_UTILIZATION: num(0.6, (n) => (n > 0 && n <= 1 ? null : 'expected a ratio above 0 and at most 1')),
   CACHE_L1_MAX_ENTRIES: num(10_000, int(0, 10_000_000)),
   CACHE_L1_MAX_BYTES: num(64 * 1024 * 1024, int(0)),
   CACHE_L1_TTL: num(60, int(1, 365 * 24 * 3600)),
@@ -288,6 +293,8 @@ export interface AppEnv {
   autoWarmup: boolean;
   /** CACHE_SMART_WARMUP and CACHE_WARMUP_TOP_K. */
   smartWarmup: { mode: SmartWarmupMode; topK: number };
+  /** CACHE_AUTOTUNE, CACHE_AUTOTUNE_INTERVAL, CACHE_TARGET_UTILIZATION (lib/tuning). */
+  autotune: AutotuneEnv;
   admin: AdminConfig;
   forecasting: ForecastingEnv;
   server: { port: number };
@@ -295,6 +302,15 @@ export interface AppEnv {
   dashboard: { pollMs: number };
   /** The job queue (warm-ups and trainings spread over instances). */
   jobs: JobsEnv;
+}
+
+export interface AutotuneEnv {
+  /** CACHE_AUTOTUNE: apply the advisor's recommendations (true) or only record them (false). */
+  enabled: boolean;
+  /** CACHE_AUTOTUNE_INTERVAL: seconds between evaluations, and the window each one measures. */
+  intervalSeconds: number;
+  /** CACHE_TARGET_UTILIZATION: the share of an instance's compute the desired-instances gauge plans for. */
+  targetUtilization: number;
 }
 
 export interface JobsEnv {
@@ -377,6 +393,7 @@ export function readEnv(env: Record<string, string | undefined> = process.env): 
     },
     autoWarmup: e.CACHE_AUTO_WARMUP,
     smartWarmup: { mode: e.CACHE_SMART_WARMUP, topK: e.CACHE_WARMUP_TOP_K },
+    autotune: { enabled: e.CACHE_AUTOTUNE, intervalSeconds: e.CACHE_AUTOTUNE_INTERVAL, targetUtilization: e.CACHE_TARGET_UTILIZATION },
     admin: {
       adminToken: e.CACHE_ADMIN_TOKEN,
       rateLimitPerMinute: e.CACHE_ADMIN_RATE_LIMIT,

@@ -17,6 +17,7 @@ import { useForecastingServiceForTests } from '@/lib/http/forecasting-access';
 import { useHttpLoggerForTests } from '@/lib/http/log';
 import { socketStampHeader } from '@/lib/http/socket-address';
 import { onServerStart } from '@/lib/http/server-start';
+import { stopAutotuner } from '@/lib/http/autotune';
 import { createCacheSystem, resetCacheSystemForTests, type CacheSystem } from '@/lib/redis-cache';
 import { startRedisServer, waitFor, type RedisServerHandle } from '../helpers/redis-server';
 import { cacheSystemOptions } from '@/lib/config/cache-system';
@@ -106,8 +107,15 @@ export async function startServiceTestEnv(redisEnv: Record<string, string>, extr
     CACHE_SMART_WARMUP: 'off',
     ...extraEnv,
   };
-  // Route handlers read the warm-up settings from process.env (readEnv() per request), as the server does.
-  const warmUpVariables = ['CACHE_SMART_WARMUP', 'CACHE_WARMUP_TOP_K'] as const;
+  // Route handlers read the warm-up and autotune settings from process.env (readEnv() when they need them), as the
+  // server does.
+  const warmUpVariables = [
+    'CACHE_SMART_WARMUP',
+    'CACHE_WARMUP_TOP_K',
+    'CACHE_AUTOTUNE',
+    'CACHE_AUTOTUNE_INTERVAL',
+    'CACHE_TARGET_UTILIZATION',
+  ] as const;
   const savedWarmUpVariables = warmUpVariables.map((name) => [name, process.env[name]] as const);
   for (const name of warmUpVariables) {
     const value = (env as Record<string, string | undefined>)[name];
@@ -145,6 +153,8 @@ export async function startServiceTestEnv(redisEnv: Record<string, string>, extr
     prefix,
     logs,
     async close() {
+      // The autotune timer onServerStart started must not outlive this environment's cache system.
+      stopAutotuner();
       useForecastingServiceForTests(undefined);
       useHttpLoggerForTests(undefined);
       for (const [name, value] of savedWarmUpVariables) {

@@ -6,6 +6,7 @@ import { apiRoute } from '@/lib/http/route';
 import { appCacheSystem } from '@/lib/config/cache-system';
 import { toCacheInfo } from '@/lib/http/cache-report';
 import { smartWarmupInfo } from '@/lib/http/smart-warmup';
+import { tuningSummary } from '@/lib/http/autotune';
 
 /**
  * `GET /api/ai/cache/info` — the seed's cache info (`enabled, hit_rate, used_memory_human, cache_breakdown,
@@ -17,7 +18,7 @@ export const dynamic = 'force-dynamic';
 
 export const GET = apiRoute('/api/ai/cache/info', async () => {
   const [report, smartWarmup] = await withDeadline(Promise.all([appCacheSystem().getCacheInfo(), smartWarmupInfo()]), 'cache info');
-  const info: CacheInfo = { ...toCacheInfo(report), smart_warmup: smartWarmup };
+  const info: CacheInfo = { ...toCacheInfo(report), smart_warmup: smartWarmup, tuning: tuningSummary() };
   return jsonResponse(info);
 });
 
