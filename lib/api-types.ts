@@ -73,12 +73,58 @@ export interface CacheInfo {
   smart_warmup: SmartWarmupInfo;
   /**
    * Grace copies of forecasts (CACHE_GRACE_PERIOD): the period in seconds (0 = off), answers served stale and
-   * background refreshes running on this instance.
+   * background refreshes running on this instance; stale answers of every instance (count and the last 20, newest
+   * first — this instance's while Redis can't be read).
    */
-  grace: { period_s: number; stale_served: number; refreshes_pending: number };
+  grace: GraceInfo;
+  /** What cache hits saved: compute time, its cost, trainings avoided, forecasts from cache; per product. */
+  savings: SavingsInfo;
   /** Hit-rate-driven tuning in short (GET /api/ai/cache/tuning has the whole report). */
   tuning: TuningSummary;
   generated_at: string;
+}
+
+/** `cache/info.grace` */
+export interface GraceInfo {
+  period_s: number;
+  stale_served: number;
+  refreshes_pending: number;
+  stale_served_all_instances: number;
+  recent: GraceEventInfo[];
+}
+
+/** One answer served from a grace copy. */
+export interface GraceEventInfo {
+  /** ISO time. */
+  at: string;
+  /** Null for a cached prediction without a product. */
+  product: string | null;
+  days: number | null;
+  /** Age of the copy served, seconds. */
+  age_s: number;
+  /** Why recomputing failed (the error's message). */
+  reason: string;
+}
+
+/** Compute time avoided, what it would have cost, trainings avoided, forecasts served from cache. */
+export interface SavedFiguresInfo {
+  cpu_seconds_saved: number;
+  cost_saved: number;
+  trainings_avoided: number;
+  forecasts_served_from_cache: number;
+}
+
+/** `cache/info.savings` — every instance's while Redis is up (`source: "redis"`), this instance's otherwise. */
+export interface SavingsInfo extends SavedFiguresInfo {
+  source: 'redis' | 'local';
+  /** ISO 4217 code (CACHE_COST_CURRENCY). */
+  currency: string;
+  /** CACHE_COST_PER_CPU_SECOND */
+  cost_per_cpu_second: number;
+  /** The CACHE_SAVINGS_TOP_PRODUCTS products that saved most compute time, best first. */
+  top_products: (SavedFiguresInfo & { product: string })[];
+  /** Everything else: the other products, the product list, other cached results. */
+  others: SavedFiguresInfo;
 }
 
 /** A (product, horizon) pair and its requests over the usage window. */
@@ -203,17 +249,35 @@ export interface ClearResult {
   timestamp: string;
 }
 
-export interface WarmUpJob {
+/**
+ * A batch of background tasks (a warm-up, a "retrain all") run as jobs on every instance's worker, one batch of a
+ * kind at a time across instances.
+ */
+export interface BatchJob {
   id: string;
   state: 'running' | 'done' | 'failed';
   /** 'manual' (POST) or 'startup' (CACHE_AUTO_WARMUP). */
   trigger: 'manual' | 'startup';
   started_at: string;
   finished_at: string | null;
+  /** Tasks finished, successful or not. */
   done: number;
+  /** Tasks planned (0 until the plan is known). */
   total: number;
+  /** Tasks that failed. */
+  failed: number;
+  /** Tasks finished per second since the batch started; null before the first one. */
+  rate: number | null;
+  /** Seconds left at that rate while the batch runs; null when unknown or over. */
+  eta_s: number | null;
+  /** The instances whose workers finished its tasks, with how many each. */
+  executors: { instance: string; tasks: number }[];
+  /** The first failures (at most 50). */
   errors: { task: string; message: string }[];
 }
+
+/** A warm-up: one task per product (a `warm-product` job: its model, then its forecasts), then the product list. */
+export type WarmUpJob = BatchJob;
 
 /** `POST /api/ai/cache/warm-up` → 202 */
 export interface WarmUpAccepted {
@@ -238,6 +302,8 @@ export interface HistoryBucket {
   used_memory: number | null;
   /** Key breakdown sampled in this bucket (null when not sampled). */
   keys: Record<CacheType, number> | null;
+  /** Compute time the bucket's cache hits avoided, milliseconds (the savings series). */
+  saved_ms: number;
 }
 
 export type HistoryRange = '15m' | '1h' | '6h' | '24h';
@@ -343,6 +409,22 @@ export interface JobsResponse {
   concurrency: number;
   counts: { waiting: number; active: number; delayed: number; completed: number; failed: number } | null;
   failed: FailedJobInfo[];
+}
+
+/** A "retrain all": one `retrain` job per product. */
+export type RetrainAllJob = BatchJob;
+
+/** `POST /api/ai/jobs/retrain-all` → 202 */
+export interface RetrainAllAccepted {
+  message: string;
+  /** The batch's id (its progress: `GET /api/ai/jobs/retrain-all`). */
+  batch_id: string;
+  job: RetrainAllJob;
+}
+
+/** `GET /api/ai/jobs/retrain-all` — the running or last "retrain all", or null when none ran yet. */
+export interface RetrainAllStatus {
+  job: RetrainAllJob | null;
 }
 
 /** `POST /api/ai/jobs/retry` and `POST /api/ai/jobs/<id>/retry`. */

@@ -15,6 +15,8 @@ import type { CacheSystemOptions, HostPort } from '@/lib/redis-cache';
 import { calendarProblem, type HolidayCalendar } from '@/lib/forecasting/holidays';
 import { MAX_DEMO_PRODUCTS } from '@/lib/forecasting/demo-catalogue';
 import { DEMO_PRODUCTS } from '@/lib/forecasting/demo-data';
+import { parseCurrency } from '@/lib/savings/currency';
+import type { ComputePricing } from '@/lib/savings/savings-info';
 import { parseAllowedHosts, type AllowedHosts } from './allowed-hosts';
 import { ConfigError } from './config-error';
 
@@ -173,6 +175,17 @@ const envSchema = z.object({
   CACHE_AUTOTUNE: bool(false),
   CACHE_AUTOTUNE_INTERVAL: intIn(300, 10, 86_400),
   CACHE_TARGET_UTILIZATION: num(0.6, (n) => (n > 0 && n <= 1 ? null : 'expected a ratio above 0 and at most 1')),
+  // Business metrics: products reported by name in cache/info.savings, and the price of a CPU-second of compute.
+  CACHE_SAVINGS_TOP_PRODUCTS: intIn(10, 1, 1000),
+  CACHE_COST_PER_CPU_SECOND: num(0.0001, (n) => (n >= 0 && n <= 1_000_000 ? null : 'expected a number between 0 and 1000000')),
+  CACHE_COST_CURRENCY: str('BRL').transform((v, ctx) => {
+    const code = parseCurrency(v);
+    if (code === null) {
+      ctx.addIssue({ code: 'custom', message: 'expected an ISO 4217 currency code such as BRL, USD or EUR' });
+      return z.NEVER;
+    }
+    return code;
+  }),
   CACHE_L1_MAX_ENTRIES: num(10_000, int(0, 10_000_000)),
   CACHE_L1_MAX_BYTES: num(64 * 1024 * 1024, int(0)),
   CACHE_L1_TTL: num(60, int(1, 365 * 24 * 3600)),
@@ -295,6 +308,8 @@ export interface AppEnv {
   smartWarmup: { mode: SmartWarmupMode; topK: number };
   /** CACHE_AUTOTUNE, CACHE_AUTOTUNE_INTERVAL, CACHE_TARGET_UTILIZATION (lib/tuning). */
   autotune: AutotuneEnv;
+  /** CACHE_COST_PER_CPU_SECOND and CACHE_COST_CURRENCY: how compute time saved is priced. */
+  savings: ComputePricing;
   admin: AdminConfig;
   forecasting: ForecastingEnv;
   server: { port: number };
@@ -390,10 +405,12 @@ export function readEnv(env: Record<string, string | undefined> = process.env): 
         memoryMaxBytes: e.CACHE_ALERT_MEMORY_MAX_BYTES,
       },
       grace: { periodSeconds: e.CACHE_GRACE_PERIOD },
+      savings: { topProducts: e.CACHE_SAVINGS_TOP_PRODUCTS },
     },
     autoWarmup: e.CACHE_AUTO_WARMUP,
     smartWarmup: { mode: e.CACHE_SMART_WARMUP, topK: e.CACHE_WARMUP_TOP_K },
     autotune: { enabled: e.CACHE_AUTOTUNE, intervalSeconds: e.CACHE_AUTOTUNE_INTERVAL, targetUtilization: e.CACHE_TARGET_UTILIZATION },
+    savings: { costPerCpuSecond: e.CACHE_COST_PER_CPU_SECOND, currency: e.CACHE_COST_CURRENCY },
     admin: {
       adminToken: e.CACHE_ADMIN_TOKEN,
       rateLimitPerMinute: e.CACHE_ADMIN_RATE_LIMIT,

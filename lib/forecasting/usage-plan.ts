@@ -1,6 +1,6 @@
 import type { WarmUpTask } from '@/lib/redis-cache/warmup';
 import type { RankedPair } from './usage-ranking';
-import { warmUpPlan, type WarmableForecasting } from './warmup';
+import { fixedWarmUpItems, warmUpPlan, type ProductWarmUp, type WarmableForecasting } from './warmup';
 
 /**
  * Bytes a cached forecast of `days` days takes in Redis, estimated: one point (date, value, interval bounds as
@@ -57,4 +57,22 @@ export async function usageWarmUpPlan(forecasting: WarmableForecasting, input: U
   }));
   const list = [{ name: 'products', run: () => forecasting.refreshProductList() }];
   return [models, predictions, list];
+}
+
+/**
+ * The usage-based plan as jobs (one per product): the chosen pairs grouped by product, products in the order of
+ * their most requested pair, each with its chosen horizons. Same choices as {@link usageWarmUpPlan}: no usage of
+ * a product that still exists → the fixed plan; an exhausted budget → nothing.
+ */
+export async function usageWarmUpItems(forecasting: Pick<WarmableForecasting, 'listProductNames'>, input: UsagePlanInput): Promise<ProductWarmUp[]> {
+  const known = new Set(await forecasting.listProductNames());
+  const ranking = input.ranking.filter((p) => known.has(p.product));
+  if (ranking.length === 0) return fixedWarmUpItems(forecasting);
+  const byProduct = new Map<string, number[]>();
+  for (const { product, days } of selectWithinBudget(ranking, input.topK, input.budgetBytes)) {
+    const horizons = byProduct.get(product) ?? [];
+    horizons.push(days);
+    byProduct.set(product, horizons);
+  }
+  return [...byProduct].map(([product, horizons]) => ({ product, horizons }));
 }

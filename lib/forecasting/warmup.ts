@@ -28,3 +28,58 @@ export async function warmUpPlan(forecasting: WarmableForecasting, horizons: rea
   const list = [{ name: 'products', run: () => forecasting.refreshProductList() }];
   return [models, predictions, list];
 }
+
+/** One product's share of a warm-up, run as one `warm-product` job: its model, then its forecasts for these horizons. */
+export interface ProductWarmUp {
+  product: string;
+  horizons: number[];
+}
+
+/** The fixed plan as jobs: every product, with every default horizon. */
+export async function fixedWarmUpItems(
+  forecasting: Pick<WarmableForecasting, 'listProductNames'>,
+  horizons: readonly number[] = WARMUP_HORIZONS,
+): Promise<ProductWarmUp[]> {
+  return (await forecasting.listProductNames()).map((product) => ({ product, horizons: [...horizons] }));
+}
+
+/** A job of a warm-up: train a product's first model, or warm a product (its model, then its forecasts). */
+export type WarmUpJobRequest = { kind: 'train'; product: string } | { kind: 'warm-product'; product: string; horizons: number[] };
+
+/**
+ * A warm-up run as jobs, handed to `runJob` (which enqueues them, so whichever instance's worker is free does
+ * each), in three groups:
+ * 1. a `train` job per product of the plan that has no model yet (`untrained`);
+ * 2. a `warm-product` job per product: its model, then its forecasts for the item's horizons — skipped (done, not
+ *    run) for a product whose training just failed, so a product with too little history fails once, not twice;
+ * 3. the product list, last, so it shows the model versions just loaded.
+ * Trainings come first because a first training clears the cached product list, and a forecast computed while any
+ * clear runs — on any instance — is answered but not kept (the cache cannot tell which keys a clear was meant
+ * for): interleaved with trainings, most forecasts of a fresh catalogue would be computed and thrown away.
+ */
+export function warmUpJobPlan(
+  items: readonly ProductWarmUp[],
+  untrained: ReadonlySet<string>,
+  runJob: (job: WarmUpJobRequest) => Promise<unknown>,
+  refreshProductList: () => Promise<unknown>,
+): WarmUpTask[][] {
+  const failedTraining = new Set<string>();
+  const trainings = items
+    .filter((item) => untrained.has(item.product))
+    .map(({ product }) => ({
+      name: `train:${product}`,
+      run: async () => {
+        try {
+          return await runJob({ kind: 'train', product });
+        } catch (error) {
+          failedTraining.add(product);
+          throw error;
+        }
+      },
+    }));
+  const products = items.map(({ product, horizons }) => ({
+    name: `product:${product}`,
+    run: async () => (failedTraining.has(product) ? null : runJob({ kind: 'warm-product', product, horizons })),
+  }));
+  return [trainings, products, [{ name: 'products', run: refreshProductList }]];
+}

@@ -31,8 +31,8 @@ export function formatTtl(seconds: number): string {
   return `${seconds}s (${parts.join(' ') || '0s'})`;
 }
 
-/** The library's report as the API's JSON; the route adds the application's own sections (`smart_warmup`, `tuning`). */
-export function toCacheInfo(r: CacheReport): Omit<CacheInfo, 'smart_warmup' | 'tuning'> {
+/** The library's report as the API's JSON; the route adds the application's own sections (`smart_warmup`, `savings`, `tuning`). */
+export function toCacheInfo(r: CacheReport): Omit<CacheInfo, 'smart_warmup' | 'savings' | 'tuning'> {
   return {
     enabled: r.enabled,
     backend: r.backend,
@@ -58,7 +58,19 @@ export function toCacheInfo(r: CacheReport): Omit<CacheInfo, 'smart_warmup' | 't
     },
     time_saved_ms: r.timeSavedMs,
     topology: toTopology(r.topology),
-    grace: { period_s: r.grace.periodSeconds, stale_served: r.grace.staleServed, refreshes_pending: r.grace.refreshesPending },
+    grace: {
+      period_s: r.grace.periodSeconds,
+      stale_served: r.grace.staleServed,
+      refreshes_pending: r.grace.refreshesPending,
+      stale_served_all_instances: r.grace.staleServedAllInstances,
+      recent: r.grace.recent.map((e) => ({
+        at: new Date(e.at).toISOString(),
+        product: e.product,
+        days: e.days,
+        age_s: Math.floor(e.ageMs / 1000), // whole seconds, as the `Age` header
+        reason: e.reason,
+      })),
+    },
     generated_at: r.generatedAt.toISOString(),
   };
 }
@@ -96,7 +108,15 @@ export function toHistory(h: CacheHistory): ApiHistory {
   return {
     range: h.range,
     bucket_seconds: h.bucketSeconds,
-    buckets: h.buckets.map((b) => ({ t: b.t, hits: b.hits, misses: b.misses, hit_rate: b.hitRate, used_memory: b.usedMemory, keys: b.keys })),
+    buckets: h.buckets.map((b) => ({
+      t: b.t,
+      hits: b.hits,
+      misses: b.misses,
+      hit_rate: b.hitRate,
+      used_memory: b.usedMemory,
+      keys: b.keys,
+      saved_ms: Math.round(b.savedMs * 1000) / 1000,
+    })),
   };
 }
 

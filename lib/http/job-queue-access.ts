@@ -5,12 +5,26 @@
  */
 import { readEnv, type AppEnv } from '@/lib/config/env';
 import { forecastingJobHandler } from '@/lib/forecasting/forecasting-jobs';
-import { JobQueue, type JobRedisTarget } from '@/lib/jobs';
+import { JobQueue, type JobOutcome, type JobRedisTarget } from '@/lib/jobs';
 import { processSingleton, replaceProcessSingleton } from '@/lib/redis-cache';
 import { forecastingService } from './forecasting-access';
 import { errorMessage, httpLogger } from './log';
 
 const SLOT = 'job-queue';
+
+/**
+ * Jobs a batch (warm-up, "retrain all") keeps queued at once: enough to keep the workers of several instances
+ * busy, few enough that a job never waits long in the queue — its wait counts against the batch's per-task
+ * timeout, and a batch of 10,000 products must not leave 10,000 jobs behind if its instance stops.
+ */
+export const BATCH_JOBS_IN_FLIGHT = 64;
+
+/** The instance that ran a job, from what `JobQueue.run` resolved with; null for any other value. */
+export function jobInstanceOf(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const outcome = value as Partial<JobOutcome>;
+  return typeof outcome.instance === 'string' && (outcome.executor === 'queue' || outcome.executor === 'in-process') ? outcome.instance : null;
+}
 
 /** The queue's key prefix for a cache prefix. */
 export function jobQueuePrefix(cachePrefix: string): string {
@@ -67,4 +81,13 @@ export function jobQueue(): JobQueue {
 export async function closeJobQueue(): Promise<void> {
   const previous = replaceProcessSingleton<JobQueue | undefined>(SLOT, undefined);
   await previous?.close();
+}
+
+/**
+ * Tests: makes `queue` the process-wide queue (e.g. one whose handler counts what it runs); the previous one is
+ * closed. `closeJobQueue` closes it in turn.
+ */
+export async function useJobQueueForTests(queue: JobQueue): Promise<void> {
+  const previous = replaceProcessSingleton<JobQueue | undefined>(SLOT, queue);
+  if (previous !== queue) await previous?.close();
 }

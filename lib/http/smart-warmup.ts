@@ -1,13 +1,13 @@
 import { appCacheSystem } from '@/lib/config/cache-system';
 import { readEnv, type SmartWarmupMode } from '@/lib/config/env';
-import { estimatedPredictionBytes, selectWithinBudget, usageWarmUpPlan } from '@/lib/forecasting/usage-plan';
+import { estimatedPredictionBytes, selectWithinBudget, usageWarmUpItems } from '@/lib/forecasting/usage-plan';
 import { topPairs, type RankedPair } from '@/lib/forecasting/usage-ranking';
-import { warmUpPlan, type WarmableForecasting } from '@/lib/forecasting/warmup';
+import { fixedWarmUpItems, type ProductWarmUp, type WarmableForecasting } from '@/lib/forecasting/warmup';
 import { SmartScheduler, type SchedulerRun } from '@/lib/forecasting/smart-scheduler';
 import { productVolumes } from '@/lib/forecasting/usage-ranking';
 import type { PlannedPrewarmInfo, SmartWarmupInfo, UsageReport } from '@/lib/api-types';
 import { z } from 'zod';
-import { HOUR_MS, isLockTimeoutError, processSingleton, type CacheSystem, type WarmUpTask } from '@/lib/redis-cache';
+import { HOUR_MS, isLockTimeoutError, processSingleton, type CacheSystem } from '@/lib/redis-cache';
 import { forecastingService } from './forecasting-access';
 import { httpLogger } from './log';
 
@@ -53,11 +53,14 @@ export async function plannedWarmUp(system: CacheSystem = appCacheSystem()): Pro
   return { mode, basis: 'usage', topK, budgetBytes, pairs, estimatedBytes: pairs.reduce((sum, p) => sum + estimatedPredictionBytes(p.days), 0) };
 }
 
-/** The warm-up's task list: the fixed plan with CACHE_SMART_WARMUP=off, else the usage-based plan. */
-export async function warmUpTasks(forecasting: WarmableForecasting, system: CacheSystem = appCacheSystem()): Promise<WarmUpTask[][]> {
+/** What the warm-up loads, per product (one job each): the fixed plan with CACHE_SMART_WARMUP=off, else the usage-based plan. */
+export async function warmUpItems(
+  forecasting: Pick<WarmableForecasting, 'listProductNames'>,
+  system: CacheSystem = appCacheSystem(),
+): Promise<ProductWarmUp[]> {
   const { mode, topK } = readEnv().smartWarmup;
-  if (mode === 'off') return warmUpPlan(forecasting);
-  return usageWarmUpPlan(forecasting, { ranking: await recentRanking(system, topK), topK, budgetBytes: await memoryBudget(system) });
+  if (mode === 'off') return fixedWarmUpItems(forecasting);
+  return usageWarmUpItems(forecasting, { ranking: await recentRanking(system, topK), topK, budgetBytes: await memoryBudget(system) });
 }
 
 // ── predictive warm-up ──────────────────────────────────────────────────────────────────────────────────────

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { Queue, QueueEvents, Worker, type Job } from 'bullmq';
 import { jobConnectionOptions, type JobRedisTarget } from './connection';
 import { InProcessPool } from './in-process-pool';
@@ -9,6 +10,8 @@ export type JobKind = (typeof JOB_KINDS)[number];
 export interface JobData {
   kind: JobKind;
   product: string;
+  /** `warm-product` only: the forecast horizons to load (default: the warm-up's default horizons). */
+  horizons?: number[];
 }
 
 /** A job's result: a small JSON object (it is stored in Redis with the job). */
@@ -23,6 +26,8 @@ export type JobExecutor = 'queue' | 'in-process';
 export interface JobOutcome {
   result: JobResult;
   executor: JobExecutor;
+  /** The instance whose worker (or whose process, in-process) ran the job; `unknown` for a worker that did not say. */
+  instance: string;
 }
 
 export interface FailedJob {
@@ -77,6 +82,8 @@ export interface JobQueueOptions {
   closeTimeoutMs?: number;
   /** Errors of the queue's connections and workers (they reconnect by themselves). */
   onError?: (error: unknown, source: string) => void;
+  /** Names this instance in job outcomes, so a caller can tell which instances did its work (default `<host>:<pid>`). */
+  instanceId?: string;
 }
 
 const DEFAULT_NAME = 'forecasting';
@@ -85,6 +92,21 @@ const KEEP_COMPLETED = 1_000;
 const KEEP_FAILED = 1_000;
 
 class RedisUnavailable extends Error {}
+
+/**
+ * What a worker stores as a job's return value: the handler's result and the instance that ran it. A caller reads
+ * it back through `waitUntilFinished`; a bare result (a worker of an earlier version) reads as instance `unknown`.
+ */
+interface StoredOutcome {
+  instance: string;
+  result: JobResult;
+}
+
+function isStoredOutcome(value: unknown): value is StoredOutcome {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Partial<StoredOutcome>;
+  return typeof v.instance === 'string' && typeof v.result === 'object' && v.result !== null && Object.keys(value).length === 2;
+}
 
 function within<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -109,6 +131,8 @@ function isJobKind(value: unknown): value is JobKind {
  */
 export class JobQueue {
   readonly concurrency: number;
+  /** How this instance is named in job outcomes. */
+  readonly instanceId: string;
   private readonly bull: { queue: Queue; events: QueueEvents; eventsReady: Promise<unknown> } | null;
   private worker: Worker | null;
   private readonly pool: InProcessPool;
@@ -122,6 +146,7 @@ export class JobQueue {
     const name = options.name ?? DEFAULT_NAME;
     const report = (source: string) => (error: unknown) => options.onError?.(error, source);
     this.concurrency = Math.max(1, Math.floor(options.concurrency));
+    this.instanceId = options.instanceId ?? `${hostname()}:${process.pid}`;
     this.pool = new InProcessPool(this.concurrency);
     this.redisTimeoutMs = options.redisTimeoutMs ?? 5_000;
     this.waitTimeoutMs = options.waitTimeoutMs ?? 600_000;
@@ -143,6 +168,8 @@ export class JobQueue {
       },
     });
     queue.on('error', report('queue'));
+    // Every job a caller waits for adds a listener for the queue's closing until it finishes: a batch keeps dozens.
+    queue.setMaxListeners(0);
     const events = new QueueEvents(name, { connection: jobConnectionOptions(redis, { failFast: false }), prefix: options.prefix });
     events.on('error', report('events'));
     // Many callers may wait at once (a warm-up of thousands of products): one listener each.
@@ -150,7 +177,7 @@ export class JobQueue {
     this.bull = { queue, events, eventsReady: events.waitUntilReady().catch(() => undefined) };
 
     if (options.worker ?? true) {
-      this.worker = new Worker<JobData, JobResult>(name, (job) => this.handle(job), {
+      this.worker = new Worker<JobData, StoredOutcome>(name, (job) => this.handle(job), {
         connection: jobConnectionOptions(redis, { failFast: false }),
         prefix: options.prefix,
         concurrency: this.concurrency,
@@ -167,16 +194,15 @@ export class JobQueue {
    */
   async run(data: JobData): Promise<JobOutcome> {
     const job = await this.tryAdd(data);
-    if (!job || !this.bull) return { result: await this.runHere(data), executor: 'in-process' };
+    if (!job || !this.bull) return this.runHere(data);
     try {
-      const result = (await job.waitUntilFinished(this.bull.events, this.waitTimeoutMs)) as JobResult;
-      return { result, executor: 'queue' };
+      const stored: unknown = await job.waitUntilFinished(this.bull.events, this.waitTimeoutMs);
+      if (isStoredOutcome(stored)) return { result: stored.result, executor: 'queue', instance: stored.instance };
+      return { result: (stored ?? {}) as JobResult, executor: 'queue', instance: 'unknown' };
     } catch (error) {
       // No news of the job in time (Redis went away, every worker is gone): do it here. The handler is
       // idempotent and train-once is guarded by the training lock, so a late queued run does no harm.
-      if (error instanceof Error && /timed out before finishing/.test(error.message)) {
-        return { result: await this.runHere(data), executor: 'in-process' };
-      }
+      if (error instanceof Error && /timed out before finishing/.test(error.message)) return this.runHere(data);
       throw error;
     }
   }
@@ -281,20 +307,23 @@ export class JobQueue {
 
   // ── internals ───────────────────────────────────────────────────────────────────────────────────────────
 
-  private handle(job: Job<JobData, JobResult>): Promise<JobResult> {
-    return this.options.handler({ kind: job.data.kind, product: job.data.product });
+  private async handle(job: Job<JobData, StoredOutcome>): Promise<StoredOutcome> {
+    const { kind, product, horizons } = job.data;
+    const result = await this.options.handler(horizons === undefined ? { kind, product } : { kind, product, horizons });
+    return { instance: this.instanceId, result };
   }
 
-  private runHere(data: JobData): Promise<JobResult> {
-    return this.pool.run(() => this.options.handler(data));
+  private async runHere(data: JobData): Promise<JobOutcome> {
+    const result = await this.pool.run(() => this.options.handler(data));
+    return { result, executor: 'in-process', instance: this.instanceId };
   }
 
   /** The job as added to the queue; null when Redis is unreachable or too slow. */
-  private async tryAdd(data: JobData): Promise<Job<JobData, JobResult> | null> {
+  private async tryAdd(data: JobData): Promise<Job<JobData, StoredOutcome> | null> {
     if (this.closed || !this.bull) return null;
     try {
       await within(this.bull.eventsReady, this.redisTimeoutMs);
-      const job = (await within(this.bull.queue.add(data.kind, data), this.redisTimeoutMs)) as Job<JobData, JobResult>;
+      const job = (await within(this.bull.queue.add(data.kind, data), this.redisTimeoutMs)) as Job<JobData, StoredOutcome>;
       this.redisDown = false;
       return job;
     } catch (error) {

@@ -29,6 +29,10 @@ export interface AppMetrics {
   breakerTransitions: Counter<'to'>;
   lockTimeouts: Counter;
   staleServed: Counter<'type'>;
+  cpuSecondsSaved: Counter;
+  costSaved: Counter<'currency'>;
+  trainingsAvoided: Counter;
+  forecastsFromCache: Counter;
   alertMemoryMaxBytes: Gauge;
   alertHitRateMinRatio: Gauge;
   forecastInFlight: Gauge;
@@ -137,7 +141,7 @@ function createMetrics(): AppMetrics {
     }),
     warmUpTasks: new Counter({
       name: 'ai_cache_warmup_tasks_total',
-      help: 'Warm-up tasks (a model, a prediction horizon, the product list) by result (ok, error).',
+      help: "Warm-up tasks (a product's training job, its warm-product job, the product list) by result (ok, error).",
       labelNames: ['result'],
       registers,
     }),
@@ -172,6 +176,27 @@ function createMetrics(): AppMetrics {
       name: 'ai_cache_stale_served_total',
       help: 'Answers served from a grace copy because recomputing the value failed (CACHE_GRACE_PERIOD).',
       labelNames: ['type'],
+      registers,
+    }),
+    cpuSecondsSaved: new Counter({
+      name: 'ai_cache_cpu_seconds_saved_total',
+      help: 'Compute time cache hits avoided, seconds: per hit the measured time of the computation that produced the value, else the mean per type.',
+      registers,
+    }),
+    costSaved: new Counter({
+      name: 'ai_cache_cost_saved_total',
+      help: 'What the compute time saved would have cost: ai_cache_cpu_seconds_saved_total × CACHE_COST_PER_CPU_SECOND, in the currency of the label (CACHE_COST_CURRENCY).',
+      labelNames: ['currency'],
+      registers,
+    }),
+    trainingsAvoided: new Counter({
+      name: 'ai_cache_trainings_avoided_total',
+      help: 'Model cache hits: trainings (or loads and rebuilds of a stored model) that did not run.',
+      registers,
+    }),
+    forecastsFromCache: new Counter({
+      name: 'ai_cache_forecasts_served_from_cache_total',
+      help: 'Forecasts answered from the cache (prediction hits, L1 or Redis) instead of being computed.',
       registers,
     }),
     alertMemoryMaxBytes: new Gauge({

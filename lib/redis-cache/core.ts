@@ -30,6 +30,7 @@ import type { CacheLogger } from './logger';
 import { isLockTimeoutError, type LockManager } from './lock';
 import type { MemoryEntry, MemoryTier } from './memory-tier';
 import { UNAVAILABLE, type RedisGate } from './redis-gate';
+import type { SavingsLedger } from './savings';
 import type { CacheStats } from './stats';
 import { errorMessage } from './timeout';
 
@@ -48,6 +49,8 @@ export interface CoreDeps {
   publish: (target: InvalidationTarget) => void;
   /** Grace copies of predictions (grace.ts). */
   grace: Grace;
+  /** What hits saved, per product (savings.ts). */
+  savings: SavingsLedger;
 }
 
 /** How many keys {@link CacheCore} remembers having logged an undecodable value for. */
@@ -78,7 +81,7 @@ export class CacheCore {
     if (e === undefined) return NOT_IN_L1;
     const value = e.codec === plan.codec ? (e.value as T) : this.adopt(plan, e);
     if (value === NOT_IN_L1) return NOT_IN_L1;
-    this.d.stats.hitL1(plan.typeIndex, e.costMs);
+    this.d.savings.hit(plan.typeIndex, key, this.d.stats.hitL1(plan.typeIndex, e.costMs));
     if (this.d.events.listening('lookup')) this.d.events.emit('lookup', { type: plan.type, key, result: 'hit', tier: 'l1', durationMs: 0 });
     return value;
   }
@@ -278,7 +281,7 @@ export class CacheCore {
   }
 
   private counted(plan: EntryPlan<unknown>, key: string, tier: 'l2' | null, start: number): void {
-    if (tier) this.d.stats.hitL2(plan.typeIndex);
+    if (tier) this.d.savings.hit(plan.typeIndex, key, this.d.stats.hitL2(plan.typeIndex));
     else this.d.stats.miss(plan.typeIndex);
     if (this.d.events.listening('lookup')) {
       this.d.events.emit('lookup', { type: plan.type, key, result: tier ? 'hit' : 'miss', tier, durationMs: performance.now() - start });

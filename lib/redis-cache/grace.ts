@@ -19,6 +19,7 @@
 import type { EntryPlan, Detailed } from './entry-plan';
 import type { CacheEvents } from './events';
 import type { GraceRefresher } from './grace-refresher';
+import { productOfKey } from './keys';
 import type { CacheLogger } from './logger';
 import { UNAVAILABLE, type RedisGate } from './redis-gate';
 import { storedExpiry, storedPayload, wrapStored } from './stored-form';
@@ -62,12 +63,50 @@ export interface GraceDeps {
   refresher: GraceRefresher;
   /** The grace period (ms); 0: no grace copies. */
   periodMs: number;
+  /**
+   * The shared list of recent stale answers (every instance's, newest first); a counter of them all lives beside it
+   * under `<recentKey>:count` (same hash tag).
+   */
+  recentKey: string;
+}
+
+/** One answer served from a grace copy: when, for which forecast, how old the copy was, and why it was needed. */
+export interface GraceEvent {
+  /** Epoch ms. */
+  at: number;
+  /** Null for a key without a product (a custom cached prediction). */
+  product: string | null;
+  days: number | null;
+  ageMs: number;
+  /** The computation's error message. */
+  reason: string;
+}
+
+/** Recent stale answers kept (shared list and this process's own). */
+export const GRACE_EVENTS_KEPT = 20;
+/** The shared list lives this long after its last event. */
+const RECENT_TTL_MS = 7 * 24 * 3_600_000;
+/** A reason is a log line, not a document: long messages are cut. */
+const REASON_MAX = 200;
+
+function isGraceEvent(v: unknown): v is GraceEvent {
+  if (typeof v !== 'object' || v === null) return false;
+  const e = v as Record<string, unknown>;
+  return (
+    typeof e.at === 'number' &&
+    (typeof e.product === 'string' || e.product === null) &&
+    (typeof e.days === 'number' || e.days === null) &&
+    typeof e.ageMs === 'number' &&
+    typeof e.reason === 'string'
+  );
 }
 
 /** Serves grace copies when a computation fails, and counts what it served. */
 export class Grace {
   /** Answers served stale since start. */
   staleServed = 0;
+  /** This process's last {@link GRACE_EVENTS_KEPT} stale answers, newest first (reported when Redis can't be read). */
+  private readonly localRecent: GraceEvent[] = [];
 
   constructor(private readonly d: GraceDeps) {}
 
@@ -104,7 +143,46 @@ export class Grace {
     const ageMs = Math.max(0, now - copy.storedAt);
     this.staleServed++;
     this.d.events.emit('stale', { type: plan.type, key, ageMs, reason: errorMessage(error) });
+    this.remember(key, now, ageMs, errorMessage(error));
     this.d.refresher.schedule(key, refresh);
     return { value, cached: true, tier: 'l2', stale: { ageMs } };
+  }
+
+  /**
+   * The recent stale answers of every instance (newest first) and how many there were in all; this process's own
+   * when Redis cannot be read (`shared: false`, `total` = this process's count).
+   */
+  async recent(): Promise<{ events: GraceEvent[]; total: number; shared: boolean }> {
+    const key = this.d.recentKey;
+    const read = await this.d.gate.run((c) => Promise.all([c.lrange(key, 0, GRACE_EVENTS_KEPT - 1), c.get(key + ':count')]));
+    if (read === UNAVAILABLE) return { events: [...this.localRecent], total: this.staleServed, shared: false };
+    const events: GraceEvent[] = [];
+    for (const text of read[0]) {
+      try {
+        const v: unknown = JSON.parse(text);
+        if (isGraceEvent(v)) events.push(v); // anything else in the list (planted, another version) is skipped
+      } catch {
+        // same
+      }
+    }
+    return { events, total: Number(read[1] ?? 0) || 0, shared: true };
+  }
+
+  /** Records a stale answer here and in the shared list (fire and forget: a lost record costs only the list). */
+  private remember(key: string, at: number, ageMs: number, reason: string): void {
+    const owner = productOfKey(key);
+    const event: GraceEvent = { at, product: owner?.product ?? null, days: owner?.days ?? null, ageMs, reason: reason.slice(0, REASON_MAX) };
+    this.localRecent.unshift(event);
+    if (this.localRecent.length > GRACE_EVENTS_KEPT) this.localRecent.pop();
+    const list = this.d.recentKey;
+    void this.d.gate.run((c) =>
+      c
+        .multi()
+        .lpush(list, JSON.stringify(event))
+        .ltrim(list, 0, GRACE_EVENTS_KEPT - 1)
+        .pexpire(list, RECENT_TTL_MS)
+        .incr(list + ':count')
+        .exec(),
+    );
   }
 }

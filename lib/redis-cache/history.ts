@@ -5,6 +5,7 @@
  * ```
  * <prefix>:_meta:{stats}:totals          h0..h3, m0..m3 (per type), saved (ms)   — all-time totals, all instances
  * <prefix>:_meta:{stats}:h:<hourStart>   "<slot>:h<t>", "<slot>:m<t>"            — 10 s buckets (slot 0–359 in the hour)
+ *                                        "<slot>:s"                              — compute time saved (ms) in the bucket
  *                                        "<slot>:mem", "<slot>:k<t>"             — used_memory and key counts samples
  * ```
  * One hash per hour keeps a 24 h read to ≤ 25 HGETALLs; each hour hash expires 26 h after its hour began
@@ -30,6 +31,8 @@ export interface HistoryBucket {
   hitRate: number | null;
   usedMemory: number | null;
   keys: Record<CacheType, number> | null;
+  /** Compute time the bucket's hits avoided (ms): the savings series (savings.ts). */
+  savedMs: number;
 }
 
 export interface CacheHistory {
@@ -55,6 +58,7 @@ export const RANGES: Record<HistoryRange, { ms: number; bucketSeconds: number }>
 interface LocalBucket {
   h: number[];
   m: number[];
+  saved: number;
   mem: number | null;
   keys: number[] | null;
 }
@@ -121,6 +125,7 @@ export class StatsRecorder {
         }
       }
       this.unshared.saved += savedDelta;
+      lb.saved += savedDelta;
       const sample = bucket !== this.lastSampleBucket;
       if (sample) {
         this.lastSampleBucket = bucket;
@@ -149,7 +154,10 @@ export class StatsRecorder {
           p.hincrby(hk, `${slot}:m${i}`, taken.m[i]);
         }
       }
-      if (taken.saved > 0) p.hincrbyfloat(this.totalsKey, 'saved', taken.saved.toFixed(3));
+      if (taken.saved > 0) {
+        p.hincrbyfloat(this.totalsKey, 'saved', taken.saved.toFixed(3));
+        p.hincrbyfloat(hk, `${slot}:s`, taken.saved.toFixed(3));
+      }
       if (mem !== null) p.hset(hk, `${slot}:mem`, mem);
       if (sample && lb.keys) lb.keys.forEach((n, i) => p.hset(hk, `${slot}:k${i}`, n));
       p.expire(hk, HASH_TTL_S);
@@ -232,16 +240,27 @@ export class StatsRecorder {
     const out: Working[] = [];
     const index = new Map<number, Working>();
     for (let t = start; t <= end; t += size) {
-      const b: Working = { t, hits: zeroCounts(), misses: zeroCounts(), hitRate: null, usedMemory: null, keys: null, _memAt: -1, _keysAt: -1 };
+      const b: Working = {
+        t,
+        hits: zeroCounts(),
+        misses: zeroCounts(),
+        hitRate: null,
+        usedMemory: null,
+        keys: null,
+        savedMs: 0,
+        _memAt: -1,
+        _keysAt: -1,
+      };
       out.push(b);
       index.set(t, b);
     }
-    const add = (ts: number, field: 'h' | 'm' | 'mem' | 'k', i: number, value: number) => {
+    const add = (ts: number, field: 'h' | 'm' | 'mem' | 'k' | 's', i: number, value: number) => {
       if (ts < start || ts >= end + size) return;
       const b = index.get(ts - (ts % size));
       if (!b) return;
       const type = CACHE_TYPES[i];
-      if (field === 'h') b.hits[type] += value;
+      if (field === 's') b.savedMs += value;
+      else if (field === 'h') b.hits[type] += value;
       else if (field === 'm') b.misses[type] += value;
       else if (field === 'mem' && ts >= b._memAt) {
         b.usedMemory = value;
@@ -263,9 +282,9 @@ export class StatsRecorder {
       if (res !== UNAVAILABLE) {
         res.forEach((val, j) => {
           for (const [f, v] of Object.entries((val ?? {}) as Record<string, string>)) {
-            const m = /^(\d+):(h|m|mem|k)(\d?)$/.exec(f);
+            const m = /^(\d+):(h|m|mem|k|s)(\d?)$/.exec(f);
             if (!m) continue;
-            add(hours[j] + Number(m[1]) * BUCKET_MS, m[2] as 'h' | 'm' | 'mem' | 'k', Number(m[3] || 0), Number(v));
+            add(hours[j] + Number(m[1]) * BUCKET_MS, m[2] as 'h' | 'm' | 'mem' | 'k' | 's', Number(m[3] || 0), Number(v));
           }
         });
         fromRedis = true;
@@ -277,6 +296,7 @@ export class StatsRecorder {
           if (lb.h[i]) add(ts, 'h', i, lb.h[i]);
           if (lb.m[i]) add(ts, 'm', i, lb.m[i]);
         }
+        if (lb.saved) add(ts, 's', 0, lb.saved);
         if (lb.mem !== null) add(ts, 'mem', 0, lb.mem);
         if (lb.keys) lb.keys.forEach((n, i) => add(ts, 'k', i, n));
       }
@@ -291,7 +311,7 @@ export class StatsRecorder {
   private localBucket(t: number): LocalBucket {
     let b = this.local.get(t);
     if (!b) {
-      b = { h: zeroArray(), m: zeroArray(), mem: null, keys: null };
+      b = { h: zeroArray(), m: zeroArray(), saved: 0, mem: null, keys: null };
       this.local.set(t, b);
     }
     return b;
@@ -306,7 +326,7 @@ export class StatsRecorder {
 }
 
 /** Runs a pipeline; rejects with the first command's error, so a partial failure counts as a failure. */
-async function execAll(p: ReturnType<RedisGate['client']['pipeline']>): Promise<unknown[]> {
+export async function execAll(p: ReturnType<RedisGate['client']['pipeline']>): Promise<unknown[]> {
   const res = (await p.exec()) ?? [];
   const failed = res.find(([err]) => err);
   if (failed) throw failed[0];

@@ -40,7 +40,7 @@ export {
   type AlertThresholds,
 } from './options';
 export type { CacheLogger } from './logger';
-export { KeyScheme, encodeSegment, decodeSegment, CACHE_TYPES, type CacheType } from './keys';
+export { KeyScheme, encodeSegment, decodeSegment, productOfKey, CACHE_TYPES, type CacheType } from './keys';
 export { encode, decode } from './codec';
 export { CACHE_CHANNELS, type CacheEvents, type CacheEventMap, type CacheEventMessage, type CacheEventName, type InvalidationScope } from './events';
 export { LockTimeoutError, isLockTimeoutError, type LockOptions } from './lock';
@@ -62,5 +62,6 @@ export {
 export { UsageTracker, hourStart, HOUR_MS, type UsageCount, type UsageHour, type UsageTrackerOptions } from './usage';
 export { withTimeout, sleep, errorMessage } from './timeout';
 export { processSingleton, replaceProcessSingleton } from './process-singleton';
-export { Grace, graceKey, type StaleInfo } from './grace';
+export { Grace, graceKey, GRACE_EVENTS_KEPT, type StaleInfo, type GraceEvent } from './grace';
+export { ProductTally, othersOf, type SavedFigures, type ProductSavings, type SavingsReport, type SavingsOptions } from './savings';
 export { GraceRefresher, type GraceRefresherOptions } from './grace-refresher';

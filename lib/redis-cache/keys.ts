@@ -217,3 +217,21 @@ export class KeyScheme {
     }
   }
 }
+
+/**
+ * The product a model or prediction key belongs to (its `{<encoded product>}` hash tag, decoded), and the horizon
+ * of a prediction key; null for keys without a product tag. For reports (savings, grace events), off the hot path.
+ */
+export function productOfKey(key: string): { product: string; days: number | null } | null {
+  const open = key.indexOf('{');
+  const close = key.indexOf('}', open + 1);
+  if (open < 0 || close < 0) return null;
+  let product: string;
+  try {
+    product = decodeSegment(key.slice(open + 1, close));
+  } catch {
+    return null; // not one of this scheme's tags
+  }
+  const days = key.slice(0, open).endsWith(':prediction:') ? Number.parseInt(key.slice(close + 2), 10) : NaN;
+  return { product, days: Number.isInteger(days) ? days : null };
+}

@@ -4,6 +4,7 @@
  * defaults are the seed's (the README's configuration table). Times are in the unit their name says.
  */
 import type { GraceRefresherOptions } from './grace-refresher';
+import type { SavingsOptions } from './savings';
 import type { UsageTrackerOptions } from './usage';
 import type { CacheLogger } from './logger';
 
@@ -72,6 +73,8 @@ export interface CacheSystemOptions {
    * fails (0 = off, the default), and refreshed in the background (grace-refresher.ts bounds).
    */
   grace?: { periodSeconds?: number } & GraceRefresherOptions;
+  /** What hits saved, per product: how many products are reported and ranked (savings.ts). */
+  savings?: SavingsOptions;
 }
 
 /** Options with every default applied and every value checked. */

@@ -7,9 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import type { StatsRecorder } from './history';
 import { computeAlerts, HIT_RATE_WINDOW_MS, readServerInfo, type CacheAlert } from './info';
-import type { Grace } from './grace';
+import type { Grace, GraceEvent } from './grace';
 import type { KeyCounter } from './key-counter';
-import { sumCounts, type CacheType, type KeyScheme } from './keys';
+import { sumCounts, TYPE_INDEX, type CacheType, type KeyScheme } from './keys';
+import type { SavingsLedger, SavingsReport } from './savings';
 import type { MemoryTier } from './memory-tier';
 import type { BreakerState } from './circuit-breaker';
 import { describeRedisAddress, type AlertThresholds, type RedisMode, type ResolvedCacheOptions, type TtlSeconds } from './options';
@@ -43,8 +44,19 @@ export interface CacheReport {
   timeSavedMs: number;
   /** Every Redis node with role, up/down, memory and keys, and the deployment's status. */
   topology: RedisTopology;
-  /** Grace copies (grace.ts): the period (0 = off), answers served stale and refresh loops running, this instance. */
-  grace: { periodSeconds: number; staleServed: number; refreshesPending: number };
+  /**
+   * Grace copies (grace.ts): the period (0 = off), answers served stale and refresh loops running (this instance),
+   * and the recent stale answers with their count over every instance (this instance's while Redis can't be read).
+   */
+  grace: {
+    periodSeconds: number;
+    staleServed: number;
+    refreshesPending: number;
+    staleServedAllInstances: number;
+    recent: GraceEvent[];
+  };
+  /** What hits saved, in total and for the products that saved most (savings.ts). */
+  savings: SavingsReport;
   generatedAt: Date;
 }
 
@@ -83,6 +95,7 @@ export interface ReportDeps {
   /** What the previous report raised (the hit-rate alert's hysteresis). */
   alertState: { lowHitRate: boolean };
   grace: Grace;
+  savings: SavingsLedger;
 }
 
 function backendOf(gate: RedisGate): Backend {
@@ -91,18 +104,25 @@ function backendOf(gate: RedisGate): Backend {
 
 export async function cacheReport(d: ReportDeps): Promise<CacheReport> {
   await d.gate.startup();
-  const [server, totals, keyCounts, recent, topology] = await Promise.all([
+  const [server, totals, keyCounts, recent, topology, graceRecent] = await Promise.all([
     readServerInfo(d.gate),
     d.recorder.sharedTotals(),
     d.keyCounter.get(),
     d.recorder.recentLookups(HIT_RATE_WINDOW_MS),
     d.topology.read(),
+    d.grace.recent(),
   ]);
   const backend = backendOf(d.gate);
   const hitsArr = totals?.hits ?? d.stats.hits;
   const missArr = totals?.misses ?? d.stats.misses;
   const { hits, misses, hitRate } = counterTotals(hitsArr, missArr);
   const usedMemory = server?.usedMemory ?? null;
+  const savedMs = totals?.savedMs ?? d.stats.savedMs;
+  // Forecasts served from cache are prediction hits; trainings (or model loads) avoided are model hits.
+  const savings = await d.savings.report(
+    { cpuMs: savedMs, forecasts: hitsArr[TYPE_INDEX.predictions], trainings: hitsArr[TYPE_INDEX.models] },
+    totals !== null,
+  );
   const l1 = d.memory.stats();
   const o = d.options;
   const alerts = computeAlerts({ backend, recent, lowHitRateRaised: d.alertState.lowHitRate, usedMemory, thresholds: o.alerts });
@@ -124,9 +144,16 @@ export async function cacheReport(d: ReportDeps): Promise<CacheReport> {
     l1: { entries: l1.entries, bytes: l1.bytes, maxEntries: l1.maxEntries, maxBytes: l1.maxBytes },
     alerts,
     thresholds: { ...o.alerts },
-    timeSavedMs: Math.round(totals?.savedMs ?? d.stats.savedMs),
+    timeSavedMs: Math.round(savedMs),
     topology,
-    grace: { periodSeconds: o.grace.periodSeconds, staleServed: d.grace.staleServed, refreshesPending: d.grace.refreshesPending },
+    grace: {
+      periodSeconds: o.grace.periodSeconds,
+      staleServed: d.grace.staleServed,
+      refreshesPending: d.grace.refreshesPending,
+      staleServedAllInstances: graceRecent.total,
+      recent: graceRecent.events,
+    },
+    savings,
     generatedAt: new Date(),
   };
 }

@@ -57,6 +57,29 @@ end
 redis.call('expire', KEYS[1], ARGV[2])
 return dropped`,
   },
+  /**
+   * Adds savings per product (savings.ts): KEYS[1] = sorted set product → CPU ms saved, KEYS[2] = hash of
+   * `f:<product>` (forecasts served from cache) and `t:<product>` (trainings avoided); ARGV[1] = the most products
+   * kept, then product, CPU ms, forecasts, trainings quadruples. Beyond the bound the products that saved least are
+   * dropped with their hash fields (their figures stay in the totals, under "others"). Returns the products kept.
+   */
+  addSavings: {
+    numberOfKeys: 2,
+    lua: `local cap = tonumber(ARGV[1])
+for i = 2, #ARGV, 4 do
+  redis.call('zincrby', KEYS[1], ARGV[i + 1], ARGV[i])
+  if ARGV[i + 2] ~= '0' then redis.call('hincrby', KEYS[2], 'f:' .. ARGV[i], ARGV[i + 2]) end
+  if ARGV[i + 3] ~= '0' then redis.call('hincrby', KEYS[2], 't:' .. ARGV[i], ARGV[i + 3]) end
+end
+local n = redis.call('zcard', KEYS[1])
+if n > cap then
+  local gone = redis.call('zrange', KEYS[1], 0, n - cap - 1)
+  for _, p in ipairs(gone) do redis.call('hdel', KEYS[2], 'f:' .. p, 't:' .. p) end
+  redis.call('zremrangebyrank', KEYS[1], 0, n - cap - 1)
+  n = cap
+end
+return n`,
+  },
 } as const;
 
 /** The methods the scripts add to a client. */
@@ -71,6 +94,7 @@ export interface ScriptCommands {
 /** The scripts as pipeline commands (ioredis adds defined commands to pipelines too). */
 export interface ScriptPipeline {
   addUsage(key: string, maxFields: number, ttlSeconds: number, ...fieldIncrements: (string | number)[]): unknown;
+  addSavings(productsKey: string, countsKey: string, maxProducts: number, ...quadruples: (string | number)[]): unknown;
 }
 
 export type RedisClient = (Redis | Cluster) & ScriptCommands;

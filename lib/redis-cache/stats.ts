@@ -42,18 +42,33 @@ export class CacheStats {
   readonly pendingHits = zeroArray();
   readonly pendingMisses = zeroArray();
 
-  hitL1(t: number, costMs: number): void {
+  /**
+   * Mean compute time per type over every instance (ms; NaN until known), kept current by the savings ledger
+   * (savings.ts): an instance that only reads values others computed still knows what its hits avoided.
+   */
+  readonly sharedMeanMs: number[] = new Array<number>(TYPE_COUNT).fill(NaN);
+
+  /**
+   * An L1 hit; returns the compute time it avoided (ms): the measured cost of the computation that produced the
+   * value when this process ran it (`costMs`), else the mean cost of the type.
+   */
+  hitL1(t: number, costMs: number): number {
     this.hits[t]++;
     this.pendingHits[t]++;
     this.l1Hits++;
-    this.savedMs += costMs > 0 ? costMs : this.avgCompute(t);
+    const saved = costMs > 0 ? costMs : this.avgCompute(t);
+    this.savedMs += saved;
+    return saved;
   }
 
-  hitL2(t: number): void {
+  /** A Redis hit; returns the compute time it avoided (ms): the mean cost of the type (Redis keeps no cost). */
+  hitL2(t: number): number {
     this.hits[t]++;
     this.pendingHits[t]++;
     this.l2Hits++;
-    this.savedMs += this.avgCompute(t);
+    const saved = this.avgCompute(t);
+    this.savedMs += saved;
+    return saved;
   }
 
   miss(t: number): void {
@@ -71,7 +86,15 @@ export class CacheStats {
     return { count: this.computeCount.reduce((a, b) => a + b, 0), totalMs: this.computeMs.reduce((a, b) => a + b, 0) };
   }
 
-  private avgCompute(t: number): number {
+  /** Summed compute time (ms) and computations per type so far, this process (copies). */
+  computeSums(): { ms: number[]; count: number[] } {
+    return { ms: [...this.computeMs], count: [...this.computeCount] };
+  }
+
+  /** The mean compute time of type `t`: every instance's when known, else this process's (0 before any). */
+  avgCompute(t: number): number {
+    const shared = this.sharedMeanMs[t];
+    if (shared >= 0) return shared;
     const n = this.computeCount[t];
     return n === 0 ? 0 : this.computeMs[t] / n;
   }

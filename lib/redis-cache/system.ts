@@ -30,6 +30,7 @@ import { resolveOptions, type CacheSystemOptions, type ResolvedCacheOptions } fr
 import { RedisCache } from './redis-cache';
 import { RedisGate, UNAVAILABLE } from './redis-gate';
 import { cacheReport, gaugeSample, healthCheck, type CacheReport, type GaugeSample, type HealthCheck, type ReportDeps } from './reports';
+import { SavingsLedger, type SavedFigures } from './savings';
 import { CacheStats, type TypeCounters } from './stats';
 import { TopologyReader, type RedisTopology } from './topology';
 import { withTimeout } from './timeout';
@@ -63,6 +64,8 @@ export class CacheSystem {
   readonly usage: UsageTracker;
   /** Grace copies of predictions and their background refreshes (grace.ts). */
   readonly grace: Grace;
+  /** What hits saved, per product, shared by every instance (savings.ts). */
+  private readonly savings: SavingsLedger;
   private readonly refresher: GraceRefresher;
 
   private readonly gate: RedisGate;
@@ -107,6 +110,7 @@ export class CacheSystem {
       onFirstUse: () => {
         this.bus.start();
         this.recorder.start();
+        this.savings.start();
         this.usage.start();
       },
       onChange: (state, reason) => this.onBackendChange(state, reason, redisLog),
@@ -139,7 +143,15 @@ export class CacheSystem {
     );
     const { periodSeconds, ...refresherOptions } = o.grace;
     this.refresher = new GraceRefresher(this.log, refresherOptions);
-    this.grace = new Grace({ gate: this.gate, events: this.events, log: this.log, refresher: this.refresher, periodMs: periodSeconds * 1000 });
+    this.grace = new Grace({
+      gate: this.gate,
+      events: this.events,
+      log: this.log,
+      refresher: this.refresher,
+      periodMs: periodSeconds * 1000,
+      recentKey: this.keys.meta + '{grace}:recent',
+    });
+    this.savings = new SavingsLedger(this.gate, this.stats, this.keys.meta, opts.savings);
     this.core = new CacheCore({
       gate: this.gate,
       memory: this.memory,
@@ -152,6 +164,7 @@ export class CacheSystem {
       l1Ttl: o.l1.ttl,
       publish: (t) => this.bus.publish(t),
       grace: this.grace,
+      savings: this.savings,
     });
     this.cache = new RedisCache(this.core, this.invalidator, this.gate, this.memory, this.keys);
     this.models = new ModelCache(this.cache, this.invalidator, this.keys, o.ttl);
@@ -177,6 +190,7 @@ export class CacheSystem {
       topology: this.topologyReader,
       instanceId: this.instanceId,
       grace: this.grace,
+      savings: this.savings,
     };
   }
 
@@ -246,6 +260,15 @@ export class CacheSystem {
       l2Hits: this.stats.l2Hits,
       computed: this.stats.computeTotals(),
     };
+  }
+
+  /**
+   * What this process's hits saved since start (not shared): compute time avoided (ms), forecasts served from cache
+   * (prediction hits) and trainings or model loads avoided (model hits) — what `/api/metrics` counts per process.
+   */
+  localSavings(): SavedFigures {
+    const byType = this.stats.byType();
+    return { cpuMs: this.stats.savedMs, forecasts: byType.predictions.hits, trainings: byType.models.hits };
   }
 
   /** Hits and misses of the last `windowMs` over every instance (this process's own while Redis is away). */
@@ -329,8 +352,8 @@ export class CacheSystem {
   }
 
   /** Flushes counters to Redis now (normally once a second). For tests and shutdown. */
-  flushStats(): Promise<void> {
-    return this.recorder.flush();
+  async flushStats(): Promise<void> {
+    await Promise.all([this.recorder.flush(), this.savings.flush()]);
   }
 
   /** Error replies Redis gave (reachable but refusing, e.g. OOM under `noeviction`). */
@@ -341,9 +364,10 @@ export class CacheSystem {
   /** Stops timers and closes the connections. The system answers from memory only afterwards. */
   async close(): Promise<void> {
     if (this.closed) return;
-    if (this.gate.up) await Promise.all([this.recorder.flush(), this.usage.flush()]);
+    if (this.gate.up) await Promise.all([this.recorder.flush(), this.savings.flush(), this.usage.flush()]);
     this.closed = true;
     this.recorder.stop();
+    this.savings.stop();
     this.usage.stop();
     this.refresher.close();
     this.stopDebugLines();

@@ -29,6 +29,29 @@ async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> 
 }
 
 describe('WarmUpRunner', () => {
+  it('counts failures and the tasks each executor finished, as the task values name them', async () => {
+    const runner = new WarmUpRunner();
+    const tasks: WarmUpTask[] = [
+      { name: 'a', run: async () => ({ by: 'x' }) },
+      { name: 'b', run: async () => ({ by: 'y' }) },
+      { name: 'c', run: async () => ({ by: 'x' }) },
+      { name: 'd', run: async () => Promise.reject(new Error('no history')) },
+      { name: 'e', run: async () => null },
+    ];
+    runner.start({
+      trigger: 'manual',
+      plan: () => [tasks],
+      concurrency: 1,
+      executorOf: (value) => (value && typeof value === 'object' && 'by' in value ? String(value.by) : null),
+    });
+    const job = await runner.idle();
+    expect(job).toMatchObject({ state: 'done', done: 5, total: 5, failed: 1, errors: [{ task: 'd', message: 'no history' }] });
+    expect(job!.executors).toEqual([
+      { executor: 'x', tasks: 2 },
+      { executor: 'y', tasks: 1 },
+    ]);
+  });
+
   it('returns at once, reports progress, and refuses a second start while running', async () => {
     const runner = new WarmUpRunner();
     const a = gate('a');

@@ -9,6 +9,8 @@
  * - Tasks run with bounded concurrency; one failing task is recorded and the others go on. A task that neither
  *   resolves nor rejects within `taskTimeoutMs` is recorded as failed, so a hung dependency can't leave the job
  *   "running" forever (and every later warm-up refused).
+ * - Each finished task's value may name who executed it (`executorOf`, e.g. the instance whose job worker ran
+ *   it): the snapshot counts finished tasks per executor, so a job spread over instances says which took part.
  * - `snapshot()` returns copies: callers can't change the runner's state.
  */
 
@@ -32,6 +34,10 @@ export interface WarmUpSnapshot {
   done: number;
   /** Tasks planned; 0 until the plan is known. */
   total: number;
+  /** Tasks that failed (all of them, where `errors` keeps the first few). */
+  failed: number;
+  /** Finished tasks per executor (see `executorOf`), in order of first appearance. */
+  executors: { executor: string; tasks: number }[];
   errors: { task: string; message: string }[];
 }
 
@@ -44,6 +50,8 @@ export interface WarmUpOptions {
   concurrency?: number;
   /** A task taking longer than this counts as failed (default 120 000 ms). */
   taskTimeoutMs?: number;
+  /** Who executed a task, read from the value it resolved with; null: not counted (the default for every task). */
+  executorOf?: (value: unknown) => string | null;
 }
 
 export type WarmUpStartResult = { started: true; job: WarmUpSnapshot } | { started: false; job: WarmUpSnapshot };
@@ -76,6 +84,8 @@ export class WarmUpRunner {
       finishedAt: null,
       done: 0,
       total: 0,
+      failed: 0,
+      executors: [],
       errors: [],
     };
     this.job = job;
@@ -91,6 +101,7 @@ export class WarmUpRunner {
       ...job,
       startedAt: new Date(job.startedAt),
       finishedAt: job.finishedAt && new Date(job.finishedAt),
+      executors: job.executors.map((e) => ({ ...e })),
       errors: job.errors.map((e) => ({ ...e })),
     };
   }
@@ -104,7 +115,7 @@ export class WarmUpRunner {
   private async execute(job: WarmUpSnapshot, options: WarmUpOptions): Promise<WarmUpSnapshot> {
     const concurrency = Math.max(1, options.concurrency ?? 2);
     const timeoutMs = options.taskTimeoutMs ?? 120_000;
-    let failedTasks = 0;
+    const executorOf = options.executorOf ?? (() => null);
     try {
       // Yield first: building the plan may do synchronous work (opening a database, seeding it), and `start`
       // — called from a request or from the server's start hook — must return before any of it runs.
@@ -115,10 +126,11 @@ export class WarmUpRunner {
         await runPool(group, concurrency, async (task) => {
           let failure: Error | null = null;
           try {
-            await withTimeout(task.run(), timeoutMs, `${task.name} took longer than ${timeoutMs} ms`);
+            const value = await withTimeout(task.run(), timeoutMs, `${task.name} took longer than ${timeoutMs} ms`);
+            countExecutor(job, executorOf(value));
           } catch (error) {
             failure = error instanceof Error ? error : new Error(String(error));
-            failedTasks += 1;
+            job.failed += 1;
             if (job.errors.length < MAX_ERRORS) job.errors.push({ task: task.name, message: shortMessage(failure) });
           }
           job.done += 1;
@@ -126,7 +138,7 @@ export class WarmUpRunner {
         });
       }
       // Some failures still leave a useful warm cache; the job failed only when nothing at all succeeded.
-      job.state = job.total > 0 && failedTasks === job.total ? 'failed' : 'done';
+      job.state = job.total > 0 && job.failed === job.total ? 'failed' : 'done';
     } catch (error) {
       job.state = 'failed';
       job.errors.push({ task: 'plan', message: shortMessage(error) });
@@ -136,6 +148,13 @@ export class WarmUpRunner {
     notify(() => this.events.onJobFinished?.(finished));
     return finished;
   }
+}
+
+function countExecutor(job: WarmUpSnapshot, executor: string | null): void {
+  if (executor === null) return;
+  const entry = job.executors.find((e) => e.executor === executor);
+  if (entry) entry.tasks += 1;
+  else job.executors.push({ executor, tasks: 1 });
 }
 
 /** A listener's bug must not break the job (or surface as an unhandled rejection). */

@@ -59,7 +59,12 @@ describe('predict with grace copies (CACHE_GRACE_PERIOD)', () => {
     expect(stale.stale_age_s).toBe(Number(answer.headers.get('age')));
     expect(env.system.grace.refreshesPending).toBe(1);
     const info = await jsonOf<CacheInfo>(await getInfo(apiRequest('/api/ai/cache/info'), NO_CONTEXT));
-    expect(info.grace).toEqual({ period_s: 600, stale_served: 1, refreshes_pending: 1 });
+    expect(info.grace).toMatchObject({ period_s: 600, stale_served: 1, refreshes_pending: 1, stale_served_all_instances: 1 });
+    // The recent grace events (shared through Redis): which forecast, how old the copy was, why.
+    expect(info.grace.recent).toHaveLength(1);
+    expect(info.grace.recent[0]).toMatchObject({ product: 'Bolo', days: 7, age_s: stale.stale_age_s });
+    expect(info.grace.recent[0].reason).toContain('db.test:5432/sales');
+    expect(Date.parse(info.grace.recent[0].at)).not.toBeNaN();
     const metrics = await (await getMetrics(apiRequest('/api/metrics'), NO_CONTEXT)).text();
     expect(metrics).toMatch(/^ai_cache_stale_served_total\{type="predictions"\} 1$/m);
 

@@ -14,6 +14,7 @@ import { openDatabase, type SqliteDatabase } from '@/lib/forecasting/database';
 import { fitModel } from '@/lib/forecasting/prophet-model';
 import { adminRateLimiter } from '@/lib/http/rate-limit';
 import { useForecastingServiceForTests } from '@/lib/http/forecasting-access';
+import { closeJobQueue } from '@/lib/http/job-queue-access';
 import { useHttpLoggerForTests } from '@/lib/http/log';
 import { socketStampHeader } from '@/lib/http/socket-address';
 import { onServerStart } from '@/lib/http/server-start';
@@ -107,15 +108,20 @@ export async function startServiceTestEnv(redisEnv: Record<string, string>, extr
     CACHE_SMART_WARMUP: 'off',
     ...extraEnv,
   };
-  // Route handlers read the warm-up and autotune settings from process.env (readEnv() when they need them), as the
-  // server does.
+  // Route handlers read the warm-up and autotune settings and the price of compute from process.env (readEnv() when
+  // they need them), as the server does; the process-wide job queue (warm-ups run as its jobs) reads its Redis and
+  // prefix there too.
   const warmUpVariables = [
     'CACHE_SMART_WARMUP',
     'CACHE_WARMUP_TOP_K',
     'CACHE_AUTOTUNE',
     'CACHE_AUTOTUNE_INTERVAL',
     'CACHE_TARGET_UTILIZATION',
-  ] as const;
+    'CACHE_COST_PER_CPU_SECOND',
+    'CACHE_COST_CURRENCY',
+    'CACHE_PREFIX',
+    ...Object.keys(redisEnv),
+  ];
   const savedWarmUpVariables = warmUpVariables.map((name) => [name, process.env[name]] as const);
   for (const name of warmUpVariables) {
     const value = (env as Record<string, string | undefined>)[name];
@@ -155,6 +161,7 @@ export async function startServiceTestEnv(redisEnv: Record<string, string>, extr
     async close() {
       // The autotune timer onServerStart started must not outlive this environment's cache system.
       stopAutotuner();
+      await closeJobQueue();
       useForecastingServiceForTests(undefined);
       useHttpLoggerForTests(undefined);
       for (const [name, value] of savedWarmUpVariables) {

@@ -40,8 +40,8 @@ describe('usage-based warm-up', () => {
     const accepted = await warmUp(apiRequest('/api/ai/cache/warm-up', { method: 'POST' }), NO_CONTEXT);
     expect(accepted.status).toBe(202);
     await waitFor(async () => (await status())?.state !== 'running', 120_000, 50, 'the warm-up to finish');
-    // 2 models, 2 forecasts, the product list.
-    expect(await status()).toMatchObject({ state: 'done', total: 5, done: 5, errors: [] });
+    // One job per product (Bolo: 7 days, Sonho: 30 days: its model, then its forecast), then the product list.
+    expect(await status()).toMatchObject({ state: 'done', total: 3, done: 3, failed: 0, errors: [] });
 
     expect((await env.forecasting.predictDemandDetailed('Sonho', 30)).cached).toBe(true);
     expect((await env.forecasting.predictDemandDetailed('Bolo', 7)).cached).toBe(true);

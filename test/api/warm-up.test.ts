@@ -4,6 +4,7 @@ import { GET as getMetrics } from '@/app/api/metrics/route';
 import { GET as getStatus, POST as warmUp } from '@/app/api/ai/cache/warm-up/route';
 import { DEMO_PRODUCTS } from '@/lib/forecasting/demo-data';
 import { WARMUP_HORIZONS } from '@/lib/forecasting/warmup';
+import { jobQueue } from '@/lib/http/job-queue-access';
 import { warmUpRunner } from '@/lib/http/warm-up-job';
 import { register } from '@/instrumentation';
 import { within } from '../helpers/deadline';
@@ -14,7 +15,10 @@ import { apiRequest, jsonOf, NO_CONTEXT, startApiTestEnv, type ApiTestEnv } from
 /** `POST/GET /api/ai/cache/warm-up` with the real forecasting service (Prophet fits) on real Redis. */
 describe('cache warm-up', () => {
   let env: ApiTestEnv;
-  const TASKS = DEMO_PRODUCTS.length * (1 + WARMUP_HORIZONS.length) + 1;
+  // A fresh catalogue: a train job per product, a warm-product job per product (its model, then its forecasts),
+  // then the product list. Once every product has a model, no train jobs.
+  const FRESH_TASKS = 2 * DEMO_PRODUCTS.length + 1;
+  const TASKS = DEMO_PRODUCTS.length + 1;
 
   beforeAll(async () => {
     env = await startApiTestEnv();
@@ -76,7 +80,7 @@ describe('cache warm-up', () => {
     expect((conflict.error.details as { job: WarmUpJob }).job).toMatchObject({ id: body.job.id, state: 'running' });
 
     // Progress is visible while it runs: the plan is known, and done grows towards total.
-    await waitFor(async () => ((await status())?.total ?? 0) === TASKS, 30_000, 20, 'the plan');
+    await waitFor(async () => ((await status())?.total ?? 0) === FRESH_TASKS, 30_000, 20, 'the plan');
     const seen = new Set<number>();
     await waitFor(
       async () => {
@@ -90,8 +94,11 @@ describe('cache warm-up', () => {
       'the warm-up to finish',
     );
     const job = (await status())!;
-    expect(job).toMatchObject({ id: body.job.id, state: 'done', done: TASKS, total: TASKS, errors: [] });
+    expect(job).toMatchObject({ id: body.job.id, state: 'done', done: FRESH_TASKS, total: FRESH_TASKS, failed: 0, errors: [], eta_s: null });
     expect(job.finished_at).not.toBeNull();
+    expect(job.rate).toBeGreaterThan(0);
+    // Every product's job ran on this instance's worker (the only one here), through the queue.
+    expect(job.executors).toEqual([{ instance: jobQueue().instanceId, tasks: 2 * DEMO_PRODUCTS.length }]);
     expect(seen.size).toBeGreaterThan(1);
 
     // What it loaded is what requests hit: every model and default horizon, and the product list.
@@ -109,7 +116,7 @@ describe('cache warm-up', () => {
     const warmUps = families.get('ai_cache_warmups_total')!.samples;
     expect(warmUps.find((s) => s.labels.trigger === 'manual' && s.labels.result === 'done')?.value).toBe(1);
     // Every task of the plan was counted once, as a success.
-    expect(await taskCounts()).toEqual({ ok: tasksBefore.ok + TASKS, error: tasksBefore.error });
+    expect(await taskCounts()).toEqual({ ok: tasksBefore.ok + FRESH_TASKS, error: tasksBefore.error });
 
     // Finished: a new POST is accepted again.
     const again = await warmUp(apiRequest('/api/ai/cache/warm-up', { method: 'POST' }), NO_CONTEXT);
@@ -127,6 +134,10 @@ describe('cache warm-up', () => {
       finished_at: null,
       done: 3,
       total: 40,
+      failed: 0,
+      rate: 1.5,
+      eta_s: 24.7,
+      executors: [{ instance: 'other-host:1234', tasks: 3 }],
       errors: [],
     };
     let release!: () => void;

@@ -59,8 +59,8 @@ describe('JobQueue', () => {
         await new Promise((resolve) => setImmediate(resolve));
         return trainResult(data);
       };
-    const a = queue(handlerFor(0), {}, prefix);
-    queue(handlerFor(1), {}, prefix);
+    const a = queue(handlerFor(0), { instanceId: 'a' }, prefix);
+    queue(handlerFor(1), { instanceId: 'b' }, prefix);
     const products = Array.from({ length: 40 }, (_, i) => `product-${i}`);
     const outcomes = await within(
       AbortSignal.timeout(30_000),
@@ -68,6 +68,9 @@ describe('JobQueue', () => {
       'forty jobs',
     );
     expect(outcomes.map((o) => o.executor)).toEqual(products.map(() => 'queue'));
+    // Each outcome names the worker that ran it.
+    expect(outcomes.filter((o) => o.instance === 'a')).toHaveLength(byWorker[0]);
+    expect(outcomes.filter((o) => o.instance === 'b')).toHaveLength(byWorker[1]);
     expect(outcomes.map((o) => o.result)).toEqual(products.map((product) => trainResult({ kind: 'train', product })));
     expect([...runs.values()]).toEqual(products.map(() => 1));
     expect(runs.size).toBe(products.length);
@@ -157,11 +160,11 @@ describe('JobQueue', () => {
         onB.push(data.product);
         return trainResult(data);
       },
-      fast,
+      { ...fast, instanceId: 'instance-b' },
       prefix,
     );
     const outcome = await within(AbortSignal.timeout(30_000), pending, 'the job, picked up again');
-    expect(outcome).toEqual({ executor: 'queue', result: trainResult({ kind: 'warm-product', product: 'Leite' }) });
+    expect(outcome).toEqual({ executor: 'queue', instance: 'instance-b', result: trainResult({ kind: 'warm-product', product: 'Leite' }) });
     expect(onB).toEqual(['Leite']);
   });
 
@@ -176,6 +179,7 @@ describe('JobQueue', () => {
       attempts: 3,
       backoffMs: 10,
       redisTimeoutMs: 300,
+      instanceId: 'here',
     });
     open.push(q);
     const products = ['Café', 'Açúcar', 'Pão francês'];
@@ -184,7 +188,9 @@ describe('JobQueue', () => {
       Promise.all(products.map((product) => q.run({ kind: 'train', product }))),
       'jobs without Redis',
     );
-    expect(outcomes).toEqual(products.map((product) => ({ executor: 'in-process', result: trainResult({ kind: 'train', product }) })));
+    expect(outcomes).toEqual(
+      products.map((product) => ({ executor: 'in-process', instance: 'here', result: trainResult({ kind: 'train', product }) })),
+    );
     expect(await q.counts()).toBeNull();
     expect(await q.failed()).toBeNull();
     expect(await q.retry('1')).toBe('unknown');
