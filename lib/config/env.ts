@@ -165,6 +165,12 @@ const envSchema = z.object({
   CACHE_DEFAULT_TTL: ttl(300),
   // Seconds a prediction's last good value may be served stale past its TTL when recomputing fails; 0 = off.
   CACHE_GRACE_PERIOD: num(3600, int(0, 365 * 24 * 3600)),
+  // Values of at least CACHE_COMPRESSION_MIN_BYTES are stored zstd-compressed in Redis (auto) or never (off);
+  // reads accept both forms either way, so instances can be switched one at a time.
+  CACHE_COMPRESSION: str('auto')
+    .transform((v) => v.trim().toLowerCase())
+    .pipe(z.enum(['auto', 'off'], { message: 'expected auto or off' })),
+  CACHE_COMPRESSION_MIN_BYTES: intIn(1024, 64, 64 * 1024 * 1024),
   CACHE_AUTO_WARMUP: bool(true),
   CACHE_SMART_WARMUP: str('usage')
     .transform((v) => v.trim().toLowerCase())
@@ -405,6 +411,7 @@ export function readEnv(env: Record<string, string | undefined> = process.env): 
         memoryMaxBytes: e.CACHE_ALERT_MEMORY_MAX_BYTES,
       },
       grace: { periodSeconds: e.CACHE_GRACE_PERIOD },
+      compression: { mode: e.CACHE_COMPRESSION, minBytes: e.CACHE_COMPRESSION_MIN_BYTES },
       savings: { topProducts: e.CACHE_SAVINGS_TOP_PRODUCTS },
     },
     autoWarmup: e.CACHE_AUTO_WARMUP,
