@@ -10,7 +10,7 @@
  *   the `autotune` lock and publishes it; the others adopt the published value. Without `apply` nothing is
  *   published or adopted: each instance advises from the fleet's figures alone.
  */
-import { isLockTimeoutError, type CacheLogger, type CacheSystem } from '@/lib/redis-cache';
+import { errorMessage, isLockTimeoutError, type CacheLogger, type CacheSystem } from '@/lib/redis-cache';
 import { advise, INITIAL_ADVISOR_STATE, type AdvisorState, type Reason, type ReasonCode, type Recommendation, type TuningSetting } from './advisor';
 import { desiredInstances, type DesiredInstancesInputs } from './desired-instances';
 import { WindowMeter, type MeasuredWindow } from './measured-window';
@@ -159,9 +159,12 @@ export class Autotuner {
     try {
       return await this.system.lock(LOCK, LOCK_TTL_MS, () => this.evaluateSharedTtl(window, at), { waitMs: 0 });
     } catch (error) {
-      if (!isLockTimeoutError(error)) throw error;
       // Another instance is evaluating right now: take what it publishes (this tick, or the next).
-      return { kind: 'adopted', ttlSeconds: (await readSharedTtl(this.system))?.ttlSeconds ?? null };
+      if (isLockTimeoutError(error)) return { kind: 'adopted', ttlSeconds: (await readSharedTtl(this.system))?.ttlSeconds ?? null };
+      // The lock itself failed (Redis trouble): decide alone, as without Redis; the published value wins again later.
+      this.log.warn({ err: errorMessage(error) }, 'autotune: the TTL is decided locally (lock unavailable)');
+      this.state = { ...this.state, ttl: localState.ttl };
+      return { kind: 'local', recommendation: localTtl };
     }
   }
 

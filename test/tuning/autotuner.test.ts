@@ -134,6 +134,24 @@ describe('autotune loop', () => {
     expect(loop.latest?.recommendations[1]).toMatchObject({ current: TTL_BOUNDS.max, recommended: TTL_BOUNDS.max, reason: { code: 'at_bound' } });
   });
 
+  test('without Redis the loop still evaluates: memory unknown, the TTL decided alone, applied in memory', async () => {
+    const s = fixture.system({ l1: { maxEntries: L1_SIZE, ttl: 600 }, ttl: { predictions: 300 } }, null);
+    await s.connect();
+    expect(s.backend).toBe('memory');
+    const loop = tuner(s, true);
+    for (let round = 1; round <= 2; round++) {
+      await lowHitRateWindow(s, round);
+      await loop.tick();
+    }
+    expect(loop.latest?.window.signals.memory.usedBytes).toBeNull();
+    // The fallback store is the L1: full and evicting, but Redis answered none of the hits — no reuse beyond it.
+    expect(loop.latest?.recommendations[0]).toMatchObject({ recommended: L1_SIZE, reason: { code: 'l1_steady' } });
+    // With the memory figure unknown the TTL is not lengthened; the lock is in-process, the record unwritten.
+    expect(loop.latest?.ttlEvaluated).toBe('here');
+    expect(s.tuning).toEqual({ l1MaxEntries: L1_SIZE, predictionTtlSeconds: 300 });
+    expect(loop.latest?.window.signals.lookups).toBeGreaterThanOrEqual(2 * KEYS);
+  });
+
   test(`the ring keeps the last ${DECISIONS_KEPT} decisions, newest first`, async () => {
     const s = fixture.system({ l1: { maxEntries: 1000 } });
     await s.connect();
