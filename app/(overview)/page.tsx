@@ -7,6 +7,7 @@ import { ProductList } from '@/components/overview/product-list';
 import { RedisTopology } from '@/components/overview/redis-topology';
 import { StatusHeader } from '@/components/overview/status-header';
 import { TtlSettings } from '@/components/overview/ttl-settings';
+import { TuningPanel } from '@/components/overview/tuning-panel';
 import { UsagePanels } from '@/components/overview/usage-panels';
 import { WarmUpAction } from '@/components/overview/warm-up-action';
 import { LocaleSwitch } from '@/components/i18n/locale-switch';
@@ -54,6 +55,8 @@ export default async function OverviewPage() {
       </div>
 
       <UsagePanels />
+
+      <TuningPanel />
 
       <Card title={topology.title} id="topology">
         <RedisTopology />

@@ -31,8 +31,8 @@ export function formatTtl(seconds: number): string {
   return `${seconds}s (${parts.join(' ') || '0s'})`;
 }
 
-/** The library's report as the API's JSON; the route adds the application's own section (`smart_warmup`). */
-export function toCacheInfo(r: CacheReport): Omit<CacheInfo, 'smart_warmup' | 'savings'> {
+/** The library's report as the API's JSON; the route adds the application's own sections (`smart_warmup`, `savings`, `tuning`). */
+export function toCacheInfo(r: CacheReport): Omit<CacheInfo, 'smart_warmup' | 'savings' | 'tuning'> {
   return {
     enabled: r.enabled,
     backend: r.backend,
