@@ -9,6 +9,7 @@ import { RedisTopology } from '@/components/overview/redis-topology';
 import { RetrainAllAction } from '@/components/overview/retrain-all-action';
 import { StatusHeader } from '@/components/overview/status-header';
 import { TtlSettings } from '@/components/overview/ttl-settings';
+import { TuningPanel } from '@/components/overview/tuning-panel';
 import { UsagePanels } from '@/components/overview/usage-panels';
 import { WarmUpAction } from '@/components/overview/warm-up-action';
 import { LocaleSwitch } from '@/components/i18n/locale-switch';
@@ -64,6 +65,8 @@ export default async function OverviewPage() {
       </Card>
 
       <UsagePanels />
+
+      <TuningPanel />
 
       <Card title={topology.title} id="topology">
         <RedisTopology />

@@ -176,6 +176,11 @@ const envSchema = z.object({
     .transform((v) => v.trim().toLowerCase())
     .pipe(z.enum(['off', 'usage', 'predictive'], { message: 'expected off, usage or predictive' })),
   CACHE_WARMUP_TOP_K: intIn(50, 1, 100_000),
+  // Hit-rate-driven tuning (lib/tuning): apply the advisor's L1 size and prediction TTL, or only record them;
+  // seconds between evaluations; the compute utilisation the desired-instances gauge aims at.
+  CACHE_AUTOTUNE: bool(false),
+  CACHE_AUTOTUNE_INTERVAL: intIn(300, 10, 86_400),
+  CACHE_TARGET_UTILIZATION: num(0.6, (n) => (n > 0 && n <= 1 ? null : 'expected a ratio above 0 and at most 1')),
   // Business metrics: products reported by name in cache/info.savings, and the price of a CPU-second of compute.
   CACHE_SAVINGS_TOP_PRODUCTS: intIn(10, 1, 1000),
   CACHE_COST_PER_CPU_SECOND: num(0.0001, (n) => (n >= 0 && n <= 1_000_000 ? null : 'expected a number between 0 and 1000000')),
@@ -307,6 +312,8 @@ export interface AppEnv {
   autoWarmup: boolean;
   /** CACHE_SMART_WARMUP and CACHE_WARMUP_TOP_K. */
   smartWarmup: { mode: SmartWarmupMode; topK: number };
+  /** CACHE_AUTOTUNE, CACHE_AUTOTUNE_INTERVAL, CACHE_TARGET_UTILIZATION (lib/tuning). */
+  autotune: AutotuneEnv;
   /** CACHE_COST_PER_CPU_SECOND and CACHE_COST_CURRENCY: how compute time saved is priced. */
   savings: ComputePricing;
   admin: AdminConfig;
@@ -316,6 +323,15 @@ export interface AppEnv {
   dashboard: { pollMs: number };
   /** The job queue (warm-ups and trainings spread over instances). */
   jobs: JobsEnv;
+}
+
+export interface AutotuneEnv {
+  /** CACHE_AUTOTUNE: apply the advisor's recommendations (true) or only record them (false). */
+  enabled: boolean;
+  /** CACHE_AUTOTUNE_INTERVAL: seconds between evaluations, and the window each one measures. */
+  intervalSeconds: number;
+  /** CACHE_TARGET_UTILIZATION: the share of an instance's compute the desired-instances gauge plans for. */
+  targetUtilization: number;
 }
 
 export interface JobsEnv {
@@ -400,6 +416,7 @@ export function readEnv(env: Record<string, string | undefined> = process.env): 
     },
     autoWarmup: e.CACHE_AUTO_WARMUP,
     smartWarmup: { mode: e.CACHE_SMART_WARMUP, topK: e.CACHE_WARMUP_TOP_K },
+    autotune: { enabled: e.CACHE_AUTOTUNE, intervalSeconds: e.CACHE_AUTOTUNE_INTERVAL, targetUtilization: e.CACHE_TARGET_UTILIZATION },
     savings: { costPerCpuSecond: e.CACHE_COST_PER_CPU_SECOND, currency: e.CACHE_COST_CURRENCY },
     admin: {
       adminToken: e.CACHE_ADMIN_TOKEN,

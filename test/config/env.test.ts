@@ -137,6 +137,18 @@ describe('environment', () => {
     expect(() => readEnv({ CACHE_WARMUP_TOP_K: '0' })).toThrow(/CACHE_WARMUP_TOP_K/);
   });
 
+  test('autotuning: advice only by default, every 300 s, aiming at 60 % utilisation; bounded', () => {
+    expect(readEnv({}).autotune).toEqual({ enabled: false, intervalSeconds: 300, targetUtilization: 0.6 });
+    expect(readEnv({ CACHE_AUTOTUNE: 'on', CACHE_AUTOTUNE_INTERVAL: '60', CACHE_TARGET_UTILIZATION: '0.8' }).autotune).toEqual({
+      enabled: true,
+      intervalSeconds: 60,
+      targetUtilization: 0.8,
+    });
+    expect(() => readEnv({ CACHE_AUTOTUNE: 'sometimes' })).toThrow(/CACHE_AUTOTUNE/);
+    for (const bad of ['5', '86401', '1.5', 'often']) expect(() => readEnv({ CACHE_AUTOTUNE_INTERVAL: bad }), bad).toThrow(/CACHE_AUTOTUNE_INTERVAL/);
+    for (const bad of ['0', '1.2', '-0.5']) expect(() => readEnv({ CACHE_TARGET_UTILIZATION: bad }), bad).toThrow(/CACHE_TARGET_UTILIZATION/);
+  });
+
   test('an empty DATABASE_PATH is unset (a copied .env with the line emptied)', () => {
     expect(readEnv({ DATABASE_PATH: '' }).forecasting.databasePath).toMatch(/data[\\/]sales\.db$/);
   });
