@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 usage_if_asked "usage: npm run bench [-- <part>…] [--quick]
-Parts: peers | seed | scale | http | store | front-door | flood | smart | grace (default: all). Each starts its own redis-server (and PostgreSQL for
+Parts: peers | seed | scale | http | store | front-door | flood | smart | grace | compression | catalogue (default: all; catalogue takes --products=N, default 2000). Each starts its own redis-server (and PostgreSQL for
 store) on free ports, prints its tables, writes bench/results/<part>.json and regenerates BENCHMARKS.md.
 --quick: fewer iterations (a smoke run; its figures are not for comparison)." "$@"
 export NEXT_TELEMETRY_DISABLED=1
