@@ -101,7 +101,7 @@ async function startServers(
             CACHE_AUTO_WARMUP: 'false',
             CACHE_SMART_WARMUP: 'off',
             CACHE_COMPRESSION: opts.compression,
-            CACHE_ADMIN_RATE_LIMIT: '1000000',
+            CACHE_ADMIN_RATE_LIMIT: '100000',
             JOB_CONCURRENCY: '1',
           },
           // Both cores for every server: two workers must be able to fit at the same time.
