@@ -1,10 +1,12 @@
 import { Card } from '@/components/ui/card';
 import { AlertBanners } from '@/components/overview/alert-banners';
 import { ClearAction } from '@/components/overview/clear-action';
+import { GraceEventsPanel } from '@/components/overview/grace-events-panel';
 import { HistoryCharts } from '@/components/overview/history-charts';
 import { KpiCards } from '@/components/overview/kpi-cards';
 import { ProductList } from '@/components/overview/product-list';
 import { RedisTopology } from '@/components/overview/redis-topology';
+import { SavingsPanel } from '@/components/overview/savings-panel';
 import { StatusHeader } from '@/components/overview/status-header';
 import { TtlSettings } from '@/components/overview/ttl-settings';
 import { UsagePanels } from '@/components/overview/usage-panels';
@@ -34,6 +36,11 @@ export default async function OverviewPage() {
       <AlertBanners />
       <KpiCards />
       <HistoryCharts />
+
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-3">
+        <SavingsPanel />
+        <GraceEventsPanel />
+      </div>
 
       <div className="grid grid-cols-1 gap-4 lg:grid-cols-3">
         <Card title={t.actions} id="actions" className="lg:col-span-2">
