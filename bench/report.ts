@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { goalMark, readResult, renderMarkdownTable, type BenchResult } from './lib/results';
 
-const ORDER = ['peers', 'seed', 'scale', 'http', 'store', 'front-door', 'flood', 'smart', 'grace'] as const;
+const ORDER = ['peers', 'seed', 'scale', 'http', 'store', 'front-door', 'flood', 'smart', 'grace', 'compression'] as const;
 
 function envLine(r: BenchResult): string {
   const e = r.env;
@@ -34,7 +34,7 @@ export function renderBenchmarksMd(): string {
     '',
     '```bash',
     'npm run bench              # every part (< 10 min on 2 cores)',
-    'npm run bench -- peers     # one part: peers | seed | scale | http | store | front-door | flood | smart | grace',
+    'npm run bench -- peers     # one part: peers | seed | scale | http | store | front-door | flood | smart | grace | compression',
     'npm run bench -- peers --quick   # harness check: tiny runs, results in bench/results/quick/, BENCHMARKS.md untouched',
     '```',
     '',

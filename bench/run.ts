@@ -19,6 +19,7 @@ const PARTS: { name: string; load: () => Promise<BenchPart> }[] = [
   { name: 'flood', load: async () => (await import('./flood')).flood },
   { name: 'smart', load: async () => (await import('./smart')).smart },
   { name: 'grace', load: async () => (await import('./grace')).grace },
+  { name: 'compression', load: async () => (await import('./compression')).compression },
 ];
 
 async function main() {

@@ -14,6 +14,7 @@ import type {
   HistoryRange,
   ModelInfoResponse,
   ProductsResponse,
+  TuningReport,
   UsageReport,
   WarmUpStatus,
 } from '@/lib/api-types';
@@ -86,6 +87,14 @@ export function useUsage() {
   const pollMs = usePollMs();
   // Counts reach Redis every few seconds and change per hour: a slower poll than the live numbers is plenty.
   return useSWR<UsageReport, ApiRequestError>(USAGE_URL, { refreshInterval: Math.max(pollMs, 10_000), keepPreviousData: true });
+}
+
+export const TUNING_URL = '/api/ai/cache/tuning';
+
+export function useTuning() {
+  const pollMs = usePollMs();
+  // Evaluations come once per CACHE_AUTOTUNE_INTERVAL (minutes by default): a slower poll than the live numbers.
+  return useSWR<TuningReport, ApiRequestError>(TUNING_URL, { refreshInterval: Math.max(pollMs, 5_000), keepPreviousData: true });
 }
 
 /**

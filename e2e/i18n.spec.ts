@@ -108,6 +108,8 @@ test.describe('dashboard in Brazilian Portuguese', () => {
   });
 
   test('the PT | EN switch changes the language in place and sticks across a reload', async ({ page, context }) => {
+    // Three page loads and an accessibility scan of the whole dashboard: over a minute on a busy 2-core machine.
+    test.slow();
     await page.goto('/');
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Serviço de Previsão com IA');
     await page.getByRole('button', { name: 'EN', exact: true }).click();

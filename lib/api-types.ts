@@ -79,7 +79,26 @@ export interface CacheInfo {
   grace: GraceInfo;
   /** What cache hits saved: compute time, its cost, trainings avoided, forecasts from cache; per product. */
   savings: SavingsInfo;
+  /** Compression of large values in Redis (CACHE_COMPRESSION, CACHE_COMPRESSION_MIN_BYTES), this instance since start. */
+  compression: CompressionInfo;
+  /** Hit-rate-driven tuning in short (GET /api/ai/cache/tuning has the whole report). */
+  tuning: TuningSummary;
   generated_at: string;
+}
+
+/** `cache/info.compression` */
+export interface CompressionInfo {
+  mode: 'auto' | 'off';
+  /** Smallest encoded value (bytes) that is compressed. */
+  min_bytes: number;
+  /** Values written compressed… */
+  entries: number;
+  /** …their encoded size (bytes)… */
+  input_bytes: number;
+  /** …and their size in Redis. */
+  output_bytes: number;
+  /** input_bytes / output_bytes (two decimals); null before the first compressed value. */
+  ratio: number | null;
 }
 
 /** `cache/info.grace` */
@@ -429,4 +448,98 @@ export interface RetrainAllStatus {
 export interface JobsRetryResponse {
   message: string;
   retried: number;
+}
+
+/** A setting the autotuner changes. */
+export type TuningSettingName = 'l1_max_entries' | 'prediction_ttl_seconds';
+
+/**
+ * Why the advisor recommends what it does (lib/tuning/advisor.ts), or `shared_ttl`: the TTL the fleet published
+ * was adopted. `params` are the figures the reason's text places (percentages 0–100, counts, seconds).
+ */
+export interface TuningReason {
+  code:
+    | 'l1_evicting'
+    | 'l1_byte_bound'
+    | 'l1_underused'
+    | 'l1_steady'
+    | 'memory_pressure'
+    | 'too_few_lookups'
+    | 'low_hit_rate'
+    | 'ttl_steady'
+    | 'at_bound'
+    | 'shared_ttl';
+  params: Record<string, number>;
+}
+
+export interface TuningRecommendationInfo {
+  setting: TuningSettingName;
+  current: number;
+  /** Equal to `current` while holding or while a change waits for its confirmations. */
+  recommended: number;
+  confirmations: number;
+  reason: TuningReason;
+}
+
+export interface TuningDecisionInfo {
+  at: string;
+  setting: TuningSettingName;
+  from: number;
+  to: number;
+  /** `applied`: in force; `advised`: CACHE_AUTOTUNE is off, recorded only. */
+  outcome: 'applied' | 'advised';
+  reason: TuningReason;
+}
+
+/** `ai_cache_desired_instances` and its inputs over the last window. */
+export interface DesiredInstancesInfo {
+  instances: number;
+  lookups_per_second: number;
+  miss_ratio: number;
+  compute_seconds_per_miss: number;
+  target_utilization: number;
+  window_s: number;
+}
+
+/** `GET /api/ai/cache/tuning` */
+export interface TuningReport {
+  /** CACHE_AUTOTUNE: true = recommendations are applied; false = only recorded (`advised`). */
+  autotune: boolean;
+  interval_s: number;
+  /** What this instance runs with now. */
+  settings: Record<TuningSettingName, number>;
+  bounds: Record<TuningSettingName, { min: number; max: number }>;
+  /** The latest evaluation (null before the first, one interval after start). */
+  latest: {
+    at: string;
+    window_s: number;
+    /** Where the TTL was evaluated: `here`, by `another` instance (adopted), `local` (advice only, or Redis away). */
+    ttl_evaluated: 'here' | 'another' | 'local';
+    signals: {
+      lookups: number;
+      hits: number;
+      /** Percent 0–100, one decimal; null without lookups. */
+      hit_rate: number | null;
+      l1_entries: number;
+      l1_evictions: number;
+      used_memory: number | null;
+    };
+    recommendations: TuningRecommendationInfo[];
+  } | null;
+  /** The last decisions (at most 50), newest first. */
+  decisions: TuningDecisionInfo[];
+  desired_instances: DesiredInstancesInfo | null;
+  generated_at: string;
+}
+
+/** `cache/info.tuning` */
+export interface TuningSummary {
+  autotune: boolean;
+  interval_s: number;
+  l1_max_entries: number;
+  prediction_ttl_seconds: number;
+  /** null before the first evaluation. */
+  desired_instances: number | null;
+  last_evaluated_at: string | null;
+  last_decision: TuningDecisionInfo | null;
 }

@@ -9,6 +9,7 @@ import { RedisTopology } from '@/components/overview/redis-topology';
 import { SavingsPanel } from '@/components/overview/savings-panel';
 import { StatusHeader } from '@/components/overview/status-header';
 import { TtlSettings } from '@/components/overview/ttl-settings';
+import { TuningPanel } from '@/components/overview/tuning-panel';
 import { UsagePanels } from '@/components/overview/usage-panels';
 import { WarmUpAction } from '@/components/overview/warm-up-action';
 import { LocaleSwitch } from '@/components/i18n/locale-switch';
@@ -61,6 +62,8 @@ export default async function OverviewPage() {
       </div>
 
       <UsagePanels />
+
+      <TuningPanel />
 
       <Card title={topology.title} id="topology">
         <RedisTopology />

@@ -29,6 +29,19 @@ function memoryDetail(info: CacheInfo, t: Messages['kpi'], format: Format): stri
   return t.noMaxmemory;
 }
 
+/** The compression card: the ratio of what this instance compressed, and the bytes it kept out of Redis. */
+function compressionValue(info: CacheInfo, t: Messages['kpi'], format: Format): string {
+  const c = info.compression;
+  if (c.ratio !== null) return t.compressionRatio(format.decimal(c.ratio, 2));
+  return c.mode === 'off' ? t.compressionOffValue : '—';
+}
+
+function compressionDetail(info: CacheInfo, t: Messages['kpi'], format: Format): string {
+  const c = info.compression;
+  if (c.entries > 0) return t.compressionSaved(format.bytes(c.input_bytes - c.output_bytes), format.int(c.entries));
+  return c.mode === 'off' ? t.compressionOff : t.compressionNone(format.bytes(c.min_bytes));
+}
+
 /** The headline numbers. Fixed heights and tabular digits so polling never shifts the layout. */
 export function KpiCards() {
   const { data: info, error } = useCacheInfo();
@@ -41,7 +54,7 @@ export function KpiCards() {
 
   return (
     <div
-      className={`grid grid-cols-1 gap-3 sm:grid-cols-2 xl:grid-cols-4 ${stale ? 'opacity-60' : ''}`}
+      className={`grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-3 xl:grid-cols-5 ${stale ? 'opacity-60' : ''}`}
       aria-busy={!info}
       data-stale={stale || undefined}
     >
@@ -99,6 +112,9 @@ export function KpiCards() {
       </Kpi>
       <Kpi label={t.timeSaved} value={info ? format.duration(info.time_saved_ms) : '—'} testId="kpi-time-saved">
         {info ? t.timeSavedDetail : loading}
+      </Kpi>
+      <Kpi label={t.compression} value={info ? compressionValue(info, t, format) : '—'} testId="kpi-compression">
+        {info ? <span data-testid="kpi-compression-detail">{compressionDetail(info, t, format)}</span> : loading}
       </Kpi>
     </div>
   );

@@ -158,6 +158,9 @@ export function appEnv(dir: string, name: string, redisPort: number, extra: Reco
     // Warm-ups follow the fixed plan, whatever requests earlier specs made (a spec may ask for 'usage').
     CACHE_SMART_WARMUP: 'off',
     CACHE_ALERT_MIN_REQUESTS: '20',
+    // The tuning panel shows evaluations within seconds, not the default five minutes (CACHE_AUTOTUNE stays off:
+    // advice only, so no other spec sees a setting change).
+    CACHE_AUTOTUNE_INTERVAL: '10',
     CACHE_ADMIN_RATE_LIMIT: '10000',
     CACHE_BREAKER_COOLDOWN: '1',
     DASHBOARD_POLL_MS: '1000',

@@ -165,11 +165,22 @@ const envSchema = z.object({
   CACHE_DEFAULT_TTL: ttl(300),
   // Seconds a prediction's last good value may be served stale past its TTL when recomputing fails; 0 = off.
   CACHE_GRACE_PERIOD: num(3600, int(0, 365 * 24 * 3600)),
+  // Values of at least CACHE_COMPRESSION_MIN_BYTES are stored zstd-compressed in Redis (auto) or never (off);
+  // reads accept both forms either way, so instances can be switched one at a time.
+  CACHE_COMPRESSION: str('auto')
+    .transform((v) => v.trim().toLowerCase())
+    .pipe(z.enum(['auto', 'off'], { message: 'expected auto or off' })),
+  CACHE_COMPRESSION_MIN_BYTES: intIn(1024, 64, 64 * 1024 * 1024),
   CACHE_AUTO_WARMUP: bool(true),
   CACHE_SMART_WARMUP: str('usage')
     .transform((v) => v.trim().toLowerCase())
     .pipe(z.enum(['off', 'usage', 'predictive'], { message: 'expected off, usage or predictive' })),
   CACHE_WARMUP_TOP_K: intIn(50, 1, 100_000),
+  // Hit-rate-driven tuning (lib/tuning): apply the advisor's L1 size and prediction TTL, or only record them;
+  // seconds between evaluations; the compute utilisation the desired-instances gauge aims at.
+  CACHE_AUTOTUNE: bool(false),
+  CACHE_AUTOTUNE_INTERVAL: intIn(300, 10, 86_400),
+  CACHE_TARGET_UTILIZATION: num(0.6, (n) => (n > 0 && n <= 1 ? null : 'expected a ratio above 0 and at most 1')),
   // Business metrics: products reported by name in cache/info.savings, and the price of a CPU-second of compute.
   CACHE_SAVINGS_TOP_PRODUCTS: intIn(10, 1, 1000),
   CACHE_COST_PER_CPU_SECOND: num(0.0001, (n) => (n >= 0 && n <= 1_000_000 ? null : 'expected a number between 0 and 1000000')),
@@ -301,6 +312,8 @@ export interface AppEnv {
   autoWarmup: boolean;
   /** CACHE_SMART_WARMUP and CACHE_WARMUP_TOP_K. */
   smartWarmup: { mode: SmartWarmupMode; topK: number };
+  /** CACHE_AUTOTUNE, CACHE_AUTOTUNE_INTERVAL, CACHE_TARGET_UTILIZATION (lib/tuning). */
+  autotune: AutotuneEnv;
   /** CACHE_COST_PER_CPU_SECOND and CACHE_COST_CURRENCY: how compute time saved is priced. */
   savings: ComputePricing;
   admin: AdminConfig;
@@ -310,6 +323,15 @@ export interface AppEnv {
   dashboard: { pollMs: number };
   /** The job queue (warm-ups and trainings spread over instances). */
   jobs: JobsEnv;
+}
+
+export interface AutotuneEnv {
+  /** CACHE_AUTOTUNE: apply the advisor's recommendations (true) or only record them (false). */
+  enabled: boolean;
+  /** CACHE_AUTOTUNE_INTERVAL: seconds between evaluations, and the window each one measures. */
+  intervalSeconds: number;
+  /** CACHE_TARGET_UTILIZATION: the share of an instance's compute the desired-instances gauge plans for. */
+  targetUtilization: number;
 }
 
 export interface JobsEnv {
@@ -389,10 +411,12 @@ export function readEnv(env: Record<string, string | undefined> = process.env): 
         memoryMaxBytes: e.CACHE_ALERT_MEMORY_MAX_BYTES,
       },
       grace: { periodSeconds: e.CACHE_GRACE_PERIOD },
+      compression: { mode: e.CACHE_COMPRESSION, minBytes: e.CACHE_COMPRESSION_MIN_BYTES },
       savings: { topProducts: e.CACHE_SAVINGS_TOP_PRODUCTS },
     },
     autoWarmup: e.CACHE_AUTO_WARMUP,
     smartWarmup: { mode: e.CACHE_SMART_WARMUP, topK: e.CACHE_WARMUP_TOP_K },
+    autotune: { enabled: e.CACHE_AUTOTUNE, intervalSeconds: e.CACHE_AUTOTUNE_INTERVAL, targetUtilization: e.CACHE_TARGET_UTILIZATION },
     savings: { costPerCpuSecond: e.CACHE_COST_PER_CPU_SECOND, currency: e.CACHE_COST_CURRENCY },
     admin: {
       adminToken: e.CACHE_ADMIN_TOKEN,

@@ -18,6 +18,7 @@ import type { SqliteDatabase } from './database';
 import { seedDemoHistoryIfEmpty } from './demo-seed';
 import { assertForecastDays, Forecaster, type FitRunner, type Prediction } from './forecaster';
 import type { HolidayCalendar } from './holidays';
+import { packArtifact, unpackArtifact } from './packed-artifact';
 import { parseModelArtifact, type ModelArtifact, type ModelOptions } from './model-artifact';
 import { rebuildModel, rebuildModelWith, type LiveModel } from './prophet-model';
 import { loadedProphetRuntime, prophetRuntime } from './prophet-runtime';
@@ -132,12 +133,13 @@ export class ForecastingService {
     this.cachedLoadModel = cachedModel((product: string) => this.loadModelUncached(product), {
       system: this.system,
       codec: {
-        toCache: (model) => model.artifact,
+        // Redis keeps the packed form (packed-artifact.ts: smaller once compressed); plain ones are still read.
+        toCache: (model) => packArtifact(model.artifact),
         fromCache: (stored) => {
           // Awaited before every lookup (see loadModel), so a Redis hit rebuilds synchronously here.
           const runtime = loadedProphetRuntime();
           if (!runtime) throw new Error('Prophet runtime not initialised');
-          return rebuildModelWith(runtime, parseModelArtifact(stored));
+          return rebuildModelWith(runtime, parseModelArtifact(unpackArtifact(stored)));
         },
       },
     });

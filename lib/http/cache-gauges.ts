@@ -1,6 +1,7 @@
 import { appCacheSystem } from '@/lib/config/cache-system';
 import { readEnv } from '@/lib/config/env';
 import { bindCacheMetrics, setAlertThresholdGauges, setCacheGauges } from '@/lib/metrics/cache-events';
+import { advanceCompressionCounters } from '@/lib/metrics/compression-counters';
 import { advanceSavingsCounters } from '@/lib/metrics/savings-counters';
 import { withTimeout } from '@/lib/redis-cache';
 import { errorMessage, httpLogger } from './log';
@@ -14,6 +15,7 @@ export async function refreshCacheGauges(timeoutMs = 1_000): Promise<void> {
   bindCacheMetrics(system.events);
   setAlertThresholdGauges(system.options.alerts);
   advanceSavingsCounters(system.localSavings(), readEnv().savings);
+  advanceCompressionCounters(system.compression.stats());
   try {
     const sample = await withTimeout(system.gaugeSample(), timeoutMs, 'cache sample timed out');
     setCacheGauges({

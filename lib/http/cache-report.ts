@@ -31,8 +31,8 @@ export function formatTtl(seconds: number): string {
   return `${seconds}s (${parts.join(' ') || '0s'})`;
 }
 
-/** The library's report as the API's JSON; the route adds the application's own section (`smart_warmup`). */
-export function toCacheInfo(r: CacheReport): Omit<CacheInfo, 'smart_warmup' | 'savings'> {
+/** The library's report as the API's JSON; the route adds the application's own sections (`smart_warmup`, `savings`, `tuning`). */
+export function toCacheInfo(r: CacheReport): Omit<CacheInfo, 'smart_warmup' | 'savings' | 'tuning'> {
   return {
     enabled: r.enabled,
     backend: r.backend,
@@ -70,6 +70,15 @@ export function toCacheInfo(r: CacheReport): Omit<CacheInfo, 'smart_warmup' | 's
         age_s: Math.floor(e.ageMs / 1000), // whole seconds, as the `Age` header
         reason: e.reason,
       })),
+    },
+    compression: {
+      mode: r.compression.mode,
+      min_bytes: r.compression.minBytes,
+      entries: r.compression.entries,
+      input_bytes: r.compression.inputBytes,
+      output_bytes: r.compression.outputBytes,
+      // Input over output of the values compressed so far, two decimals; null before the first.
+      ratio: r.compression.outputBytes > 0 ? Math.round((r.compression.inputBytes / r.compression.outputBytes) * 100) / 100 : null,
     },
     generated_at: r.generatedAt.toISOString(),
   };

@@ -5,6 +5,7 @@ import { appCacheSystem } from '@/lib/config/cache-system';
 import { bindCacheMetrics } from '@/lib/metrics/cache-events';
 import { installFrontDoor } from './front-door-install';
 import { errorMessage, httpLogger } from './log';
+import { startAutotuner } from './autotune';
 import { startSmartScheduler } from './smart-warmup';
 import { startWarmUp } from './warm-up-job';
 import { openForecastingServiceInBackground } from '@/lib/forecasting';
@@ -17,6 +18,8 @@ import { openForecastingServiceInBackground } from '@/lib/forecasting';
  * - with `CACHE_AUTO_WARMUP=true`, starts one warm-up and returns without waiting for it (it begins on the next
  *   turn of the event loop, after the server is ready).
  * - with `CACHE_SMART_WARMUP=predictive`, starts the predictive warm-up's scheduler (lib/http/smart-warmup.ts);
+ * - starts the autotune loop (lib/http/autotune.ts): every CACHE_AUTOTUNE_INTERVAL seconds it evaluates the window
+ *   and applies (CACHE_AUTOTUNE=true) or records the advisor's recommendations;
  * - with DATABASE_URL, opens PostgreSQL in the background (migrations, the version index), retrying while it is
  *   unreachable — the start never waits for it.
  * Connecting to Redis is not part of it: the cache connects on first use, and falls back to memory if it can't.
@@ -30,6 +33,7 @@ export function onServerStart(env: AppEnv = readEnv()): void {
   // retried. (SQLite opens on first use, as a local file needs no warning at start.)
   if (env.forecasting.databaseUrl) openForecastingServiceInBackground();
   if (env.smartWarmup.mode === 'predictive') startSmartScheduler();
+  startAutotuner();
   if (env.autoWarmup) {
     // Not awaited: deciding who warms up takes a Redis round trip, and the server must be ready at once.
     void startWarmUp('startup').then(

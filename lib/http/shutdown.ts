@@ -3,6 +3,7 @@ import { closeForecastingService } from '@/lib/forecasting';
 import { closeJobQueue } from './job-queue-access';
 import { errorMessage, processSingleton, withTimeout } from '@/lib/redis-cache';
 import { httpLogger } from './log';
+import { stopAutotuner } from './autotune';
 import { stopSmartScheduler } from './smart-warmup';
 
 /**
@@ -41,6 +42,7 @@ export function shutDown(reason: string): Promise<void> {
     log.info({ reason }, 'shutting down: draining, flushing the cache statistics, closing connections');
     const system = appCacheSystem();
     stopSmartScheduler();
+    stopAutotuner();
     const work = (async () => {
       await system.flushStats().catch((error: unknown) => log.warn({ err: errorMessage(error) }, 'shutdown: statistics flush failed'));
       await closeJobQueue().catch((error: unknown) => log.warn({ err: errorMessage(error) }, 'shutdown: closing the job queue failed'));

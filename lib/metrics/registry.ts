@@ -33,11 +33,22 @@ export interface AppMetrics {
   costSaved: Counter<'currency'>;
   trainingsAvoided: Counter;
   forecastsFromCache: Counter;
+  compressedEntries: Counter;
+  compressionInputBytes: Counter;
+  compressionOutputBytes: Counter;
   alertMemoryMaxBytes: Gauge;
   alertHitRateMinRatio: Gauge;
   forecastInFlight: Gauge;
   forecastWorkers: Gauge;
   forecastRefused: Counter<'reason'>;
+  autotuneChanges: Counter<'setting' | 'outcome'>;
+  desiredInstances: Gauge;
+  autotuneLookupsPerSecond: Gauge;
+  autotuneMissRatio: Gauge;
+  autotuneComputeSecondsPerMiss: Gauge;
+  targetUtilization: Gauge;
+  l1MaxEntries: Gauge;
+  predictionTtlSeconds: Gauge;
   buildInfo: Gauge<'version' | 'nodejs_version'>;
 }
 
@@ -170,6 +181,21 @@ function createMetrics(): AppMetrics {
       labelNames: ['type'],
       registers,
     }),
+    compressedEntries: new Counter({
+      name: 'ai_cache_compressed_entries_total',
+      help: 'Values this process wrote to Redis compressed (CACHE_COMPRESSION=auto, at least CACHE_COMPRESSION_MIN_BYTES).',
+      registers,
+    }),
+    compressionInputBytes: new Counter({
+      name: 'ai_cache_compression_input_bytes_total',
+      help: 'Encoded size (bytes) of the values this process wrote compressed, before compression.',
+      registers,
+    }),
+    compressionOutputBytes: new Counter({
+      name: 'ai_cache_compression_output_bytes_total',
+      help: 'Size (bytes) of those values as stored in Redis, after compression; input / output is the ratio.',
+      registers,
+    }),
     cpuSecondsSaved: new Counter({
       name: 'ai_cache_cpu_seconds_saved_total',
       help: 'Compute time cache hits avoided, seconds: per hit the measured time of the computation that produced the value, else the mean per type.',
@@ -215,6 +241,47 @@ function createMetrics(): AppMetrics {
       name: 'ai_forecast_refused_total',
       help: 'Forecast computations refused by admission control: reason="client" (429, over FORECAST_MAX_PER_CLIENT) or "queue" (503, FORECAST_QUEUE_MAX reached).',
       labelNames: ['reason'] as const,
+      registers,
+    }),
+    autotuneChanges: new Counter({
+      name: 'ai_cache_autotune_changes_total',
+      help: 'Tuning decisions by setting (l1_max_entries, prediction_ttl_seconds) and outcome: applied (CACHE_AUTOTUNE=true) or advised (recorded only).',
+      labelNames: ['setting', 'outcome'] as const,
+      registers,
+    }),
+    desiredInstances: new Gauge({
+      name: 'ai_cache_desired_instances',
+      help: 'Instances the miss load of the last autotune window needs: max(1, ceil(lookups/s × miss ratio × compute s per miss / CACHE_TARGET_UTILIZATION)).',
+      registers,
+    }),
+    autotuneLookupsPerSecond: new Gauge({
+      name: 'ai_cache_autotune_lookups_per_second',
+      help: 'Cache lookups per second over the last autotune window, every instance together (input of ai_cache_desired_instances).',
+      registers,
+    }),
+    autotuneMissRatio: new Gauge({
+      name: 'ai_cache_autotune_miss_ratio',
+      help: 'Misses / lookups over the last autotune window, every instance together (input of ai_cache_desired_instances).',
+      registers,
+    }),
+    autotuneComputeSecondsPerMiss: new Gauge({
+      name: 'ai_cache_autotune_compute_seconds_per_miss',
+      help: 'Average seconds one computation after a miss took on this instance over the last autotune window (input of ai_cache_desired_instances).',
+      registers,
+    }),
+    targetUtilization: new Gauge({
+      name: 'ai_cache_target_utilization_ratio',
+      help: "CACHE_TARGET_UTILIZATION: the share of one instance's compute that ai_cache_desired_instances plans for.",
+      registers,
+    }),
+    l1MaxEntries: new Gauge({
+      name: 'ai_cache_l1_max_entries',
+      help: 'The L1 entry bound in force on this instance (CACHE_L1_MAX_ENTRIES, or what autotuning set).',
+      registers,
+    }),
+    predictionTtlSeconds: new Gauge({
+      name: 'ai_cache_prediction_ttl_seconds',
+      help: 'The TTL given to predictions stored from now on (CACHE_PREDICTION_TTL, or what autotuning set).',
       registers,
     }),
     buildInfo,

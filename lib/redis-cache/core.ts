@@ -21,6 +21,7 @@
 import { convert, shareable, type EntryCodec } from './entry-codec';
 import { EntryWriter } from './entry-writer';
 import type { Grace } from './grace';
+import { unpack, type Compression } from './compression';
 import { storedExpiry, storedPayload } from './stored-form';
 import type { CacheEvents } from './events';
 import type { InvalidationTarget } from './invalidation-bus';
@@ -49,6 +50,8 @@ export interface CoreDeps {
   publish: (target: InvalidationTarget) => void;
   /** Grace copies of predictions (grace.ts). */
   grace: Grace;
+  /** Compression of large values on their way to Redis (compression.ts). */
+  compression: Compression;
   /** What hits saved, per product (savings.ts). */
   savings: SavingsLedger;
 }
@@ -68,7 +71,7 @@ export class CacheCore {
 
   private readonly writer: EntryWriter;
 
-  /** Keys whose undecodable value was logged (see {@link decoded}). */
+  /** Keys whose undecodable value was logged (see {@link undecodable}). */
   private readonly undecodableLogged = new Set<string>();
 
   constructor(private readonly d: CoreDeps) {
@@ -142,7 +145,7 @@ export class CacheCore {
     let epoch = 0;
     // One continuation on the reply (runThen): every microtask hop saved shows at 50 concurrent misses.
     return this.d.gate.runThen(
-      (c) => ((epoch = this.d.memory.epoch), c.get(key)),
+      (c) => ((epoch = this.d.memory.epoch), c.getBuffer(key)),
       (raw) => {
         const remote = this.accept(plan, key, raw, epoch);
         if (remote === NOT_IN_L1) return this.afterMiss(plan, key, compute, start);
@@ -216,7 +219,7 @@ export class CacheCore {
   private readRemote<T>(plan: EntryPlan<T>, key: string): Promise<T | typeof NOT_IN_L1> {
     let epoch = 0;
     return this.d.gate.runThen(
-      (c) => ((epoch = this.d.memory.epoch), c.get(key)),
+      (c) => ((epoch = this.d.memory.epoch), c.getBuffer(key)),
       (raw) => this.accept(plan, key, raw, epoch),
     );
   }
@@ -225,11 +228,20 @@ export class CacheCore {
    * A GET's answer as the plan's value, kept in L1 unless an invalidation started since the GET was sent (`epoch`);
    * {@link NOT_IN_L1} when there is none.
    */
-  private accept<T>(plan: EntryPlan<T>, key: string, raw: string | null | typeof UNAVAILABLE, epoch: number): T | typeof NOT_IN_L1 {
+  private accept<T>(plan: EntryPlan<T>, key: string, raw: Buffer | null | typeof UNAVAILABLE, epoch: number): T | typeof NOT_IN_L1 {
     if (raw === UNAVAILABLE || raw === null) return NOT_IN_L1;
     if (this.d.memory.replaying) return NOT_IN_L1; // may be what a clear made during the outage removed
-    const value = this.decoded(plan, key, raw);
-    if (value === NOT_IN_L1 || this.d.memory.maxEntries === 0) return value; // L1 off: nothing to keep
+    let text: string;
+    let value: T;
+    try {
+      // A compressed payload is decompressed here; L1 keeps the decoded value, so an L1 hit never pays for it.
+      text = unpack(storedPayload(raw));
+      value = plan.codec.decode(text);
+    } catch (err) {
+      this.undecodable(plan, key, raw, err);
+      return NOT_IN_L1;
+    }
+    if (this.d.memory.maxEntries === 0) return value; // L1 off: nothing to keep
     if (!this.d.memory.mayFill(epoch)) return value; // answered, not kept: the clear may have been meant for it
     // The L1 copy must not outlive the Redis value: its expiry came with it (stored-form.ts).
     const now = Date.now();
@@ -239,7 +251,7 @@ export class CacheCore {
     const entry: MemoryEntry = {
       value: shared,
       expiresAt,
-      bytes: raw.length,
+      bytes: text.length,
       type: plan.type,
       origin: 'l2',
       costMs: 0,
@@ -251,24 +263,20 @@ export class CacheCore {
   }
 
   /**
-   * The plan's reading of the stored `raw` text; a corrupt or foreign value (planted by anyone with write access to
-   * Redis, or left by another version) is a miss, never an exception. It is deleted — unless a writer replaced it
-   * meanwhile — so a value no computation overwrites (a forecast for a product that does not exist) is not decoded
-   * again on every read, and logged once per key, so reading a planted value in a loop does not flood the log.
+   * A stored value the plan cannot read — corrupt, a compressed frame that does not decompress, or foreign (planted
+   * by anyone with write access to Redis, or left by another version) — is a miss, never an exception. It is
+   * deleted — unless a writer replaced it meanwhile — so a value no computation overwrites (a forecast for a product
+   * that does not exist) is not decoded again on every read, and logged once per key, so reading a planted value in
+   * a loop does not flood the log.
    */
-  private decoded<T>(plan: EntryPlan<T>, key: string, raw: string): T | typeof NOT_IN_L1 {
-    try {
-      return plan.codec.decode(storedPayload(raw));
-    } catch (err) {
-      if (!this.undecodableLogged.has(key)) {
-        // Bounded: a flood of distinct planted keys cannot grow it without limit (it only forgets what it logged).
-        if (this.undecodableLogged.size >= UNDECODABLE_KEYS_REMEMBERED) this.undecodableLogged.clear();
-        this.undecodableLogged.add(key);
-        this.d.log.warn({ key, codec: plan.codec.name, err: errorMessage(err) }, 'cache value could not be decoded; treated as a miss and deleted');
-      }
-      void this.d.gate.run((c) => c.deleteIfValue(key, raw));
-      return NOT_IN_L1;
+  private undecodable(plan: EntryPlan<unknown>, key: string, raw: Buffer, err: unknown): void {
+    if (!this.undecodableLogged.has(key)) {
+      // Bounded: a flood of distinct planted keys cannot grow it without limit (it only forgets what it logged).
+      if (this.undecodableLogged.size >= UNDECODABLE_KEYS_REMEMBERED) this.undecodableLogged.clear();
+      this.undecodableLogged.add(key);
+      this.d.log.warn({ key, codec: plan.codec.name, err: errorMessage(err) }, 'cache value could not be decoded; treated as a miss and deleted');
     }
+    void this.d.gate.run((c) => c.deleteIfValue(key, raw));
   }
 
   /** An L1 value written by another codec, converted to this plan's (which owns the L1 slot from now on). */

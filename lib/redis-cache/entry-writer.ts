@@ -1,6 +1,7 @@
 /**
- * The core's write path: a value into L1 and, when Redis is usable and the plan allows, into Redis with its expiry
- * in front of it (stored-form.ts) and, for models and predictions, its product's index set in the same command.
+ * The core's write path: a value into L1 and, when Redis is usable and the plan allows, into Redis — compressed when
+ * large (compression.ts), with its expiry in front of it (stored-form.ts) and, for models and predictions, its
+ * product's index set in the same command. L1 keeps the value itself, never the compressed form.
  * While Redis is unavailable the value lives its full TTL in memory (the fallback store).
  */
 import type { CoreDeps } from './core';
@@ -17,7 +18,7 @@ const LOCAL_ONLY_BYTES = 1024;
 const STORED_LOCALLY = Promise.resolve(false);
 
 export class EntryWriter {
-  constructor(private readonly d: Pick<CoreDeps, 'gate' | 'memory' | 'keys' | 'log' | 'ttl' | 'l1Ttl' | 'publish' | 'grace'>) {}
+  constructor(private readonly d: Pick<CoreDeps, 'gate' | 'memory' | 'keys' | 'log' | 'ttl' | 'l1Ttl' | 'publish' | 'grace' | 'compression'>) {}
 
   /**
    * Stores `value` in L1 and Redis (in memory only while Redis is unavailable, or for a local-only plan).
@@ -83,7 +84,8 @@ export class EntryWriter {
     }
     const ttlMs = Math.round(ttl * 1000);
     const index = this.d.keys.indexFor(key, plan.type);
-    const stored = wrapStored(text!, now + ttlMs);
+    const payload = this.d.compression.pack(text!);
+    const stored = wrapStored(payload, now + ttlMs);
     const written = this.d.gate.runThen(
       (c): Promise<unknown> => (index === null ? c.set(key, stored, 'PX', ttlMs) : c.setIndexed(key, index, stored, ttlMs)),
       (r) => {
@@ -98,7 +100,7 @@ export class EntryWriter {
     if (this.d.grace.applies(plan as EntryPlan<unknown>)) {
       // The grace copy (grace.ts): issued in the same turn, so it leaves in the same socket write as the entry.
       const graceMs = ttlMs + this.d.grace.periodMs;
-      const copy = wrapGrace(text!, now, now + graceMs);
+      const copy = wrapGrace(payload, now, now + graceMs);
       void this.d.gate.run((c): Promise<unknown> =>
         index === null ? c.set(graceKey(key), copy, 'PX', graceMs) : c.setIndexed(graceKey(key), index, copy, graceMs),
       );

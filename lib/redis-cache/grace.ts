@@ -13,14 +13,16 @@
  * Stale across a retrain is impossible by construction: prediction keys carry the model version, so a new version
  * looks up a new key and its grace copy, which does not exist before it is first computed.
  *
- * Stored form: `@<hard expiry>@@<stored at>@<encoded value>` — stored-form.ts's envelope twice: the outer says when
- * the copy ends (a check beside Redis' own TTL), the inner when the value was computed (its age).
+ * Stored form: `@<hard expiry>@@<stored at>@<payload>` — stored-form.ts's envelope twice: the outer says when
+ * the copy ends (a check beside Redis' own TTL), the inner when the value was computed (its age). The payload is
+ * the entry's own: the encoded value, or its compressed frame (compression.ts) — compressed once for both keys.
  */
 import type { EntryPlan, Detailed } from './entry-plan';
 import type { CacheEvents } from './events';
 import type { GraceRefresher } from './grace-refresher';
 import { productOfKey } from './keys';
 import type { CacheLogger } from './logger';
+import { unpack } from './compression';
 import { UNAVAILABLE, type RedisGate } from './redis-gate';
 import { storedExpiry, storedPayload, wrapStored } from './stored-form';
 import { errorMessage } from './timeout';
@@ -35,19 +37,28 @@ export function isGraceKey(key: string): boolean {
   return key.endsWith(SUFFIX);
 }
 
-/** The stored form of a grace copy of `text`, computed at `storedAt` and kept until `hardExpiresAt` (epoch ms). */
-export function wrapGrace(text: string, storedAt: number, hardExpiresAt: number): string {
-  return wrapStored(wrapStored(text, storedAt), hardExpiresAt);
+/** The stored form of a grace copy of `payload`, computed at `storedAt` and kept until `hardExpiresAt` (epoch ms). */
+export function wrapGrace(payload: string, storedAt: number, hardExpiresAt: number): string;
+export function wrapGrace(payload: string | Buffer, storedAt: number, hardExpiresAt: number): string | Buffer;
+export function wrapGrace(payload: string | Buffer, storedAt: number, hardExpiresAt: number): string | Buffer {
+  return wrapStored(wrapStored(payload, storedAt), hardExpiresAt);
 }
 
-/** The encoded value and when it was stored, or null when `raw` is not a grace copy or has ended at `now`. */
-export function readGrace(raw: string, now: number): { text: string; storedAt: number } | null {
+/**
+ * The encoded value and when it was stored, or null when `raw` is not a grace copy or has ended at `now`. Throws
+ * on a compressed frame that does not decompress.
+ */
+export function readGrace(raw: string | Buffer, now: number): { text: string; storedAt: number } | null {
   const hard = storedExpiry(raw);
   if (!(hard > now)) return null;
+  if (typeof raw === 'string') {
+    const inner = storedPayload(raw);
+    const storedAt = storedExpiry(inner);
+    return Number.isFinite(storedAt) ? { text: storedPayload(inner), storedAt } : null;
+  }
   const inner = storedPayload(raw);
   const storedAt = storedExpiry(inner);
-  if (!Number.isFinite(storedAt)) return null;
-  return { text: storedPayload(inner), storedAt };
+  return Number.isFinite(storedAt) ? { text: unpack(storedPayload(inner)), storedAt } : null;
 }
 
 /** An answer served from a grace copy. */
@@ -129,18 +140,20 @@ export class Grace {
    */
   async serveStale<T>(plan: EntryPlan<T>, key: string, error: unknown, refresh: () => Promise<unknown>): Promise<Detailed<T>> {
     if (!this.applies(plan as EntryPlan<unknown>)) throw error;
-    const raw = await this.d.gate.run((c) => c.get(graceKey(key)));
+    const raw = await this.d.gate.run((c) => c.getBuffer(graceKey(key)));
+    if (raw === UNAVAILABLE || raw === null) throw error;
     const now = Date.now();
-    const copy = raw === UNAVAILABLE || raw === null ? null : readGrace(raw, now);
-    if (!copy) throw error;
-    let value: T;
+    let stale: { value: T; storedAt: number } | null;
     try {
-      value = plan.codec.decode(copy.text);
+      const copy = readGrace(raw, now);
+      stale = copy && { value: plan.codec.decode(copy.text), storedAt: copy.storedAt };
     } catch (err) {
       this.d.log.warn({ key, err: errorMessage(err) }, 'grace copy could not be decoded; not served');
       throw error;
     }
-    const ageMs = Math.max(0, now - copy.storedAt);
+    if (!stale) throw error;
+    const value = stale.value;
+    const ageMs = Math.max(0, now - stale.storedAt);
     this.staleServed++;
     this.d.events.emit('stale', { type: plan.type, key, ageMs, reason: errorMessage(error) });
     this.remember(key, now, ageMs, errorMessage(error));

@@ -63,5 +63,6 @@ export { UsageTracker, hourStart, HOUR_MS, type UsageCount, type UsageHour, type
 export { withTimeout, sleep, errorMessage } from './timeout';
 export { processSingleton, replaceProcessSingleton } from './process-singleton';
 export { Grace, graceKey, GRACE_EVENTS_KEPT, type StaleInfo, type GraceEvent } from './grace';
+export { Compression, type CompressionMode, type CompressionOptions, type CompressionStats } from './compression';
 export { ProductTally, othersOf, type SavedFigures, type ProductSavings, type SavingsReport, type SavingsOptions } from './savings';
 export { GraceRefresher, type GraceRefresherOptions } from './grace-refresher';

@@ -3,6 +3,7 @@
  * own environment module maps the seed's variables onto them) and passes a logger. Everything is optional; the
  * defaults are the seed's (the README's configuration table). Times are in the unit their name says.
  */
+import { DEFAULT_COMPRESSION, type CompressionOptions } from './compression';
 import type { GraceRefresherOptions } from './grace-refresher';
 import type { SavingsOptions } from './savings';
 import type { UsageTrackerOptions } from './usage';
@@ -73,6 +74,11 @@ export interface CacheSystemOptions {
    * fails (0 = off, the default), and refreshed in the background (grace-refresher.ts bounds).
    */
   grace?: { periodSeconds?: number } & GraceRefresherOptions;
+  /**
+   * Compression of large values in Redis (compression.ts): `auto` (default) compresses encoded values of at least
+   * `minBytes` (default 1024); `off` writes everything uncompressed. Reads accept both forms in either mode.
+   */
+  compression?: Partial<CompressionOptions>;
   /** What hits saved, per product: how many products are reported and ranked (savings.ts). */
   savings?: SavingsOptions;
 }
@@ -87,6 +93,7 @@ export interface ResolvedCacheOptions {
   breaker: { cooldownMs: number };
   alerts: AlertThresholds;
   grace: { periodSeconds: number } & GraceRefresherOptions;
+  compression: CompressionOptions;
 }
 
 export const DEFAULT_OPTIONS: Omit<ResolvedCacheOptions, 'redis'> & { redis: RedisConnectionOptions } = {
@@ -113,6 +120,7 @@ export const DEFAULT_OPTIONS: Omit<ResolvedCacheOptions, 'redis'> & { redis: Red
   breaker: { cooldownMs: 1000 },
   alerts: { hitRateMinPercent: 60, hitRateMinRequests: 100, memoryMaxBytes: 100 * 1024 * 1024 },
   grace: { periodSeconds: 0 },
+  compression: DEFAULT_COMPRESSION,
 };
 
 /** Fills in the defaults and checks what a caller could get wrong; throws a TypeError naming the option. */
@@ -128,6 +136,7 @@ export function resolveOptions(o: CacheSystemOptions = {}): ResolvedCacheOptions
     breaker: { ...d.breaker, ...definedOnly(o.breaker) },
     alerts: { ...d.alerts, ...definedOnly(o.alerts) },
     grace: { ...d.grace, ...definedOnly(o.grace) },
+    compression: { ...d.compression, ...definedOnly(o.compression) },
   };
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(out.prefix)) throw new TypeError('prefix must be 1–64 characters of A–Z a–z 0–9 _ . -');
   for (const [name, seconds] of Object.entries(out.ttl)) positive(`ttl.${name}`, seconds);
@@ -137,6 +146,9 @@ export function resolveOptions(o: CacheSystemOptions = {}): ResolvedCacheOptions
   positive('redis.connectTimeoutMs', out.redis.connectTimeoutMs);
   if (!(out.grace.periodSeconds >= 0) || !Number.isFinite(out.grace.periodSeconds)) throw new TypeError('grace.periodSeconds must be ≥ 0');
   if (!(out.l1.maxEntries >= 0 && out.l1.maxBytes >= 0)) throw new TypeError('l1 bounds must be ≥ 0');
+  if (out.compression.mode !== 'auto' && out.compression.mode !== 'off') throw new TypeError('compression.mode must be auto or off');
+  if (!Number.isInteger(out.compression.minBytes) || out.compression.minBytes < 1)
+    throw new TypeError('compression.minBytes must be a positive integer');
   return out;
 }
 

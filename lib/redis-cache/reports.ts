@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { StatsRecorder } from './history';
 import { computeAlerts, HIT_RATE_WINDOW_MS, readServerInfo, type CacheAlert } from './info';
+import type { Compression, CompressionStats } from './compression';
 import type { Grace, GraceEvent } from './grace';
 import type { KeyCounter } from './key-counter';
 import { sumCounts, TYPE_INDEX, type CacheType, type KeyScheme } from './keys';
@@ -57,6 +58,8 @@ export interface CacheReport {
   };
   /** What hits saved, in total and for the products that saved most (savings.ts). */
   savings: SavingsReport;
+  /** Compression of large values (compression.ts): mode, threshold and what this instance compressed since start. */
+  compression: CompressionStats;
   generatedAt: Date;
 }
 
@@ -95,6 +98,7 @@ export interface ReportDeps {
   /** What the previous report raised (the hit-rate alert's hysteresis). */
   alertState: { lowHitRate: boolean };
   grace: Grace;
+  compression: Compression;
   savings: SavingsLedger;
 }
 
@@ -154,6 +158,7 @@ export async function cacheReport(d: ReportDeps): Promise<CacheReport> {
       recent: graceRecent.events,
     },
     savings,
+    compression: d.compression.stats(),
     generatedAt: new Date(),
   };
 }

@@ -84,9 +84,9 @@ return n`,
 
 /** The methods the scripts add to a client. */
 export interface ScriptCommands {
-  setIndexed(key: string, index: string, value: string, ttlMs: number): Promise<number>;
+  setIndexed(key: string, index: string, value: string | Buffer, ttlMs: number): Promise<number>;
   releaseLock(key: string, token: string): Promise<number>;
-  deleteIfValue(key: string, value: string): Promise<number>;
+  deleteIfValue(key: string, value: string | Buffer): Promise<number>;
   extendLock(key: string, token: string, ttlMs: number): Promise<number>;
   addUsage(key: string, maxFields: number, ttlSeconds: number, ...fieldIncrements: (string | number)[]): Promise<number>;
 }

@@ -12,6 +12,7 @@
  * operations wait for it instead of failing over needlessly.
  */
 import { randomUUID } from 'node:crypto';
+import { Compression } from './compression';
 import { CacheCore } from './core';
 import { CacheEvents } from './events';
 import { RANGES, StatsRecorder, type CacheHistory, type HistoryRange } from './history';
@@ -64,6 +65,8 @@ export class CacheSystem {
   readonly usage: UsageTracker;
   /** Grace copies of predictions and their background refreshes (grace.ts). */
   readonly grace: Grace;
+  /** Compression of large values in Redis, and what it saved (compression.ts). */
+  readonly compression: Compression;
   /** What hits saved, per product, shared by every instance (savings.ts). */
   private readonly savings: SavingsLedger;
   private readonly refresher: GraceRefresher;
@@ -152,6 +155,7 @@ export class CacheSystem {
       recentKey: this.keys.meta + '{grace}:recent',
     });
     this.savings = new SavingsLedger(this.gate, this.stats, this.keys.meta, opts.savings);
+    this.compression = new Compression(o.compression);
     this.core = new CacheCore({
       gate: this.gate,
       memory: this.memory,
@@ -164,6 +168,7 @@ export class CacheSystem {
       l1Ttl: o.l1.ttl,
       publish: (t) => this.bus.publish(t),
       grace: this.grace,
+      compression: this.compression,
       savings: this.savings,
     });
     this.cache = new RedisCache(this.core, this.invalidator, this.gate, this.memory, this.keys);
@@ -190,6 +195,7 @@ export class CacheSystem {
       topology: this.topologyReader,
       instanceId: this.instanceId,
       grace: this.grace,
+      compression: this.compression,
       savings: this.savings,
     };
   }

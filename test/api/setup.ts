@@ -18,6 +18,7 @@ import { closeJobQueue } from '@/lib/http/job-queue-access';
 import { useHttpLoggerForTests } from '@/lib/http/log';
 import { socketStampHeader } from '@/lib/http/socket-address';
 import { onServerStart } from '@/lib/http/server-start';
+import { stopAutotuner } from '@/lib/http/autotune';
 import { createCacheSystem, resetCacheSystemForTests, type CacheSystem } from '@/lib/redis-cache';
 import { startRedisServer, waitFor, type RedisServerHandle } from '../helpers/redis-server';
 import { cacheSystemOptions } from '@/lib/config/cache-system';
@@ -107,11 +108,15 @@ export async function startServiceTestEnv(redisEnv: Record<string, string>, extr
     CACHE_SMART_WARMUP: 'off',
     ...extraEnv,
   };
-  // Route handlers read the warm-up settings and the price of compute from process.env (readEnv() per request), as
-  // the server does; the process-wide job queue (warm-ups run as its jobs) reads its Redis and prefix there too.
+  // Route handlers read the warm-up and autotune settings and the price of compute from process.env (readEnv() when
+  // they need them), as the server does; the process-wide job queue (warm-ups run as its jobs) reads its Redis and
+  // prefix there too.
   const warmUpVariables = [
     'CACHE_SMART_WARMUP',
     'CACHE_WARMUP_TOP_K',
+    'CACHE_AUTOTUNE',
+    'CACHE_AUTOTUNE_INTERVAL',
+    'CACHE_TARGET_UTILIZATION',
     'CACHE_COST_PER_CPU_SECOND',
     'CACHE_COST_CURRENCY',
     'CACHE_PREFIX',
@@ -154,6 +159,8 @@ export async function startServiceTestEnv(redisEnv: Record<string, string>, extr
     prefix,
     logs,
     async close() {
+      // The autotune timer onServerStart started must not outlive this environment's cache system.
+      stopAutotuner();
       await closeJobQueue();
       useForecastingServiceForTests(undefined);
       useHttpLoggerForTests(undefined);

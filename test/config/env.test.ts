@@ -38,6 +38,9 @@ describe('environment', () => {
     ['CACHE_PREDICTION_TTL', '1.5'],
     ['CACHE_GRACE_PERIOD', '-1'],
     ['CACHE_GRACE_PERIOD', 'long'],
+    ['CACHE_COMPRESSION', 'zstd'],
+    ['CACHE_COMPRESSION_MIN_BYTES', '10'],
+    ['CACHE_COMPRESSION_MIN_BYTES', '1.5k'],
     ['REDIS_RETRY_ON_TIMEOUT', 'maybe'],
     ['REDIS_DB', '99'],
     ['CACHE_PREFIX', 'ai*'],
@@ -134,6 +137,18 @@ describe('environment', () => {
     expect(() => readEnv({ CACHE_WARMUP_TOP_K: '0' })).toThrow(/CACHE_WARMUP_TOP_K/);
   });
 
+  test('autotuning: advice only by default, every 300 s, aiming at 60 % utilisation; bounded', () => {
+    expect(readEnv({}).autotune).toEqual({ enabled: false, intervalSeconds: 300, targetUtilization: 0.6 });
+    expect(readEnv({ CACHE_AUTOTUNE: 'on', CACHE_AUTOTUNE_INTERVAL: '60', CACHE_TARGET_UTILIZATION: '0.8' }).autotune).toEqual({
+      enabled: true,
+      intervalSeconds: 60,
+      targetUtilization: 0.8,
+    });
+    expect(() => readEnv({ CACHE_AUTOTUNE: 'sometimes' })).toThrow(/CACHE_AUTOTUNE/);
+    for (const bad of ['5', '86401', '1.5', 'often']) expect(() => readEnv({ CACHE_AUTOTUNE_INTERVAL: bad }), bad).toThrow(/CACHE_AUTOTUNE_INTERVAL/);
+    for (const bad of ['0', '1.2', '-0.5']) expect(() => readEnv({ CACHE_TARGET_UTILIZATION: bad }), bad).toThrow(/CACHE_TARGET_UTILIZATION/);
+  });
+
   test('an empty DATABASE_PATH is unset (a copied .env with the line emptied)', () => {
     expect(readEnv({ DATABASE_PATH: '' }).forecasting.databasePath).toMatch(/data[\\/]sales\.db$/);
   });
@@ -150,6 +165,15 @@ describe('environment', () => {
     expect(readEnv({ DASHBOARD_POLL_MS: '1000' }).dashboard.pollMs).toBe(1000);
     expect(readEnv({ NEXT_PUBLIC_POLL_MS: '2500' }).dashboard.pollMs).toBe(2500);
     expect(readEnv({}).dashboard.pollMs).toBe(DEFAULT_POLL_MS);
+  });
+});
+
+describe('CACHE_COMPRESSION', () => {
+  test('defaults to auto from 1024 bytes; off and the threshold are read, case-insensitively', () => {
+    expect(readEnv({}).cache.compression).toEqual({ mode: 'auto', minBytes: 1024 });
+    expect(readEnv({ CACHE_COMPRESSION: ' OFF ', CACHE_COMPRESSION_MIN_BYTES: '4096' }).cache.compression).toEqual({ mode: 'off', minBytes: 4096 });
+    expect(resolveOptions(readEnv({ CACHE_COMPRESSION_MIN_BYTES: '64' }).cache).compression).toEqual({ mode: 'auto', minBytes: 64 });
+    expect(() => readEnv({ CACHE_COMPRESSION_MIN_BYTES: String(128 * 1024 * 1024) })).toThrow(/CACHE_COMPRESSION_MIN_BYTES/);
   });
 });
 

@@ -8,7 +8,7 @@ import type { FitRunner } from '@/lib/forecasting/forecaster';
 import { TrainingWorker } from '@/lib/forecasting/training-worker';
 import { createForecastingService, type ForecastingService } from '@/lib/forecasting/service';
 import { startRedisServer, waitFor, type RedisServerHandle } from '../helpers/redis-server';
-import { makeSystem, silentLogger } from '../redis-cache/setup';
+import { makeSystem, redisClientOf, silentLogger } from '../redis-cache/setup';
 
 /**
  * The cached forecasting operations against a real redis-server, as two instances (two cache systems with the
@@ -162,10 +162,12 @@ describe('forecasting service behind the cache', () => {
     const version = listed.find((p) => p.name === 'Baguete')!.modelVersion!;
     const listKeys = async () => (await redis.cli('--scan', '--pattern', `${cacheA.options.prefix}:products_list*`)).split('\n').filter(Boolean);
     const [oldKey] = await listKeys();
-    const oldEntry = await redis.cli('GET', oldKey!);
+    // As bytes: the list is stored compressed (a zstd frame is not text redis-cli can carry).
+    const client = redisClientOf(cacheA);
+    const oldEntry = (await client.getBuffer(oldKey!))!;
     await a.retrain('Baguete');
     // A Redis failover can drop an acknowledged DEL: put the old list back where it was.
-    await redis.cli('SET', oldKey!, oldEntry, 'EX', '600');
+    await client.set(oldKey!, oldEntry, 'EX', 600);
     cacheB.clearLocal();
     expect((await b.listProducts()).find((p) => p.name === 'Baguete')!.modelVersion).toBe(version + 1);
     expect((await a.listProducts()).find((p) => p.name === 'Baguete')!.modelVersion).toBe(version + 1);

@@ -14,6 +14,7 @@ import { appMetrics } from '@/lib/metrics/registry';
 const ROOT = path.resolve(__dirname, '../..');
 const DASHBOARD = path.join(ROOT, 'ops/grafana/ai-prediction-cache.json');
 const ALERTS = path.join(ROOT, 'ops/prometheus/alerts.yml');
+const AUTOSCALING = path.join(ROOT, 'ops/prometheus/autoscaling.yml');
 
 const Target = z.object({ expr: z.string().min(1), refId: z.string() });
 const Panel = z.object({ type: z.string(), title: z.string(), targets: z.array(Target).optional(), datasource: z.unknown().optional() });
@@ -113,5 +114,16 @@ describe('alert rules (ops/prometheus)', () => {
 
   it('fire when they should and not before (promtool test rules)', () => {
     expect(promtool('test', 'rules', 'alerts.test.yml')).toContain('SUCCESS');
+  });
+});
+
+describe('autoscaling rule (ops/prometheus)', () => {
+  it('records the desired instances from an exported series and passes promtool check rules', async () => {
+    const exported = await exportedSeries();
+    // The expressions only: a recorded name (`job:ai_cache_desired_instances:max`) is the rule's output, not an input.
+    const text = [...fs.readFileSync(AUTOSCALING, 'utf8').matchAll(/^\s*expr:(.*)$/gm)].map((m) => m[1]).join('\n');
+    expect(seriesIn(text)).toContain('ai_cache_desired_instances');
+    expect(seriesIn(text).filter((name) => !exported.has(name))).toEqual([]);
+    expect(promtool('check', 'rules', 'autoscaling.yml')).toContain('SUCCESS: 1 rules found');
   });
 });

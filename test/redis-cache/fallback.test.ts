@@ -1,4 +1,5 @@
 /** The memory fallback and the circuit breaker against real faults: absent, stopped, restarted, hung. */
+import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { CacheSystem } from '@/lib/redis-cache';
 import { within } from '@/test/helpers/deadline';
@@ -101,7 +102,8 @@ describe('fallback to memory', () => {
     servers.push(redis);
     const s = track(makeSystem(redis.url));
     await s.models.setModel('small', 1);
-    const big = 'x'.repeat(4 * 1024 * 1024);
+    // 4 MiB of base64 noise: compressed it is still ≈ 3 MiB, over the 2 MB limit (a repeated letter would fit).
+    const big = randomBytes(3 * 1024 * 1024).toString('base64');
     expect(await s.cache.set(s.keys.other('big'), big, 60)).toBe(false); // refused by Redis…
     expect(s.backend).toBe('redis'); // …which is still reachable
     expect(s.redisReplyErrors).toBeGreaterThan(0);

@@ -240,11 +240,14 @@ describe('lock', () => {
   test('the lock is kept beyond its ttl while the work runs (watchdog)', async () => {
     const a = sys();
     const b = sys({ prefix: a.options.prefix });
+    // A ttl long enough that a busy machine's event-loop stalls (renewals come every ttl/3) cannot let it lapse.
+    const ttlMs = 1000;
     let release!: () => void;
-    const held = a.lock('long', 200, () => new Promise<void>((r) => (release = r)));
+    const held = a.lock('long', ttlMs, () => new Promise<void>((r) => (release = r)));
     await waitFor(async () => (await fixture.redis().cli('--scan', '--pattern', `${a.options.prefix}:_meta:lock:*`)) !== '', 2000);
-    // Without the watchdog the key's PTTL only falls, then the key is gone. Each rise seen is at least one renewal,
-    // and renewals come every ttl/3: nine rises mean the key outlived three ttls.
+    const acquired = Date.now();
+    // Without the watchdog the key's PTTL only falls, then the key is gone after one ttl. It must stay, and rise
+    // (a renewal) again and again, until three ttls have passed.
     const key = await fixture.redis().cli('--scan', '--pattern', `${a.options.prefix}:_meta:lock:*`);
     let renewals = 0;
     let last = Infinity;
@@ -254,13 +257,13 @@ describe('lock', () => {
         expect(pttl, 'lock key PTTL').toBeGreaterThan(0);
         if (pttl > last) renewals++;
         last = pttl;
-        return renewals >= 9;
+        return renewals >= 3 && Date.now() - acquired > 3 * ttlMs;
       },
-      10_000,
-      10,
-      'nine watchdog renewals',
+      20_000,
+      20,
+      'the lock key alive past three ttls, renewed',
     );
-    await expect(b.lock('long', 200, async () => 1, { waitMs: 0 })).rejects.toBeInstanceOf(LockTimeoutError);
+    await expect(b.lock('long', ttlMs, async () => 1, { waitMs: 0 })).rejects.toBeInstanceOf(LockTimeoutError);
     release();
     await held;
   });

@@ -1,4 +1,5 @@
 import { openedForecastingService } from '@/lib/forecasting';
+import { refreshTuningGauges } from '@/lib/http/autotune';
 import { refreshCacheGauges } from '@/lib/http/cache-gauges';
 import { otherMethods } from '@/lib/http/method-not-allowed';
 import { apiRoute } from '@/lib/http/route';
@@ -13,6 +14,7 @@ export const dynamic = 'force-dynamic';
 
 export const GET = apiRoute('/api/metrics', async () => {
   await refreshCacheGauges();
+  refreshTuningGauges();
   const metrics = appMetrics();
   const service = openedForecastingService();
   if (service) {

@@ -91,6 +91,12 @@ const en = {
     l1: (entries: string, size: string) => `in-process L1: ${entries} entries, ${size}`,
     timeSaved: 'Time saved',
     timeSavedDetail: 'compute time the hits avoided since the counters started',
+    compression: 'Compression',
+    compressionRatio: (ratio: string) => `${ratio}×`,
+    compressionSaved: (saved: string, entries: string) => `${saved} saved in Redis on ${entries} compressed values (this instance)`,
+    compressionNone: (threshold: string) => `no value of ${threshold} or more written yet (this instance)`,
+    compressionOffValue: 'off',
+    compressionOff: 'off: values are written uncompressed (compressed ones are still read)',
   },
   history: {
     title: 'History',
@@ -315,12 +321,72 @@ const en = {
     noneScheduled: 'Nothing expected in the coming hours.',
     refreshFailed: (message: string) => `Usage could not be refreshed (${message}).`,
   },
+  tuning: {
+    title: 'Tuning',
+    mode: (on: boolean): string => (on ? 'Autotune on: changes are applied' : 'Autotune off: advice only'),
+    settingsTitle: 'In force on this instance',
+    l1Size: 'L1 size',
+    entries: (count: string) => `${count} entries`,
+    predictionTtl: 'Prediction TTL',
+    interval: 'Evaluated every',
+    latestTitle: 'Latest recommendation',
+    notYet: (every: string) => `No evaluation yet: the first one comes ${every} after the server started.`,
+    evaluated: (at: string, window: string, hitRate: string, lookups: string) =>
+      `At ${at}, over the last ${window}: hit rate ${hitRate} of ${lookups} lookups (every instance).`,
+    hold: (value: string) => `hold at ${value}`,
+    change: (from: string, to: string) => `${from} → ${to}`,
+    confirming: (count: string, of: string) => `${count} of ${of} confirmations`,
+    reasons: {
+      l1_evicting: (f: TuningFigures) =>
+        `The L1 is full (${f.occupancy}) and evicted ${f.evictions} entries; Redis served ${f.l2HitShare} of this instance's hits: keys come back after the L1 dropped them.`,
+      l1_byte_bound: (f: TuningFigures) => `The L1 evicts, but its byte bound is what fills (${f.byteFill}): more entries would not fit.`,
+      l1_underused: (f: TuningFigures) => `The L1 is ${f.occupancy} full and evicted nothing: memory kept for nothing.`,
+      l1_steady: (f: TuningFigures) => `The L1 is ${f.occupancy} full, ${f.evictions} evictions: nothing to change.`,
+      memory_pressure: (f: TuningFigures) => `Redis uses ${f.memoryFill} of its memory budget: shorter TTLs come first.`,
+      too_few_lookups: (f: TuningFigures) => `${f.lookups} lookups in the window, fewer than ${f.minLookups}: too few to judge.`,
+      low_hit_rate: (f: TuningFigures) =>
+        `Hit rate ${f.hitRate}, under ${f.hitRateMin}, with Redis at ${f.memoryFill} of its budget: forecasts expire before they are read again.`,
+      ttl_steady: (f: TuningFigures) => `Hit rate ${f.hitRate}, Redis at ${f.memoryFill} of its budget: nothing to change.`,
+      at_bound: (f: TuningFigures) => `A change is called for, but the value is at its bound (${f.bound}).`,
+      shared_ttl: (_f: TuningFigures) => 'The TTL another instance evaluated for every instance, adopted here.',
+    },
+    ttlElsewhere: 'The TTL is evaluated by one instance at a time and published in Redis.',
+    decisionsTitle: 'Recent decisions',
+    noDecisions: 'No change decided yet.',
+    decisionsCaption: 'Tuning decisions, newest first',
+    when: 'When',
+    setting: 'Setting',
+    changeColumn: 'Change',
+    outcome: 'Outcome',
+    reason: 'Reason',
+    outcomes: { applied: 'applied', advised: 'advised' },
+    desiredTitle: 'Desired instances',
+    desired: (count: string) => `${count} desired`,
+    desiredInputs: (lookups: string, miss: string, compute: string, target: string) =>
+      `${lookups} lookups/s × ${miss} misses × ${compute} per miss ÷ ${target} target utilisation`,
+    desiredNotYet: 'After the first evaluation.',
+    refreshFailed: (message: string) => `Tuning could not be refreshed (${message}).`,
+  },
   productNotFound: {
     title: 'Unknown product',
     body: 'No product of that name is in the sales database.',
     back: '← Back to the cache overview and its product list',
   },
 };
+
+/** The figures a tuning reason places, already formatted ('—' when the reason does not carry one). */
+export interface TuningFigures {
+  occupancy: string;
+  evictions: string;
+  l2HitShare: string;
+  byteFill: string;
+  hitRate: string;
+  hitRateMin: string;
+  lookups: string;
+  minLookups: string;
+  memoryFill: string;
+  bound: string;
+}
 
 /** Every language's dictionary has exactly this shape: a missing or extra key is a type error (and a failing test). */
 export type Messages = typeof en;

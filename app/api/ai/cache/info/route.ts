@@ -6,6 +6,7 @@ import { apiRoute } from '@/lib/http/route';
 import { appCacheSystem } from '@/lib/config/cache-system';
 import { toCacheInfo } from '@/lib/http/cache-report';
 import { smartWarmupInfo } from '@/lib/http/smart-warmup';
+import { tuningSummary } from '@/lib/http/autotune';
 import { readEnv } from '@/lib/config/env';
 import { toSavingsInfo } from '@/lib/savings/savings-info';
 
@@ -19,7 +20,12 @@ export const dynamic = 'force-dynamic';
 
 export const GET = apiRoute('/api/ai/cache/info', async () => {
   const [report, smartWarmup] = await withDeadline(Promise.all([appCacheSystem().getCacheInfo(), smartWarmupInfo()]), 'cache info');
-  const info: CacheInfo = { ...toCacheInfo(report), smart_warmup: smartWarmup, savings: toSavingsInfo(report.savings, readEnv().savings) };
+  const info: CacheInfo = {
+    ...toCacheInfo(report),
+    smart_warmup: smartWarmup,
+    savings: toSavingsInfo(report.savings, readEnv().savings),
+    tuning: tuningSummary(),
+  };
   return jsonResponse(info);
 });
 
