@@ -19,6 +19,7 @@ const PARTS: { name: string; load: () => Promise<BenchPart> }[] = [
   { name: 'flood', load: async () => (await import('./flood')).flood },
   { name: 'smart', load: async () => (await import('./smart')).smart },
   { name: 'grace', load: async () => (await import('./grace')).grace },
+  { name: 'catalogue', load: async () => (await import('./catalogue')).catalogue },
   { name: 'compression', load: async () => (await import('./compression')).compression },
 ];
 

@@ -12,8 +12,10 @@ import type {
   CacheInfo,
   HealthReport,
   HistoryRange,
+  JobsResponse,
   ModelInfoResponse,
   ProductsResponse,
+  RetrainAllStatus,
   TuningReport,
   UsageReport,
   WarmUpStatus,
@@ -29,6 +31,8 @@ export const PRODUCTS_PAGE_PREFIX = '/api/ai/products?';
 export const productsPageUrl = (q: string, cursor: string | null, limit: number) =>
   `${PRODUCTS_PAGE_PREFIX}limit=${limit}${q ? `&q=${encodeURIComponent(q)}` : ''}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
 const WARMUP_URL = '/api/ai/cache/warm-up';
+export const JOBS_URL = '/api/ai/jobs';
+export const RETRAIN_ALL_URL = '/api/ai/jobs/retrain-all';
 const historyUrl = (range: HistoryRange) => `/api/ai/cache/history?range=${range}`;
 export const modelUrl = (product: string) => `/api/ai/models/${encodeURIComponent(product)}`;
 /** Every forecast key of a product starts with this, whatever the horizon: what to revalidate after a retrain. */
@@ -119,5 +123,19 @@ export function useWarmUpStatus() {
   const pollMs = usePollMs();
   return useSWR<WarmUpStatus, ApiRequestError>(WARMUP_URL, {
     refreshInterval: (latest) => (latest?.job?.state === 'running' ? Math.min(pollMs, 1000) : 0),
+  });
+}
+
+/** The job queue: counts and failed jobs, polled like the other cards. */
+export function useJobs() {
+  const pollMs = usePollMs();
+  return useSWR<JobsResponse, ApiRequestError>(JOBS_URL, { refreshInterval: pollMs });
+}
+
+/** The running or last "retrain all": every second while it runs, then at the dashboard's pace (another operator may start one). */
+export function useRetrainAllStatus() {
+  const pollMs = usePollMs();
+  return useSWR<RetrainAllStatus, ApiRequestError>(RETRAIN_ALL_URL, {
+    refreshInterval: (latest) => (latest?.job?.state === 'running' ? Math.min(pollMs, 1000) : pollMs),
   });
 }

@@ -1,11 +1,13 @@
 import { Card } from '@/components/ui/card';
 import { AlertBanners } from '@/components/overview/alert-banners';
 import { ClearAction } from '@/components/overview/clear-action';
+import { FailedJobs } from '@/components/overview/failed-jobs';
 import { GraceEventsPanel } from '@/components/overview/grace-events-panel';
 import { HistoryCharts } from '@/components/overview/history-charts';
 import { KpiCards } from '@/components/overview/kpi-cards';
 import { ProductList } from '@/components/overview/product-list';
 import { RedisTopology } from '@/components/overview/redis-topology';
+import { RetrainAllAction } from '@/components/overview/retrain-all-action';
 import { SavingsPanel } from '@/components/overview/savings-panel';
 import { StatusHeader } from '@/components/overview/status-header';
 import { TtlSettings } from '@/components/overview/ttl-settings';
@@ -54,12 +56,20 @@ export default async function OverviewPage() {
               <h3 className="mb-2 text-sm font-semibold">{t.warmUp}</h3>
               <WarmUpAction />
             </div>
+            <div>
+              <h3 className="mb-2 text-sm font-semibold">{t.retrainAll}</h3>
+              <RetrainAllAction />
+            </div>
           </div>
         </Card>
         <Card title={t.ttlSettings} id="ttl">
           <TtlSettings />
         </Card>
       </div>
+
+      <Card title={t.jobs} id="jobs">
+        <FailedJobs />
+      </Card>
 
       <UsagePanels />
 

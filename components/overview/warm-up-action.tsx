@@ -8,6 +8,7 @@ import { Banner } from '../ui/banner';
 import { useErrorText } from '../i18n/error-text';
 import { useFormat, useMessages } from '../i18n/locale-context';
 import { useWarmUpStatus } from '../use-api';
+import { BatchProgress } from './batch-progress';
 
 function elapsed(job: WarmUpJob): number | null {
   if (!job.finished_at) return null;
@@ -45,8 +46,6 @@ export function WarmUpAction() {
     }
   };
 
-  const percent = job && job.total > 0 ? Math.round((job.done / job.total) * 100) : 0;
-
   return (
     <div className="space-y-3">
       <div className="flex flex-wrap items-center gap-3">
@@ -56,18 +55,7 @@ export function WarmUpAction() {
         <p className="text-xs text-slate-600 dark:text-slate-300">{t.explain}</p>
       </div>
 
-      {/* Always rendered (hidden when idle) so its appearance does not push the page around. */}
-      <div className={running ? '' : 'hidden'}>
-        <label htmlFor="warm-up-progress" className="flex justify-between text-xs font-medium">
-          <span>{t.progress}</span>
-          <span className="tabular" data-testid="warm-up-count">
-            {job ? `${format.int(job.done)} / ${format.int(job.total)}` : ''}
-          </span>
-        </label>
-        <progress id="warm-up-progress" className="mt-1 h-2 w-full accent-sky-600" max={job?.total || 1} value={job?.done ?? 0}>
-          {format.percent(percent, 0)}
-        </progress>
-      </div>
+      <BatchProgress job={job} label={t.progress} id="warm-up-progress" testId="warm-up" />
 
       <div aria-live="polite">
         {job && job.state === 'done' ? (
@@ -82,12 +70,15 @@ export function WarmUpAction() {
               )}
               {job.errors.length
                 ? t.failedTasks(
-                    format.int(job.errors.length),
+                    format.int(Math.max(job.failed, job.errors.length)),
                     job.errors
                       .slice(0, 3)
                       .map((e) => `${e.task} (${e.message})`)
                       .join('; '),
                   )
+                : ''}
+              {job.executors.length
+                ? t.executors(format.int(job.executors.length), job.executors.map((e) => `${e.instance} (${format.int(e.tasks)})`).join(', '))
                 : ''}
             </p>
           </Banner>
