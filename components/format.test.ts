@@ -37,6 +37,8 @@ describe('dashboard number and date formatting, pt-BR', () => {
     expect(f.money(0, 'BRL')).toBe('R$\u00a00,00');
     expect(f.money(2.5, 'USD')).toBe('US$\u00a02,50');
     expect(f.money(null, 'BRL')).toBe('—');
+    expect(f.moneyTick(0.0000123, 'BRL')).toBe('R$\u00a00,000012');
+    expect(f.moneyTick(0, 'BRL')).toBe('R$\u00a00,00');
   });
 });
 

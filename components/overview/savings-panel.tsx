@@ -78,7 +78,8 @@ export function SavingsPanel() {
           </Figure>
         </div>
 
-        <div className="grid grid-cols-1 gap-6 xl:grid-cols-2">
+        {/* Side by side only on very wide screens: the table's five columns need the card's width. */}
+        <div className="grid grid-cols-1 gap-6 2xl:grid-cols-2">
           <figure data-testid="chart-savings" className="relative min-w-0">
             <figcaption className="mb-1 text-sm font-medium">{ts.chartTitle}</figcaption>
             <div className="h-56 text-slate-600 dark:text-slate-300">
@@ -94,7 +95,13 @@ export function SavingsPanel() {
                   stroke="currentColor"
                   tickFormatter={(v: number) => format.clockShort(v)}
                 />
-                <YAxis yAxisId="cost" tickFormatter={(v: number) => money(v)} width={80} tick={{ fontSize: 11 }} stroke="currentColor" />
+                <YAxis
+                  yAxisId="cost"
+                  tickFormatter={(v: number) => format.moneyTick(v, currency)}
+                  width={88}
+                  tick={{ fontSize: 11 }}
+                  stroke="currentColor"
+                />
                 <YAxis
                   yAxisId="forecasts"
                   orientation="right"
