@@ -28,6 +28,11 @@ export interface Format {
   megabytes(value: Maybe, digits?: 0 | 1): string;
   /** Sub-millisecond to hours, always with a unit. */
   duration(ms: Maybe): string;
+  /**
+   * An amount of money in an ISO 4217 currency: `R$ 0,0123` in pt-BR, `R$0.0123` in English. Below one unit up to
+   * four decimals (what a cache saves per hour is often a fraction of a cent), the currency's own digits above.
+   */
+  money(value: Maybe, currency: string): string;
   /** A configured interval in seconds, without trailing zeros: `5 s`, `2.5 sec`. */
   seconds(ms: Maybe): string;
   /** Wall-clock time with seconds in the operator's time zone. */
@@ -94,6 +99,16 @@ function createFormat(dashboardLocale: Locale): Format {
   const day = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
   // "auto": 0 s reads "agora" / "now" rather than "há 0 segundo".
   const relative = new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style: 'long' });
+  const moneyFormats = new Map<string, Intl.NumberFormat>();
+  const moneyFormat = (currency: string, small: boolean) => {
+    const key = `${currency}:${small}`;
+    let f = moneyFormats.get(key);
+    if (!f) {
+      f = new Intl.NumberFormat(locale, { style: 'currency', currency, ...(small ? { maximumFractionDigits: 4 } : {}) });
+      moneyFormats.set(key, f);
+    }
+    return f;
+  };
 
   return {
     percent: (value, digits = 1) => (isNumber(value) ? percentFormat(digits).format(value / 100) : DASH),
@@ -119,6 +134,14 @@ function createFormat(dashboardLocale: Locale): Format {
       const min = s / 60;
       if (min < 60) return min1.format(min);
       return h1.format(min / 60);
+    },
+    money: (value, currency) => {
+      if (!isNumber(value)) return DASH;
+      try {
+        return moneyFormat(currency, value !== 0 && Math.abs(value) < 1).format(value);
+      } catch {
+        return `${value} ${currency}`; // a code this browser's Intl does not know
+      }
     },
     seconds: (ms) => (isNumber(ms) ? seconds.format(ms / 1000) : DASH),
     clock: (date) => {
