@@ -30,6 +30,16 @@ describe('dashboard number and date formatting, pt-BR', () => {
     expect(f.megabytes(111, 0)).toBe('111 MB');
     expect(f.dayMonth('not a day')).toBe('not a day');
   });
+  it('formats money in the configured currency: R$ with a comma, up to four decimals below one real', () => {
+    // Intl separates the symbol with a no-break space.
+    expect(f.money(0.0012345, 'BRL')).toBe('R$\u00a00,0012');
+    expect(f.money(1234.5, 'BRL')).toBe('R$\u00a01.234,50');
+    expect(f.money(0, 'BRL')).toBe('R$\u00a00,00');
+    expect(f.money(2.5, 'USD')).toBe('US$\u00a02,50');
+    expect(f.money(null, 'BRL')).toBe('—');
+    expect(f.moneyTick(0.0000123, 'BRL')).toBe('R$\u00a00,000012');
+    expect(f.moneyTick(0, 'BRL')).toBe('R$\u00a00,00');
+  });
 });
 
 describe('dashboard number and date formatting, English', () => {
@@ -42,6 +52,9 @@ describe('dashboard number and date formatting, English', () => {
     expect(f.duration(241.4)).toBe('241 ms');
     expect(f.duration(7200)).toBe('7.20 sec');
     expect(f.duration(null)).toBe('—');
+    expect(f.money(0.0012345, 'BRL')).toBe('R$0.0012');
+    expect(f.money(1234.5, 'USD')).toBe('$1,234.50');
+    expect(f.money(12, 'JPY')).toBe('¥12');
   });
   it('formats days as MM/dd, times on a 12-hour clock and ages in English', () => {
     expect(f.dayMonth('2026-12-04')).toBe('12/04');

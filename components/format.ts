@@ -28,6 +28,13 @@ export interface Format {
   megabytes(value: Maybe, digits?: 0 | 1): string;
   /** Sub-millisecond to hours, always with a unit. */
   duration(ms: Maybe): string;
+  /**
+   * An amount of money in an ISO 4217 currency: `R$ 0,0123` in pt-BR, `R$0.0123` in English. Below one unit up to
+   * four decimals (what a cache saves per hour is often a fraction of a cent), the currency's own digits above.
+   */
+  money(value: Maybe, currency: string): string;
+  /** Money with two significant digits (`R$ 0,000012`): chart axes, where amounts far below a cent must stay apart. */
+  moneyTick(value: Maybe, currency: string): string;
   /** A configured interval in seconds, without trailing zeros: `5 s`, `2.5 sec`. */
   seconds(ms: Maybe): string;
   /** Wall-clock time with seconds in the operator's time zone. */
@@ -94,6 +101,25 @@ function createFormat(dashboardLocale: Locale): Format {
   const day = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
   // "auto": 0 s reads "agora" / "now" rather than "há 0 segundo".
   const relative = new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style: 'long' });
+  const moneyFormats = new Map<string, Intl.NumberFormat>();
+  const moneyFormat = (currency: string, digits: 'currency' | 'small' | 'significant') => {
+    const key = `${currency}:${digits}`;
+    let f = moneyFormats.get(key);
+    if (!f) {
+      const precision = digits === 'small' ? { maximumFractionDigits: 4 } : digits === 'significant' ? { maximumSignificantDigits: 2 } : {};
+      f = new Intl.NumberFormat(locale, { style: 'currency', currency, ...precision });
+      moneyFormats.set(key, f);
+    }
+    return f;
+  };
+  const formatMoney = (value: Maybe, currency: string, digits: (v: number) => 'currency' | 'small' | 'significant') => {
+    if (!isNumber(value)) return DASH;
+    try {
+      return moneyFormat(currency, digits(value)).format(value);
+    } catch {
+      return `${value} ${currency}`; // a code this browser's Intl does not know
+    }
+  };
 
   return {
     percent: (value, digits = 1) => (isNumber(value) ? percentFormat(digits).format(value / 100) : DASH),
@@ -120,6 +146,8 @@ function createFormat(dashboardLocale: Locale): Format {
       if (min < 60) return min1.format(min);
       return h1.format(min / 60);
     },
+    money: (value, currency) => formatMoney(value, currency, (v) => (v !== 0 && Math.abs(v) < 1 ? 'small' : 'currency')),
+    moneyTick: (value, currency) => formatMoney(value, currency, (v) => (v === 0 ? 'currency' : 'significant')),
     seconds: (ms) => (isNumber(ms) ? seconds.format(ms / 1000) : DASH),
     clock: (date) => {
       const d = toDate(date);

@@ -2,11 +2,13 @@ import { Card } from '@/components/ui/card';
 import { AlertBanners } from '@/components/overview/alert-banners';
 import { ClearAction } from '@/components/overview/clear-action';
 import { FailedJobs } from '@/components/overview/failed-jobs';
+import { GraceEventsPanel } from '@/components/overview/grace-events-panel';
 import { HistoryCharts } from '@/components/overview/history-charts';
 import { KpiCards } from '@/components/overview/kpi-cards';
 import { ProductList } from '@/components/overview/product-list';
 import { RedisTopology } from '@/components/overview/redis-topology';
 import { RetrainAllAction } from '@/components/overview/retrain-all-action';
+import { SavingsPanel } from '@/components/overview/savings-panel';
 import { StatusHeader } from '@/components/overview/status-header';
 import { TtlSettings } from '@/components/overview/ttl-settings';
 import { TuningPanel } from '@/components/overview/tuning-panel';
@@ -37,6 +39,11 @@ export default async function OverviewPage() {
       <AlertBanners />
       <KpiCards />
       <HistoryCharts />
+
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-3">
+        <SavingsPanel />
+        <GraceEventsPanel />
+      </div>
 
       <div className="grid grid-cols-1 gap-4 lg:grid-cols-3">
         <Card title={t.actions} id="actions" className="lg:col-span-2">
