@@ -15,7 +15,8 @@ import { prophetRuntime, type ProphetRuntime } from './prophet-runtime';
  * the optimizer changes from one `Prophet` instance to the next, and `beta` is positional. A naive rebuild
  * forecasts wrongly about half the time. So training records a fingerprint (hash of the whole column) of each
  * column of `X`, and a rebuild computes the new order's fingerprints and permutes `beta` to match — failing
- * loudly if a column is missing or ambiguous.
+ * loudly if a column is missing. Identical columns share one coefficient (see {@link shareIdenticalColumns}), so
+ * which of them is which does not matter.
  */
 
 /** Fields of the Stan data JSON the module reads. */
@@ -96,6 +97,26 @@ export function mape(actual: ArrayLike<number>, predicted: ArrayLike<number>): n
  * the first line-search step is too long). A smaller first step fixes those; Newton's method (Prophet's own
  * fallback) is the last resort. A rebuild never optimizes, so how a fit converged does not matter to it.
  */
+/**
+ * The coefficients to store when columns of the design matrix are identical over the training window — a holiday
+ * that fell only on days missing from a product's sales (an all-zero column, like another such), or two holidays
+ * that fell on the same days. The data cannot tell their coefficients apart, and a rebuild cannot tell the
+ * columns apart (their fingerprints are equal): each gets the group's mean. Over the window the fit is unchanged
+ * (identical columns contribute only through the sum of their coefficients); after it, each holiday gets the one
+ * estimate the data supports.
+ */
+export function shareIdenticalColumns(prints: readonly string[], beta: readonly number[]): number[] {
+  const groups = new Map<string, number[]>();
+  prints.forEach((print, i) => groups.set(print, [...(groups.get(print) ?? []), i]));
+  const shared = [...beta];
+  for (const indices of groups.values()) {
+    if (indices.length < 2) continue;
+    const mean = indices.reduce((sum, i) => sum + beta[i]!, 0) / indices.length;
+    for (const i of indices) shared[i] = mean;
+  }
+  return shared;
+}
+
 /** Optimizer settings tried in turn: a series the default L-BFGS fails on usually fits with a smaller step or Newton. */
 export const FIT_ATTEMPTS: ProphetOptimizeOptions[] = [{}, { initAlpha: 1e-4 }, { initAlpha: 1e-5 }, { algorithm: 'newton' }];
 
@@ -132,16 +153,14 @@ export async function fitModel(input: TrainingInput): Promise<FitResult> {
       }
       if (!captured) throw new Error('Prophet fit did not call the optimizer');
       const prints = captured.prints;
-      if (prints.some((p, i) => prints.indexOf(p) !== i)) {
-        throw new Error('design matrix has identical columns: the fitted model could not be rebuilt unambiguously');
-      }
+      const params = { ...captured.params, beta: shareIdenticalColumns(prints, captured.params.beta) };
       const inSample = prophet.predict().yhat.point;
       return {
         options: input.options,
         holidays: input.holidays,
         ...(input.holidayCalendar ? { holidayCalendar: input.holidayCalendar } : {}),
         series: { ds: input.ds, y: input.y },
-        params: captured.params,
+        params,
         columnFingerprints: prints,
         mape: mape(input.y, inSample),
         trainingMs: performance.now() - started,
