@@ -33,7 +33,7 @@ export function renderBenchmarksMd(): string {
       '(as production code is compiled; dependencies run their published builds). Quote ratios, not absolute figures: the machine is a shared 2-core box.',
     '',
     '```bash',
-    'npm run bench              # every part (< 10 min on 2 cores)',
+    'npm run bench              # every part (about 35 min on 2 cores: smart and catalogue take 10–14 min each)',
     'npm run bench -- peers     # one part: peers | seed | scale | http | store | front-door | flood | smart | grace | compression | catalogue',
     'npm run bench -- peers --quick   # harness check: tiny runs, results in bench/results/quick/, BENCHMARKS.md untouched',
     '```',
