@@ -18,6 +18,7 @@
 import { CACHE_TYPES, sumCounts, TYPE_COUNT, zeroArray, zeroCounts, type CacheType } from './keys';
 import { UNAVAILABLE, type RedisGate } from './redis-gate';
 import { rate, type CacheStats } from './stats';
+import { FlushTimer } from './flush-timer';
 
 export type HistoryRange = '15m' | '1h' | '6h' | '24h';
 
@@ -75,7 +76,7 @@ export class StatsRecorder {
   private unshared = { h: zeroArray(), m: zeroArray(), saved: 0 };
   private lastSaved = 0;
   private lastSampleBucket = 0;
-  private timer: NodeJS.Timeout | null = null;
+  private readonly flushTimer = new FlushTimer(() => this.flush());
   private flushing = false;
 
   constructor(
@@ -96,14 +97,11 @@ export class StatsRecorder {
   }
 
   start(intervalMs = 1000): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.flush(), intervalMs);
-    this.timer.unref();
+    this.flushTimer.start(intervalMs);
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.flushTimer.stop();
   }
 
   /** Flushes the counted deltas (and, once per bucket, a memory sample). Never throws. */

@@ -27,6 +27,7 @@ import { productOfKey, TYPE_COUNT, TYPE_INDEX } from './keys';
 import { UNAVAILABLE, type RedisGate } from './redis-gate';
 import type { ScriptPipeline } from './scripts';
 import type { CacheStats } from './stats';
+import { FlushTimer } from './flush-timer';
 
 /** What hits saved: compute time avoided, forecasts served from cache, trainings (model loads) avoided. */
 export interface SavedFigures {
@@ -158,7 +159,7 @@ export class SavingsLedger {
   };
   private lastMeanRead = -Infinity;
   private flushing: Promise<void> | null = null;
-  private timer: NodeJS.Timeout | null = null;
+  private readonly flushTimer = new FlushTimer(() => this.flush());
 
   constructor(
     private readonly gate: RedisGate,
@@ -203,14 +204,11 @@ export class SavingsLedger {
   }
 
   start(intervalMs = 1000): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.flush(), intervalMs);
-    this.timer.unref();
+    this.flushTimer.start(intervalMs);
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.flushTimer.stop();
   }
 
   /** Folds the pending hits per product and sends what Redis lacks. Never throws; concurrent calls share one run. */

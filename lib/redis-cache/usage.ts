@@ -22,6 +22,7 @@
 import { decodeSegment, encodeSegment, type KeyScheme } from './keys';
 import { UNAVAILABLE, type RedisGate } from './redis-gate';
 import type { ScriptPipeline } from './scripts';
+import { FlushTimer } from './flush-timer';
 
 export const HOUR_MS = 3_600_000;
 
@@ -85,7 +86,7 @@ export class UsageTracker {
   private pending = new Map<number, Counts>();
   /** This process's own counts over the retention window: what reads answer while Redis is away. */
   private readonly local = new Map<number, Counts>();
-  private timer: NodeJS.Timeout | null = null;
+  private readonly flushTimer = new FlushTimer(() => this.flush());
   private flushing: Promise<void> | null = null;
   /** Requests not counted because their hour was full. */
   dropped = 0;
@@ -127,14 +128,11 @@ export class UsageTracker {
   }
 
   start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.flush(), this.flushIntervalMs);
-    this.timer.unref();
+    this.flushTimer.start(this.flushIntervalMs);
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.flushTimer.stop();
   }
 
   /** Sends the pending counts to Redis (one pipeline); kept for a later flush when Redis is away. Never throws. */
