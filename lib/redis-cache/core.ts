@@ -29,6 +29,7 @@ import type { CacheType, KeyScheme } from './keys';
 import { NOT_IN_L1, type Detailed, type EntryPlan } from './entry-plan';
 import type { CacheLogger } from './logger';
 import { isLockTimeoutError, type LockManager } from './lock';
+import { FillGuard, type KeyScope } from './fill-guard';
 import type { MemoryEntry, MemoryTier } from './memory-tier';
 import { UNAVAILABLE, type RedisGate } from './redis-gate';
 import type { SavingsLedger } from './savings';
@@ -38,6 +39,8 @@ import { errorMessage } from './timeout';
 export interface CoreDeps {
   gate: RedisGate;
   memory: MemoryTier;
+  /** Whether a reply or a computed value may still be kept once invalidations began (fill-guard.ts). */
+  fill: FillGuard;
   keys: KeyScheme;
   stats: CacheStats;
   events: CacheEvents;
@@ -141,13 +144,14 @@ export class CacheCore {
   private readThrough<T>(plan: EntryPlan<T>, key: string, compute: () => Promise<T>): Promise<Detailed<T>> {
     const start = this.d.events.listening('lookup') ? performance.now() : 0;
     if (plan.localOnly) return this.afterMiss(plan, key, compute, start);
-    // The invalidation epoch when the GET is issued (after the first connection's start-up, when there is one).
-    let epoch = 0;
+    // The fill token when the GET is issued (after the first connection's start-up, when there is one).
+    const scope = FillGuard.scopeOf(key, plan.type);
+    let token = 0;
     // One continuation on the reply (runThen): every microtask hop saved shows at 50 concurrent misses.
     return this.d.gate.runThen(
-      (c) => ((epoch = this.d.memory.epoch), c.getBuffer(key)),
+      (c) => ((token = this.d.fill.token(scope)), c.getBuffer(key)),
       (raw) => {
-        const remote = this.accept(plan, key, raw, epoch);
+        const remote = this.accept(plan, key, raw, scope, token);
         if (remote === NOT_IN_L1) return this.afterMiss(plan, key, compute, start);
         this.counted(plan, key, 'l2', start);
         return { value: remote, cached: true, tier: 'l2' } as Detailed<T>;
@@ -179,7 +183,8 @@ export class CacheCore {
   /** Runs the computation (the caller's function) and stores its value without waiting for Redis. */
   private compute<T>(plan: EntryPlan<T>, key: string, fn: () => Promise<T>): Promise<Detailed<T>> {
     const c0 = performance.now();
-    const epoch = this.d.memory.epoch;
+    const scope = FillGuard.scopeOf(key, plan.type);
+    const token = this.d.fill.token(scope);
     let pending: Promise<T>;
     try {
       pending = fn();
@@ -193,8 +198,9 @@ export class CacheCore {
         if (this.d.events.listening('compute')) this.d.events.emit('compute', { type: plan.type, key, durationMs: costMs, error: false });
         // The caller gets the value without waiting for Redis' reply: L1 already holds it, and a later read on the
         // same connection is ordered after the write.
-        // A value computed while a clear ran may come from data the clear was meant to drop: answered, not stored.
-        if (value !== undefined && this.d.memory.mayFill(epoch)) this.writer.storeComputed(plan, key, value, costMs);
+        // A value computed while a clear of its key ran may come from data the clear was meant to drop: answered,
+        // not stored.
+        if (value !== undefined && this.d.fill.mayFill(scope, token)) this.writer.storeComputed(plan, key, value, costMs);
         return { value, cached: false, tier: null };
       },
       (err: unknown) => {
@@ -217,20 +223,21 @@ export class CacheCore {
    * when absent, undecodable by the plan's codec, or Redis is unavailable.
    */
   private readRemote<T>(plan: EntryPlan<T>, key: string): Promise<T | typeof NOT_IN_L1> {
-    let epoch = 0;
+    const scope = FillGuard.scopeOf(key, plan.type);
+    let token = 0;
     return this.d.gate.runThen(
-      (c) => ((epoch = this.d.memory.epoch), c.getBuffer(key)),
-      (raw) => this.accept(plan, key, raw, epoch),
+      (c) => ((token = this.d.fill.token(scope)), c.getBuffer(key)),
+      (raw) => this.accept(plan, key, raw, scope, token),
     );
   }
 
   /**
-   * A GET's answer as the plan's value, kept in L1 unless an invalidation started since the GET was sent (`epoch`);
-   * {@link NOT_IN_L1} when there is none.
+   * A GET's answer as the plan's value, kept in L1 unless an invalidation of its key started since the GET was sent
+   * (`token`); {@link NOT_IN_L1} when there is none.
    */
-  private accept<T>(plan: EntryPlan<T>, key: string, raw: Buffer | null | typeof UNAVAILABLE, epoch: number): T | typeof NOT_IN_L1 {
+  private accept<T>(plan: EntryPlan<T>, key: string, raw: Buffer | null | typeof UNAVAILABLE, scope: KeyScope, token: number): T | typeof NOT_IN_L1 {
     if (raw === UNAVAILABLE || raw === null) return NOT_IN_L1;
-    if (this.d.memory.replaying) return NOT_IN_L1; // may be what a clear made during the outage removed
+    if (this.d.fill.replaying) return NOT_IN_L1; // may be what a clear made during the outage removed
     let text: string;
     let value: T;
     try {
@@ -242,7 +249,7 @@ export class CacheCore {
       return NOT_IN_L1;
     }
     if (this.d.memory.maxEntries === 0) return value; // L1 off: nothing to keep
-    if (!this.d.memory.mayFill(epoch)) return value; // answered, not kept: the clear may have been meant for it
+    if (!this.d.fill.mayFill(scope, token)) return value; // answered, not kept: the clear may have been meant for it
     // The L1 copy must not outlive the Redis value: its expiry came with it (stored-form.ts).
     const now = Date.now();
     const expiresAt = Math.min(now + this.d.l1Ttl * 1000, storedExpiry(raw) || Infinity);

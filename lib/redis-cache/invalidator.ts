@@ -10,8 +10,9 @@ import { graceKey, isGraceKey } from './grace';
 import type { CacheEvents } from './events';
 import { describeTarget, type InvalidationBus, type InvalidationTarget } from './invalidation-bus';
 import { RedisUnavailableError, scanKeys, unlinkKeys } from './key-ops';
-import { CACHE_TYPES, type CacheType, type KeyScheme } from './keys';
+import { CACHE_TYPES, productTagOf, type CacheType, type KeyScheme } from './keys';
 import type { CacheLogger } from './logger';
+import { EVERYTHING, type FillGuard, type FillScope } from './fill-guard';
 import type { MemoryTier } from './memory-tier';
 import { UNAVAILABLE, type RedisGate } from './redis-gate';
 
@@ -35,6 +36,7 @@ const MAX_PENDING = 1000;
 export interface InvalidatorDeps {
   gate: RedisGate;
   memory: MemoryTier;
+  fill: FillGuard;
   keys: KeyScheme;
   bus: InvalidationBus;
   events: CacheEvents;
@@ -59,8 +61,9 @@ export class Invalidator {
   }
 
   private async invalidate(target: InvalidationTarget): Promise<number> {
-    // Lookups in flight until Redis no longer holds the target must not keep what they find (memory-tier.ts).
-    this.d.memory.beginInvalidation();
+    // Lookups of the target in flight until Redis no longer holds it must not keep what they find (fill-guard.ts).
+    const scopes = this.scopesOf(target);
+    for (const scope of scopes) this.d.fill.begin(scope);
     let removed: number;
     let byType: Partial<Record<CacheType, number | 'all'>> = {};
     try {
@@ -73,7 +76,7 @@ export class Invalidator {
         this.d.bus.publish(target);
       }
     } finally {
-      this.d.memory.endInvalidation();
+      for (const scope of scopes) this.d.fill.end(scope);
     }
     if (target.kind !== 'keys') this.d.afterBulkClear(byType);
     this.d.log.info({ target: describeTarget(target), removed }, 'cache invalidated');
@@ -83,7 +86,7 @@ export class Invalidator {
 
   /** Applies an invalidation received from another instance to this process's L1. */
   applyRemote(target: InvalidationTarget): void {
-    this.d.memory.invalidated();
+    for (const scope of this.scopesOf(target)) this.d.fill.applied(scope);
     const removed = this.dropLocal(target);
     this.d.events.emit('invalidate', { scope: target.kind, target: describeTarget(target), removed, remote: true });
   }
@@ -94,7 +97,7 @@ export class Invalidator {
     if (todo.length === 0) return;
     this.pending = [];
     // Until the last one is replayed, Redis may answer what these clears removed (memory-tier.ts).
-    this.d.memory.beginReplay();
+    this.d.fill.beginReplay();
     try {
       for (const [i, t] of todo.entries()) {
         if ((await this.removeFromRedis(t)) === UNAVAILABLE) {
@@ -104,7 +107,7 @@ export class Invalidator {
         this.d.bus.publish(t);
       }
     } finally {
-      this.d.memory.endReplay();
+      this.d.fill.endReplay();
     }
     this.d.log.info({ replayed: todo.length }, 'cache invalidations made while redis was down replayed');
   }
@@ -113,6 +116,29 @@ export class Invalidator {
     if (this.pending.some((p) => p.kind === 'all')) return;
     if (t.kind === 'all' || this.pending.length >= MAX_PENDING) this.pending = [{ kind: 'all' }];
     else this.pending.push(t);
+  }
+
+  /**
+   * The fill-guard scopes a target covers: a product, a type, everything; explicit keys each by their product (models
+   * and predictions) or their type (the rest), everything for a key of no type of this scheme.
+   */
+  private scopesOf(target: InvalidationTarget): FillScope[] {
+    const k = this.d.keys;
+    switch (target.kind) {
+      case 'all':
+        return [EVERYTHING];
+      case 'type':
+        return [{ kind: 'type', type: target.type }];
+      case 'product':
+        return [{ kind: 'product', productTag: k.productTag(target.product) }];
+      case 'keys':
+        return target.keys.map((key): FillScope => {
+          const type = k.typeOf(key);
+          if (type === null) return EVERYTHING;
+          const tag = type === 'models' || type === 'predictions' ? productTagOf(key) : null;
+          return tag === null ? { kind: 'type', type } : { kind: 'product', productTag: tag };
+        });
+    }
   }
 
   /** Drops matching entries from this process's memory tier; returns how many. */

@@ -162,9 +162,8 @@ export class KeyScheme {
   indexFor(key: string, type: CacheType): string | null {
     if (type === 'products') return this.productsIndex();
     if (type !== 'models' && type !== 'predictions') return null;
-    const open = key.indexOf('{');
-    const close = key.indexOf('}', open + 1);
-    return open < 0 || close < 0 ? null : this.meta + 'product:' + key.slice(open, close + 1);
+    const tag = productTagOf(key);
+    return tag === null ? null : this.meta + 'product:' + tag;
   }
 
   /** True for the library's index sets (removed with the data they index). */
@@ -216,6 +215,13 @@ export class KeyScheme {
         return this.root + '*';
     }
   }
+}
+
+/** The `{<encoded product>}` tag of a model or prediction key ({@link KeyScheme.productTag}), or null. */
+export function productTagOf(key: string): string | null {
+  const open = key.indexOf('{');
+  const close = open < 0 ? -1 : key.indexOf('}', open + 1);
+  return close < 0 ? null : key.slice(open, close + 1);
 }
 
 /**

@@ -51,16 +51,6 @@ export class MemoryTier {
   private hand: MapIterator<[string, MemoryEntry]> = this.map.entries();
   private bytes = 0;
   evictions = 0;
-  /**
-   * Invalidation bookkeeping. A lookup notes {@link epoch} when it starts; a Redis reply or a computed value may
-   * enter the tier (or Redis) only when no invalidation started or ran since ({@link mayFill}). Otherwise a reply
-   * already on its way, or a value computed from data read before the clear, would be kept after the clear and
-   * served again until it expires.
-   */
-  private invalidationEpoch = 0;
-  private invalidationsRunning = 0;
-  private replays = 0;
-
   constructor(
     private maxEntriesBound: number,
     readonly maxBytes: number,
@@ -84,50 +74,6 @@ export class MemoryTier {
       this.hand = this.map.entries();
       this.evict();
     }
-  }
-
-  /** What a lookup notes when it starts, to ask {@link mayFill} when its value arrives. */
-  get epoch(): number {
-    return this.invalidationEpoch;
-  }
-
-  /** True when no invalidation started, ran or was applied since `epoch` was read. */
-  mayFill(epoch: number): boolean {
-    return this.invalidationsRunning === 0 && epoch === this.invalidationEpoch;
-  }
-
-  /** An invalidation starts (this process's clear: memory, then Redis); pair with {@link endInvalidation}. */
-  beginInvalidation(): void {
-    this.invalidationEpoch++;
-    this.invalidationsRunning++;
-  }
-
-  endInvalidation(): void {
-    this.invalidationEpoch++;
-    this.invalidationsRunning--;
-  }
-
-  /**
-   * Redis may still hold values that clears made during an outage removed here, until those clears are replayed
-   * on it: while a replay runs, what Redis answers is not served (a miss) nor kept.
-   */
-  get replaying(): boolean {
-    return this.replays > 0;
-  }
-
-  beginReplay(): void {
-    this.replays++;
-    this.beginInvalidation();
-  }
-
-  endReplay(): void {
-    this.replays--;
-    this.endInvalidation();
-  }
-
-  /** An invalidation applied at once (another instance's, or copies dropped after a gap in the bus). */
-  invalidated(): void {
-    this.invalidationEpoch++;
   }
 
   /** The live entry for `key`, or undefined (an expired entry is removed on the way). Marks it recently used. */

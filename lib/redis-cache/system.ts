@@ -25,6 +25,7 @@ import { KeyCounter } from './key-counter';
 import { KeyScheme, type CacheType } from './keys';
 import { LockManager, type LockOptions } from './lock';
 import { silentLogger, type CacheLogger } from './logger';
+import { EVERYTHING, FillGuard } from './fill-guard';
 import { MemoryTier, type MemoryEntry, type MemoryTierStats } from './memory-tier';
 import { ModelCache } from './model-cache';
 import { resolveOptions, type CacheSystemOptions, type ResolvedCacheOptions } from './options';
@@ -73,6 +74,7 @@ export class CacheSystem {
 
   private readonly gate: RedisGate;
   private readonly memory: MemoryTier;
+  private readonly fill = new FillGuard();
   private readonly stats = new CacheStats();
   private readonly bus: InvalidationBus;
   private readonly invalidator: Invalidator;
@@ -131,6 +133,7 @@ export class CacheSystem {
     this.invalidator = new Invalidator({
       gate: this.gate,
       memory: this.memory,
+      fill: this.fill,
       keys: this.keys,
       bus: this.bus,
       events: this.events,
@@ -159,6 +162,7 @@ export class CacheSystem {
     this.core = new CacheCore({
       gate: this.gate,
       memory: this.memory,
+      fill: this.fill,
       keys: this.keys,
       stats: this.stats,
       events: this.events,
@@ -392,7 +396,7 @@ export class CacheSystem {
     // Values kept in memory during the outage must not shadow what other instances wrote to Redis meanwhile (this
     // instance heard none of it): they go, and the next read asks Redis. L1-only values stay, no longer than an L1
     // copy would.
-    this.memory.invalidated();
+    this.fill.applied(EVERYTHING);
     const dropped = this.memory.deleteWhere((_k, e) => e.origin === 'fallback');
     if (dropped) redisLog.info({ dropped }, 'values kept in memory during the outage dropped');
     const cap = Date.now() + this.options.l1.ttl * 1000;
@@ -402,7 +406,7 @@ export class CacheSystem {
   }
 
   private dropRedisCopies(why: string): void {
-    this.memory.invalidated(); // replies in flight may predate a message that was missed
+    this.fill.applied(EVERYTHING); // replies in flight may predate a message that was missed
     const n = this.memory.deleteWhere((_k, e) => e.origin !== 'local');
     if (n) this.log.info({ dropped: n }, `${why} — L1 copies of Redis values dropped`);
   }

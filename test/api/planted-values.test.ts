@@ -4,6 +4,7 @@ import { DEMO_PRODUCTS } from '@/lib/forecasting/demo-data';
 import { GET as getHealth } from '@/app/api/ai/health/route';
 import { GET as predict } from '@/app/api/ai/predict/route';
 import { GET as getProducts } from '@/app/api/ai/products/route';
+import { waitFor } from '../helpers/redis-server';
 import { apiRequest, jsonOf, NO_CONTEXT, startApiTestEnv, type ApiTestEnv } from './setup';
 
 /**
@@ -20,9 +21,12 @@ describe('values planted in Redis', () => {
   });
   afterAll(() => env?.close());
 
+  /** The one cached key containing `fragment`: a computed value reaches Redis just after its answer (core.ts). */
   const keyOf = async (fragment: string) => {
-    const keys = (await env.cacheKeys()).filter((key) => key.includes(fragment));
-    expect(keys, `one key containing ${fragment}`).toHaveLength(1);
+    const matching = async () => (await env.cacheKeys()).filter((key) => key.includes(fragment));
+    await waitFor(async () => (await matching()).length > 0, 5000, 20, `a key containing ${fragment}`).catch(() => undefined);
+    const keys = await matching();
+    expect(keys, `one key containing ${fragment}; backend changes: ${env.backendChanges.join('; ') || 'none'}`).toHaveLength(1);
     return keys[0]!;
   };
 

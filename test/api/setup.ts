@@ -39,6 +39,8 @@ export interface ServiceTestEnv {
   prefix: string;
   /** Lines the routes logged (parsed JSON). */
   logs: Record<string, unknown>[];
+  /** The process-wide system's backend changes since start ("memory: <reason>", "redis: <reason>"): for failure messages. */
+  backendChanges: string[];
   close(): Promise<void>;
 }
 
@@ -137,6 +139,8 @@ export async function startServiceTestEnv(redisEnv: Record<string, string>, extr
   useForecastingServiceForTests(forecasting);
   await Promise.all([system.connect(), other.connect()]);
   await waitFor(() => system.backend === 'redis' && other.backend === 'redis', 10_000, 10, 'both cache systems on Redis');
+  const backendChanges: string[] = [];
+  system.events.on('backend', (e) => backendChanges.push(`${e.backend}: ${e.reason}`));
 
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
@@ -158,6 +162,7 @@ export async function startServiceTestEnv(redisEnv: Record<string, string>, extr
     db,
     prefix,
     logs,
+    backendChanges,
     async close() {
       // The autotune timer onServerStart started must not outlive this environment's cache system.
       stopAutotuner();

@@ -5,7 +5,7 @@
  * (seen under load: a product list listing the model version of before a retrain, on the instance that retrained).
  */
 import { describe, expect, test } from 'vitest';
-import { cached } from '@/lib/redis-cache';
+import { cached, cachedPrediction } from '@/lib/redis-cache';
 import { waitFor } from '@/test/helpers/redis-server';
 import { usePrivateRedis } from './setup';
 
@@ -55,6 +55,35 @@ describe('a clear during a lookup', () => {
     expect(await inFlight).toEqual({ version: 1 });
 
     expect(await list()).toEqual({ version: 2 });
+  });
+
+  test('a clear of the product list or of another product does not keep a forecast computed meanwhile out of the cache', async () => {
+    const s = fixture.system();
+    await s.connect();
+    let started = 0;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const predict = cachedPrediction(
+      async (product: string, days: number) => {
+        started++;
+        await held;
+        return { product, days };
+      },
+      { system: s },
+    );
+    // What every first training of a catalogue warm-up does while other forecasts are computed.
+    const bolo = predict('Bolo', 7);
+    const pao = predict('Pão de Açúcar', 7);
+    await waitFor(() => started === 2, 5000, 5, 'both computations to start');
+    await s.clear('products');
+    await s.clear({ product: 'Pão de Açúcar' });
+    release();
+    await Promise.all([bolo, pao]);
+    const keys = async () => (await fixture.redis().cli('--scan', '--pattern', `${s.options.prefix}:prediction:*`)).split('\n').filter(Boolean);
+    // Bolo's forecast is kept; the one of the product cleared while it was computed is answered, not stored.
+    await waitFor(async () => (await keys()).length > 0, 5000, 10, "Bolo's forecast in Redis");
+    expect(await keys()).toEqual([s.keys.prediction('Bolo', 7)]);
+    expect(await predict.detailed('Bolo', 7)).toMatchObject({ cached: true });
   });
 
   test('an invalidation from another instance during a lookup keeps its reply out of L1 too', async () => {
