@@ -53,9 +53,8 @@ export type WarmUpJobRequest = { kind: 'train'; product: string } | { kind: 'war
  * 2. a `warm-product` job per product: its model, then its forecasts for the item's horizons — skipped (done, not
  *    run) for a product whose training just failed, so a product with too little history fails once, not twice;
  * 3. the product list, last, so it shows the model versions just loaded.
- * Trainings come first because a first training clears the cached product list, and a forecast computed while any
- * clear runs — on any instance — is answered but not kept (the cache cannot tell which keys a clear was meant
- * for): interleaved with trainings, most forecasts of a fresh catalogue would be computed and thrown away.
+ * Trainings come first so the fits — the expensive part — keep every worker busy before the short forecast jobs,
+ * and each forecast job finds its product's model already in Redis.
  */
 export function warmUpJobPlan(
   items: readonly ProductWarmUp[],
