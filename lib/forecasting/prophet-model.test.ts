@@ -3,7 +3,7 @@ import { addDays } from './dates';
 import { DEMO_PRODUCTS, generateDemoHistory, type DemoProduct } from './demo-data';
 import { forecastDemand } from './forecast';
 import { DEFAULT_MODEL_OPTIONS, parseModelArtifact, type ModelArtifact } from './model-artifact';
-import { fitModel, mape, pointForecast, rebuildModel, shareIdenticalColumns } from './prophet-model';
+import { deferredModel, fitModel, mape, pointForecast, REBUILD_FAILED, rebuildModel, shareIdenticalColumns } from './prophet-model';
 import { prophetRuntime } from './prophet-runtime';
 import { trainingInputFor } from './training-input';
 import { TrainingWorker } from './training-worker';
@@ -120,6 +120,16 @@ describe('Prophet models', () => {
   it('fails loudly when the artifact does not match the design matrix', async () => {
     const broken = { ...artifact, columnFingerprints: artifact.columnFingerprints.map((p, i) => (i === 3 ? 'f'.repeat(24) : p)) };
     await expect(rebuildModel(broken)).rejects.toThrow(/column/);
+  });
+
+  it('a deferred model rebuilds on first use and forecasts as a rebuilt one; an inconsistent artifact fails there', async () => {
+    await prophetRuntime();
+    const deferred = deferredModel(artifact);
+    expect(deferred).toMatchObject({ product: artifact.product, version: artifact.version, artifact });
+    expect(forecastDemand(deferred, 30)).toEqual(forecastDemand(await rebuildModel(artifact), 30));
+    const broken = { ...artifact, columnFingerprints: artifact.columnFingerprints.map((p, i) => (i === 3 ? 'f'.repeat(24) : p)) };
+    const unbuilt = deferredModel(broken); // loading never rebuilds…
+    expect(() => forecastDemand(unbuilt, 7)).toThrow(new RegExp(`^${REBUILD_FAILED}`)); // …the first forecast does
   });
 
   it('forecasts the requested days after the training window, each with lower ≤ yhat ≤ upper', async () => {

@@ -3,7 +3,7 @@ import type { Prophet, ProphetHoliday, ProphetOptimizeOptions, ProphetOptimizeOu
 import { fromEpochSeconds } from './dates';
 import type { HolidayCalendar } from './holidays';
 import type { FitResult, FittedParams, HolidaySpec, ModelArtifact, ModelOptions } from './model-artifact';
-import { prophetRuntime, type ProphetRuntime } from './prophet-runtime';
+import { loadedProphetRuntime, prophetRuntime, type ProphetRuntime } from './prophet-runtime';
 
 /**
  * Prophet fit, rebuild and forecast on top of augurs.
@@ -199,7 +199,50 @@ export async function rebuildModel(artifact: ModelArtifact): Promise<LiveModel> 
   return rebuildModelWith(await prophetRuntime(), artifact);
 }
 
-/** Synchronous rebuild, for callers that know the runtime is initialised (e.g. a cache codec). */
+/** Every rebuild failure's message starts so: a forecast that fails with it was given an inconsistent artifact. */
+export const REBUILD_FAILED = 'model rebuild:';
+
+/**
+ * The model of `artifact`, rebuilt on first use. A process that forecasts on worker threads (the default) only
+ * sends the artifact there, so its own copy is never rebuilt: loading a stored model — from the database or a Redis
+ * hit — costs the parse, not the ≈ 10–20 ms replay of the fit, nor WASM memory that nothing frees. When a forecast
+ * runs on this thread, the first access rebuilds it (the Prophet runtime must be initialised by then).
+ */
+export function deferredModel(artifact: ModelArtifact): LiveModel {
+  return new DeferredModel(artifact);
+}
+
+class DeferredModel implements LiveModel {
+  readonly product: string;
+  readonly version: number;
+  private built: LiveModel | null = null;
+
+  constructor(readonly artifact: ModelArtifact) {
+    this.product = artifact.product;
+    this.version = artifact.version;
+  }
+
+  get prophet(): Prophet {
+    return this.live().prophet;
+  }
+
+  get scaling(): ModelScaling {
+    return this.live().scaling;
+  }
+
+  get reordered(): boolean {
+    return this.live().reordered;
+  }
+
+  private live(): LiveModel {
+    if (this.built) return this.built;
+    const runtime = loadedProphetRuntime();
+    if (!runtime) throw new Error('Prophet runtime not initialised');
+    return (this.built = rebuildModelWith(runtime, this.artifact));
+  }
+}
+
+/** Synchronous rebuild, for callers that know the runtime is initialised. */
 export function rebuildModelWith(runtime: ProphetRuntime, artifact: ModelArtifact): LiveModel {
   let failure: Error | undefined;
   let scaling: ModelScaling | undefined;
@@ -209,12 +252,12 @@ export function rebuildModelWith(runtime: ProphetRuntime, artifact: ModelArtifac
     const stan = JSON.parse(data) as StanData;
     const current = columnFingerprints(stan);
     if (current.length !== stored.length) {
-      failure = new Error(`model rebuild: design matrix has ${current.length} columns, artifact has ${stored.length}`);
+      failure = new Error(`${REBUILD_FAILED} design matrix has ${current.length} columns, artifact has ${stored.length}`);
     }
     const beta = current.map((print, to) => {
       const from = stored.indexOf(print);
       if (from !== to) reordered = true;
-      if (from < 0) failure ??= new Error('model rebuild: a design matrix column is not in the artifact');
+      if (from < 0) failure ??= new Error(`${REBUILD_FAILED} a design matrix column is not in the artifact`);
       return from < 0 ? 0 : params.beta[from]!;
     });
     const last = series.ds.length - 1;
@@ -239,7 +282,7 @@ export function rebuildModelWith(runtime: ProphetRuntime, artifact: ModelArtifac
   prophet.fit({ ds: series.ds, y: series.y });
   if (failure || !scaling) {
     prophet.free();
-    throw failure ?? new Error('model rebuild: optimizer was not called');
+    throw failure ?? new Error(`${REBUILD_FAILED} optimizer was not called`);
   }
   return Object.freeze({ product: artifact.product, version: artifact.version, artifact, prophet, scaling, reordered });
 }

@@ -1,3 +1,4 @@
+import type { ForecastPoint } from '@/lib/api-types';
 import { appCacheSystem } from '@/lib/config/cache-system';
 import { readEnv } from '@/lib/config/env';
 import {
@@ -20,8 +21,8 @@ import { assertForecastDays, Forecaster, type FitRunner, type Prediction } from 
 import type { HolidayCalendar } from './holidays';
 import { packArtifact, unpackArtifact } from './packed-artifact';
 import { parseModelArtifact, type ModelArtifact, type ModelOptions } from './model-artifact';
-import { rebuildModel, rebuildModelWith, type LiveModel } from './prophet-model';
-import { loadedProphetRuntime, prophetRuntime } from './prophet-runtime';
+import { deferredModel, REBUILD_FAILED, type LiveModel } from './prophet-model';
+import { prophetRuntime } from './prophet-runtime';
 import { openProcessStore } from './open-store';
 import { sqliteStore } from './sqlite-store';
 import type { ForecastingStore, ModelSummary, ProductRecord, StoreDescription } from './store';
@@ -135,12 +136,8 @@ export class ForecastingService {
       codec: {
         // Redis keeps the packed form (packed-artifact.ts: smaller once compressed); plain ones are still read.
         toCache: (model) => packArtifact(model.artifact),
-        fromCache: (stored) => {
-          // Awaited before every lookup (see loadModel), so a Redis hit rebuilds synchronously here.
-          const runtime = loadedProphetRuntime();
-          if (!runtime) throw new Error('Prophet runtime not initialised');
-          return rebuildModelWith(runtime, parseModelArtifact(unpackArtifact(stored)));
-        },
+        // A Redis hit parses the artifact; the Prophet model is rebuilt only where a forecast runs (deferredModel).
+        fromCache: (stored) => deferredModel(parseModelArtifact(unpackArtifact(stored))),
       },
     });
     this.cachedPredict = cachedPrediction((product: string, days: number) => this.computePrediction(product, days), {
@@ -332,7 +329,7 @@ export class ForecastingService {
       // The product list shows model versions: it changed from "never trained" to version 1.
       if (trained) await this.system().clear('products');
     }
-    return rebuildModel(artifact);
+    return deferredModel(artifact);
   }
 
   /**
@@ -343,12 +340,31 @@ export class ForecastingService {
    */
   private computePrediction(product: string, days: number): Promise<Prediction> {
     return this.admission.run(async () => {
-      const model = await this.loadModel(product);
+      let model = await this.loadModel(product);
       assertForecastDays(days);
       const generatedAt = new Date().toISOString();
-      const forecast = await this.forecastPool.forecast(model, days);
+      let forecast: ForecastPoint[];
+      try {
+        forecast = await this.forecastPool.forecast(model, days);
+      } catch (error) {
+        if (!errorMessage(error).startsWith(REBUILD_FAILED)) throw error;
+        model = await this.reloadUnbuildableModel(product, error);
+        forecast = await this.forecastPool.forecast(model, days);
+      }
       return { product: model.product, days, modelVersion: model.version, generatedAt, forecast };
     });
+  }
+
+  /**
+   * A cached artifact that parses but cannot be rebuilt (its columns do not match its own design matrix — planted in
+   * Redis, say) fails only where it is first rebuilt, the forecast: it is dropped from the cache and the model read
+   * from the database instead.
+   */
+  private async reloadUnbuildableModel(product: string, error: unknown): Promise<LiveModel> {
+    this.log.warn({ product, err: errorMessage(error) }, 'cached model cannot be rebuilt: dropped, loaded from the database');
+    const system = this.system();
+    await system.cache.delete(system.keys.model(product));
+    return this.loadModelUncached(product);
   }
 }
 

@@ -4,6 +4,8 @@ import { DEMO_PRODUCTS } from '@/lib/forecasting/demo-data';
 import { GET as getHealth } from '@/app/api/ai/health/route';
 import { GET as predict } from '@/app/api/ai/predict/route';
 import { GET as getProducts } from '@/app/api/ai/products/route';
+import { parseModelArtifact } from '@/lib/forecasting/model-artifact';
+import { packArtifact } from '@/lib/forecasting/packed-artifact';
 import { waitFor } from '../helpers/redis-server';
 import { apiRequest, jsonOf, NO_CONTEXT, startApiTestEnv, type ApiTestEnv } from './setup';
 
@@ -85,5 +87,30 @@ describe('values planted in Redis', () => {
       expect(body.cached, value).toBe(false);
       expect(body.forecast, value).toHaveLength(20 + i);
     }
+  });
+
+  it('a well-formed planted artifact that cannot be rebuilt is dropped at the forecast: the model is read from the database', async () => {
+    const url = '/api/ai/predict?product=Bolo&days=40';
+    const honest = await jsonOf<{ forecast: unknown[]; model_version: number }>(await predict(apiRequest(url), NO_CONTEXT));
+    await env.system.clear('predictions');
+    const text = env.db
+      .prepare(
+        `SELECT m.artifact FROM model_artifacts m JOIN products p ON p.id = m.product_id
+          WHERE p.name = 'Bolo' ORDER BY m.version DESC LIMIT 1`,
+      )
+      .pluck()
+      .get() as string;
+    const artifact = parseModelArtifact(text);
+    // Parses, but one design-matrix column is no longer among the artifact's own.
+    const forged = { ...artifact, columnFingerprints: artifact.columnFingerprints.map((c, i) => (i === 0 ? 'f'.repeat(c.length) : c)) };
+    const key = env.system.keys.model('Bolo');
+    expect(await env.system.cache.set(key, packArtifact(forged), 600, { type: 'models' })).toBe(true);
+
+    const response = await predict(apiRequest(url), NO_CONTEXT);
+    expect(response.status).toBe(200);
+    const body = await jsonOf<{ cached: boolean; forecast: unknown[]; model_version: number }>(response);
+    expect(body.cached).toBe(false);
+    expect(body).toMatchObject({ model_version: honest.model_version, forecast: honest.forecast });
+    expect(await env.cli('EXISTS', key)).toBe('0'); // dropped; the next load caches the database's artifact
   });
 });
