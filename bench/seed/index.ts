@@ -4,6 +4,7 @@
  * median per call over many calls, speed-up against no cache. Plus what training costs (a miss on a
  * never-trained product). Uses the forecasting module's own exported functions on a demo database.
  */
+import { compareNames } from '@/lib/text/names';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,7 +33,8 @@ function noCacheMode(f: Forecaster): SeedMode {
     label: 'no cache',
     model: () => f.loadModel(PRODUCT),
     prediction: async () => f.predict(await f.loadModel(PRODUCT), DAYS),
-    products: () => f.sales.listProducts(),
+    // In the service's order (pt-BR, lib/text/names.ts), so every mode answers the same list.
+    products: async () => (await f.sales.listProducts()).sort((a, b) => compareNames(a.name, b.name)),
     async close() {},
   };
 }
