@@ -26,7 +26,7 @@ import { Random } from '@/lib/forecasting/prng';
 import { SmartScheduler } from '@/lib/forecasting/smart-scheduler';
 import { usageWarmUpPlan } from '@/lib/forecasting/usage-plan';
 import { topPairs } from '@/lib/forecasting/usage-ranking';
-import { warmUpPlan, type WarmableForecasting } from '@/lib/forecasting/warmup';
+import { WARMUP_HORIZONS, warmUpPlan, type WarmableForecasting } from '@/lib/forecasting/warmup';
 import { createCacheSystem, type CacheSystem, type WarmUpTask } from '@/lib/redis-cache';
 import type { BenchPart } from '../lib/part';
 import { startPrivateRedis, type PrivateRedis } from '../lib/redis-server';
@@ -46,7 +46,11 @@ const HISTORY_DAYS = 7;
 /** The replayed day starts here (simulated): a Monday, after a week of history. */
 const DAY0 = Date.UTC(2026, 10, 2);
 const REPLAY_START = DAY0 + HISTORY_DAYS * 24 * HOUR_MS;
-const TOP_K = 20;
+/**
+ * Pairs the usage-based and predictive strategies warm: the fixed plan's size (every product × its two horizons,
+ * 26), so all three warm the same number of keys and the comparison is of what each chooses, not of how much.
+ */
+const TOP_K = DEMO_PRODUCTS.length * WARMUP_HORIZONS.length;
 const PREDICTION_TTL_S = 300;
 const SCHEDULER_INTERVAL_S = 30;
 const END_DATE = '2026-10-31';
