@@ -28,6 +28,19 @@ describe('the fill guard', () => {
     expect(guard.mayFill(list, fresh)).toBe(false);
   });
 
+  test("one key's invalidation covers its product (model or prediction) or its type (the rest)", () => {
+    const guard = new FillGuard();
+    const tokens = [bolo, boloModel, list].map((scope) => guard.token(scope));
+    guard.applied({ kind: 'key', key: keys.prediction('Bolo', 30, undefined, 1), type: 'predictions' });
+    expect(guard.mayFill(bolo, tokens[0]!)).toBe(false);
+    expect(guard.mayFill(boloModel, tokens[1]!)).toBe(false);
+    expect(guard.mayFill(list, tokens[2]!)).toBe(true);
+    const listToken = guard.token(list);
+    guard.applied({ kind: 'key', key: keys.products(), type: 'products' });
+    expect(guard.mayFill(list, listToken)).toBe(false);
+    expect(guard.mayFill(bolo, guard.token(bolo))).toBe(true);
+  });
+
   test('another product rarely shares a slot: most of 1,000 others leave Bolo alone', () => {
     let untouched = 0;
     for (let i = 0; i < 1000; i++) {

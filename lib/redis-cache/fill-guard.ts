@@ -19,8 +19,12 @@ const GLOBAL = 0;
 const FIRST_TYPE = 1;
 const FIRST_PRODUCT = FIRST_TYPE + TYPE_COUNT;
 
-/** What an invalidation covers. `productTag` is the key scheme's `{<encoded product>}` (keys.ts). */
-export type FillScope = { kind: 'all' } | { kind: 'type'; type: CacheType } | { kind: 'product'; productTag: string };
+/**
+ * What an invalidation covers: everything, one type, one product (`productTag` is the key scheme's
+ * `{<encoded product>}`, keys.ts), or one key of `type` — its product for a model or prediction, else its type.
+ */
+export type FillScope =
+  { kind: 'all' } | { kind: 'type'; type: CacheType } | { kind: 'product'; productTag: string } | { kind: 'key'; key: string; type: CacheType };
 
 /** The scope of one key: its type, and its product's slot for models and predictions (-1 otherwise). */
 export interface KeyScope {
@@ -102,6 +106,10 @@ function counterOf(scope: FillScope): number {
       return FIRST_TYPE + TYPE_INDEX[scope.type];
     case 'product':
       return FIRST_PRODUCT + slotOf(scope.productTag);
+    case 'key': {
+      const { typeIndex, slot } = FillGuard.scopeOf(scope.key, scope.type);
+      return slot < 0 ? FIRST_TYPE + typeIndex : FIRST_PRODUCT + slot;
+    }
   }
 }
 

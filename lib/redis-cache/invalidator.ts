@@ -10,7 +10,7 @@ import { graceKey, isGraceKey } from './grace';
 import type { CacheEvents } from './events';
 import { describeTarget, type InvalidationBus, type InvalidationTarget } from './invalidation-bus';
 import { RedisUnavailableError, scanKeys, unlinkKeys } from './key-ops';
-import { CACHE_TYPES, productTagOf, type CacheType, type KeyScheme } from './keys';
+import { CACHE_TYPES, type CacheType, type KeyScheme } from './keys';
 import type { CacheLogger } from './logger';
 import { EVERYTHING, type FillGuard, type FillScope } from './fill-guard';
 import type { MemoryTier } from './memory-tier';
@@ -119,8 +119,8 @@ export class Invalidator {
   }
 
   /**
-   * The fill-guard scopes a target covers: a product, a type, everything; explicit keys each by their product (models
-   * and predictions) or their type (the rest), everything for a key of no type of this scheme.
+   * The fill-guard scopes a target covers: a product, a type, everything; explicit keys each on its own (fill-guard.ts
+   * narrows it to its product or its type), everything for a key of no type of this scheme.
    */
   private scopesOf(target: InvalidationTarget): FillScope[] {
     const k = this.d.keys;
@@ -134,9 +134,7 @@ export class Invalidator {
       case 'keys':
         return target.keys.map((key): FillScope => {
           const type = k.typeOf(key);
-          if (type === null) return EVERYTHING;
-          const tag = type === 'models' || type === 'predictions' ? productTagOf(key) : null;
-          return tag === null ? { kind: 'type', type } : { kind: 'product', productTag: tag };
+          return type === null ? EVERYTHING : { kind: 'key', key, type };
         });
     }
   }
