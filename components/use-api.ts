@@ -32,7 +32,7 @@ export const productsPageUrl = (q: string, cursor: string | null, limit: number)
   `${PRODUCTS_PAGE_PREFIX}limit=${limit}${q ? `&q=${encodeURIComponent(q)}` : ''}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
 const WARMUP_URL = '/api/ai/cache/warm-up';
 export const JOBS_URL = '/api/ai/jobs';
-export const RETRAIN_ALL_URL = '/api/ai/jobs/retrain-all';
+const RETRAIN_ALL_URL = '/api/ai/jobs/retrain-all';
 const historyUrl = (range: HistoryRange) => `/api/ai/cache/history?range=${range}`;
 export const modelUrl = (product: string) => `/api/ai/models/${encodeURIComponent(product)}`;
 /** Every forecast key of a product starts with this, whatever the horizon: what to revalidate after a retrain. */

@@ -3,6 +3,11 @@
 import type { BatchJob } from '@/lib/api-types';
 import { useFormat, useMessages } from '../i18n/locale-context';
 
+/** How long a finished batch took (ms); null while it runs. */
+export function batchElapsedMs(job: BatchJob): number | null {
+  return job.finished_at ? new Date(job.finished_at).getTime() - new Date(job.started_at).getTime() : null;
+}
+
 /**
  * A running batch's progress (a warm-up, a "retrain all"): the bar with done / total, the rate and the time left.
  * Always rendered (hidden when nothing runs) so its appearance does not push the page around.

@@ -6,12 +6,8 @@ import { useAdminPost } from '../admin-token';
 import { ConfirmedAction } from '../confirmed-action';
 import { useFormat, useMessages } from '../i18n/locale-context';
 import { JOBS_URL, useProductPage, useRetrainAllStatus } from '../use-api';
-import { BatchProgress } from './batch-progress';
+import { BatchProgress, batchElapsedMs } from './batch-progress';
 import { PRODUCT_PAGE_SIZE } from './product-list';
-
-function elapsedMs(job: { started_at: string; finished_at: string | null }): number | null {
-  return job.finished_at ? new Date(job.finished_at).getTime() - new Date(job.started_at).getTime() : null;
-}
 
 /**
  * "Retrain all", behind a confirmation: one retrain job per product over every instance's worker
@@ -58,7 +54,7 @@ export function RetrainAllAction() {
           <BatchProgress job={job} label={t.retrainAllProgress} id="retrain-all-progress" testId="retrain-all" />
           {job && job.state !== 'running' ? (
             <p className="text-xs text-slate-600 dark:text-slate-300" data-testid="retrain-all-last">
-              {t.retrainAllDone(format.int(job.done), format.int(job.total), format.duration(elapsedMs(job)))}
+              {t.retrainAllDone(format.int(job.done), format.int(job.total), format.duration(batchElapsedMs(job)))}
             </p>
           ) : null}
           {outcome}

@@ -1,19 +1,14 @@
 'use client';
 
 import { useState } from 'react';
-import type { WarmUpAccepted, WarmUpJob } from '@/lib/api-types';
+import type { WarmUpAccepted } from '@/lib/api-types';
 import { useAdminPost } from '../admin-token';
 import { ApiRequestError } from '../api-client';
 import { Banner } from '../ui/banner';
 import { useErrorText } from '../i18n/error-text';
 import { useFormat, useMessages } from '../i18n/locale-context';
 import { useWarmUpStatus } from '../use-api';
-import { BatchProgress } from './batch-progress';
-
-function elapsed(job: WarmUpJob): number | null {
-  if (!job.finished_at) return null;
-  return new Date(job.finished_at).getTime() - new Date(job.started_at).getTime();
-}
+import { BatchProgress, batchElapsedMs } from './batch-progress';
 
 /** Start a warm-up and follow it to the end. */
 export function WarmUpAction() {
@@ -64,7 +59,7 @@ export function WarmUpAction() {
               {t.done(
                 format.int(job.done),
                 format.int(job.total),
-                format.duration(elapsed(job)),
+                format.duration(batchElapsedMs(job)),
                 job.trigger === 'startup',
                 job.finished_at ? format.clock(job.finished_at) : '',
               )}
