@@ -93,11 +93,6 @@ export function mape(actual: ArrayLike<number>, predicted: ArrayLike<number>): n
 }
 
 /**
- * Stan's L-BFGS fails on a few series (≈ 3 % of the demo windows: the WASM build aborts with "unreachable" when
- * the first line-search step is too long). A smaller first step fixes those; Newton's method (Prophet's own
- * fallback) is the last resort. A rebuild never optimizes, so how a fit converged does not matter to it.
- */
-/**
  * The coefficients to store when columns of the design matrix are identical over the training window — a holiday
  * that fell only on days missing from a product's sales (an all-zero column, like another such), or two holidays
  * that fell on the same days. The data cannot tell their coefficients apart, and a rebuild cannot tell the
@@ -117,6 +112,11 @@ export function shareIdenticalColumns(prints: readonly string[], beta: readonly 
   return shared;
 }
 
+/**
+ * Stan's L-BFGS fails on a few series (≈ 3 % of the demo windows: the WASM build aborts with "unreachable" when
+ * the first line-search step is too long). A smaller first step fixes those; Newton's method (Prophet's own
+ * fallback) is the last resort. A rebuild never optimizes, so how a fit converged does not matter to it.
+ */
 /** Optimizer settings tried in turn: a series the default L-BFGS fails on usually fits with a smaller step or Newton. */
 export const FIT_ATTEMPTS: ProphetOptimizeOptions[] = [{}, { initAlpha: 1e-4 }, { initAlpha: 1e-5 }, { algorithm: 'newton' }];
 

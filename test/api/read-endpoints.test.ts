@@ -19,9 +19,8 @@ describe('monitoring endpoints', () => {
 
   beforeAll(async () => {
     env = await startApiTestEnv();
-    // Real traffic through the cache: Bolo's model trained first — its first training clears the product list, and a
-    // forecast computed while a clear runs is not kept, so under load the "hit" below could be a second miss —
-    // then a miss and a hit on a prediction, the product list.
+    // Real traffic through the cache: Bolo's model trained first (so the miss below is the forecast's alone), then a
+    // miss and a hit on a prediction, the product list.
     await env.forecasting.loadModel('Bolo');
     await env.forecasting.predictDemand('Bolo', 7);
     await env.forecasting.predictDemand('Bolo', 7);
