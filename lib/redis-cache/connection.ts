@@ -31,12 +31,13 @@ function retryStrategy(cfg: RedisConfig) {
  * Creates (does not connect) a client for `cfg`, with the library's scripts registered. `role` names the
  * connection in CLIENT LIST and logs.
  */
-export function createRedisClient(cfg: RedisConfig, role: string): RedisClient {
-  return withScripts(createBareClient(cfg, role));
+export function createRedisClient(cfg: RedisConfig, role: string, opts: { autoResubscribe?: boolean } = {}): RedisClient {
+  return withScripts(createBareClient(cfg, role, opts.autoResubscribe ?? true));
 }
 
-function createBareClient(cfg: RedisConfig, role: string): Redis | Cluster {
+function createBareClient(cfg: RedisConfig, role: string, autoResubscribe: boolean): Redis | Cluster {
   const common = {
+    autoResubscribe,
     lazyConnect: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,

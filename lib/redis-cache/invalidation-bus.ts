@@ -44,12 +44,22 @@ export class InvalidationBus {
   /** Opens the subscriber connection and subscribes (retried by the client's own reconnection). */
   start(): void {
     if (this.subscriber || this.closed) return;
-    const sub = createRedisClient(this.o.redis, 'subscriber');
+    // Standalone and Sentinel: ioredis' own resubscription after a reconnect sends SUBSCRIBE without handling its
+    // failure — an unhandled rejection when the connection drops again at once (no offline queue) — so the channel is
+    // subscribed again here instead. A Cluster client resubscribes through its own subscriber connection.
+    const resubscribeHere = this.o.redis.mode !== 'cluster';
+    const sub = createRedisClient(this.o.redis, 'subscriber', { autoResubscribe: !resubscribeHere });
     this.subscriber = sub;
     logConnectionState(sub, this.o.redis, 'subscriber', this.o.log);
     sub.on('ready', () => {
-      if (this.wasReady) this.o.onDeafness('invalidation channel reconnected');
+      const reconnected = this.wasReady;
       this.wasReady = true;
+      if (!reconnected) return; // the first subscription is made below
+      if (!resubscribeHere) return this.o.onDeafness('invalidation channel reconnected');
+      void sub.subscribe(this.o.channel).then(
+        () => this.o.onDeafness('invalidation channel reconnected'),
+        () => undefined, // dropped again: the next 'ready' subscribes
+      );
     });
     sub.on('message', (channel: string, message: string) => {
       if (channel === this.o.channel) this.receive(message);
