@@ -8,6 +8,7 @@ import { Card } from '../ui/card';
 import { bytesToMb } from '../format';
 import { useErrorText } from '../i18n/error-text';
 import { useFormat, useMessages } from '../i18n/locale-context';
+import { AXIS_STYLE, CHART_MARGIN, CHART_STYLE, timeXAxis } from '../chart-style';
 import { useCacheInfo, useHistory } from '../use-api';
 import { CACHE_TYPES } from '@/lib/redis-cache/cache-types';
 
@@ -87,18 +88,6 @@ function ChartFrame({
   );
 }
 
-const chartStyle = { width: '100%', height: '100%' } as const;
-const margin = { top: 8, right: 12, bottom: 0, left: 0 };
-const xAxisProps = {
-  dataKey: 't',
-  type: 'number' as const,
-  scale: 'time' as const,
-  domain: ['dataMin', 'dataMax'] as [string, string],
-  minTickGap: 40,
-  tick: { fontSize: 11 },
-  stroke: 'currentColor',
-};
-
 /** Hit rate, memory and key breakdown over time, from /api/ai/cache/history. */
 export function HistoryCharts() {
   const [range, setRange] = useState<HistoryRange>('15m');
@@ -110,7 +99,7 @@ export function HistoryCharts() {
   const format = useFormat();
   const errorText = useErrorText();
   // Axis ticks and tooltip labels in the page's language: 14:05 in pt-BR, 02:05 PM in English.
-  const xAxis = { ...xAxisProps, tickFormatter: (v: number) => format.clockShort(v) };
+  const xAxis = timeXAxis(format);
   const labelTime = (v: unknown) => (typeof v === 'number' ? format.clock(v) : String(v));
 
   const hitRateLine = info?.thresholds.hit_rate_min_percent ?? 60;
@@ -140,10 +129,10 @@ export function HistoryCharts() {
       ) : null}
       <div className={`grid grid-cols-1 gap-6 lg:grid-cols-3 ${error ? 'opacity-60' : ''}`}>
         <ChartFrame title={th.hitRateTitle(format.percent(hitRateLine, 0))} testId="chart-hit-rate" empty={loading ?? noLookups}>
-          <LineChart responsive style={chartStyle} data={points} margin={margin}>
+          <LineChart responsive style={CHART_STYLE} data={points} margin={CHART_MARGIN}>
             <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
             <XAxis {...xAxis} />
-            <YAxis domain={[0, 100]} tickFormatter={(v: number) => format.percent(v, 0)} width={48} tick={{ fontSize: 11 }} stroke="currentColor" />
+            <YAxis domain={[0, 100]} tickFormatter={(v: number) => format.percent(v, 0)} width={48} {...AXIS_STYLE} />
             <Tooltip labelFormatter={labelTime} formatter={(v) => [format.percent(typeof v === 'number' ? v : null), th.hitRateSeries]} />
             <ReferenceLine y={hitRateLine} stroke={SERIES_COLORS.threshold} strokeDasharray="4 4" ifOverflow="extendDomain" />
             <Line
@@ -159,16 +148,10 @@ export function HistoryCharts() {
           </LineChart>
         </ChartFrame>
         <ChartFrame title={th.memoryTitle(format.megabytes(memoryLineMb))} testId="chart-memory" empty={loading ?? noMemory}>
-          <AreaChart responsive style={chartStyle} data={points} margin={margin}>
+          <AreaChart responsive style={CHART_STYLE} data={points} margin={CHART_MARGIN}>
             <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
             <XAxis {...xAxis} />
-            <YAxis
-              domain={[0, Math.ceil(maxMb)]}
-              tickFormatter={(v: number) => format.megabytes(v, 0)}
-              width={72}
-              tick={{ fontSize: 11 }}
-              stroke="currentColor"
-            />
+            <YAxis domain={[0, Math.ceil(maxMb)]} tickFormatter={(v: number) => format.megabytes(v, 0)} width={72} {...AXIS_STYLE} />
             <Tooltip labelFormatter={labelTime} formatter={(v) => [format.megabytes(typeof v === 'number' ? v : null), th.memorySeries]} />
             <ReferenceLine y={memoryLineMb} stroke={SERIES_COLORS.threshold} strokeDasharray="4 4" />
             <Area
@@ -184,10 +167,10 @@ export function HistoryCharts() {
           </AreaChart>
         </ChartFrame>
         <ChartFrame title={th.keysTitle} testId="chart-keys" empty={loading ?? noKeys} footer={keysLegend}>
-          <AreaChart responsive style={chartStyle} data={points} margin={margin}>
+          <AreaChart responsive style={CHART_STYLE} data={points} margin={CHART_MARGIN}>
             <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
             <XAxis {...xAxis} />
-            <YAxis allowDecimals={false} tickFormatter={(v: number) => format.int(v)} width={44} tick={{ fontSize: 11 }} stroke="currentColor" />
+            <YAxis allowDecimals={false} tickFormatter={(v: number) => format.int(v)} width={44} {...AXIS_STYLE} />
             <Tooltip labelFormatter={labelTime} formatter={(v) => format.int(typeof v === 'number' ? v : null)} />
             {KEY_TYPES.map((type) => (
               <Area

@@ -6,6 +6,7 @@ import type { CacheHistory, SavingsInfo } from '@/lib/api-types';
 import { Card } from '../ui/card';
 import { useErrorText } from '../i18n/error-text';
 import { useFormat, useMessages } from '../i18n/locale-context';
+import { AXIS_STYLE, CHART_MARGIN, CHART_STYLE, timeXAxis } from '../chart-style';
 import { useCacheInfo, useHistory } from '../use-api';
 
 const COLORS = { cost: '#16a34a', forecasts: '#d97706' } as const;
@@ -83,33 +84,17 @@ export function SavingsPanel() {
           <figure data-testid="chart-savings" className="relative min-w-0">
             <figcaption className="mb-1 text-sm font-medium">{ts.chartTitle}</figcaption>
             <div className="h-56 text-slate-600 dark:text-slate-300">
-              <ComposedChart responsive style={{ width: '100%', height: '100%' }} data={points} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
+              <ComposedChart responsive style={CHART_STYLE} data={points} margin={CHART_MARGIN}>
                 <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
-                <XAxis
-                  dataKey="t"
-                  type="number"
-                  scale="time"
-                  domain={['dataMin', 'dataMax']}
-                  minTickGap={40}
-                  tick={{ fontSize: 11 }}
-                  stroke="currentColor"
-                  tickFormatter={(v: number) => format.clockShort(v)}
-                />
-                <YAxis
-                  yAxisId="cost"
-                  tickFormatter={(v: number) => format.moneyTick(v, currency)}
-                  width={88}
-                  tick={{ fontSize: 11 }}
-                  stroke="currentColor"
-                />
+                <XAxis {...timeXAxis(format)} />
+                <YAxis yAxisId="cost" tickFormatter={(v: number) => format.moneyTick(v, currency)} width={88} {...AXIS_STYLE} />
                 <YAxis
                   yAxisId="forecasts"
                   orientation="right"
                   allowDecimals={false}
                   tickFormatter={(v: number) => format.int(v)}
                   width={40}
-                  tick={{ fontSize: 11 }}
-                  stroke="currentColor"
+                  {...AXIS_STYLE}
                 />
                 <Tooltip
                   labelFormatter={labelTime}

@@ -6,6 +6,7 @@ import type { UsageReport } from '@/lib/api-types';
 import { Card } from '../ui/card';
 import { useErrorText } from '../i18n/error-text';
 import { useFormat, useMessages } from '../i18n/locale-context';
+import { AXIS_STYLE, CHART_MARGIN, CHART_STYLE, timeXAxis } from '../chart-style';
 import { useUsage } from '../use-api';
 
 const COLORS = { actual: '#0284c7', predicted: '#d97706', heat: '2, 132, 199' } as const;
@@ -113,19 +114,10 @@ export function UsagePanels() {
         <figure data-testid="chart-usage-volume" className="relative min-w-0">
           <figcaption className="mb-1 text-sm font-medium">{tu.volumeTitle}</figcaption>
           <div className="h-56 text-slate-600 dark:text-slate-300">
-            <LineChart responsive style={{ width: '100%', height: '100%' }} data={points} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
+            <LineChart responsive style={CHART_STYLE} data={points} margin={CHART_MARGIN}>
               <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
-              <XAxis
-                dataKey="t"
-                type="number"
-                scale="time"
-                domain={['dataMin', 'dataMax']}
-                minTickGap={40}
-                tick={{ fontSize: 11 }}
-                stroke="currentColor"
-                tickFormatter={(v: number) => format.clockShort(v)}
-              />
-              <YAxis allowDecimals={false} tickFormatter={(v: number) => format.int(v)} width={44} tick={{ fontSize: 11 }} stroke="currentColor" />
+              <XAxis {...timeXAxis(format)} />
+              <YAxis allowDecimals={false} tickFormatter={(v: number) => format.int(v)} width={44} {...AXIS_STYLE} />
               <Tooltip
                 labelFormatter={(v) => (typeof v === 'number' ? format.clockShort(v) : String(v))}
                 formatter={(v) => format.decimal(typeof v === 'number' ? v : null)}

@@ -5,6 +5,7 @@ import useSWR from 'swr';
 import { Area, CartesianGrid, ComposedChart, Line, Tooltip, XAxis, YAxis } from 'recharts';
 import type { PredictionResponse, SalesHistoryResponse } from '@/lib/api-types';
 import { getJsonWithHeaders, type ApiRequestError, type JsonWithHeaders } from '../api-client';
+import { AXIS_STYLE } from '../chart-style';
 import { ChoiceGroup } from '../ui/choice-group';
 import { Card } from '../ui/card';
 import { useErrorText } from '../i18n/error-text';
@@ -132,8 +133,8 @@ export function ForecastPanel({ product }: { product: string }) {
         <div className={`h-72 text-slate-600 sm:h-80 dark:text-slate-300 ${prediction.isValidating && prediction.data ? 'opacity-70' : ''}`}>
           <ComposedChart responsive style={{ width: '100%', height: '100%' }} data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
-            <XAxis dataKey="date" tick={{ fontSize: 11 }} minTickGap={32} stroke="currentColor" tickFormatter={format.dayMonth} />
-            <YAxis width={48} tick={{ fontSize: 11 }} stroke="currentColor" tickFormatter={(v: number) => format.int(v)} />
+            <XAxis dataKey="date" minTickGap={32} tickFormatter={format.dayMonth} {...AXIS_STYLE} />
+            <YAxis width={48} tickFormatter={(v: number) => format.int(v)} {...AXIS_STYLE} />
             <Tooltip
               labelFormatter={(d: unknown) => (typeof d === 'string' ? format.day(d) : String(d))}
               formatter={(value, name) =>
