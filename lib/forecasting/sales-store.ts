@@ -47,13 +47,28 @@ export class SqliteSalesStore implements SalesStore {
     return seed.immediate();
   }
 
-  private bulkInsertNow(batches: Iterable<readonly DailySale[]>, now: Date): void {
+  /** Resolves product names to ids, creating a product (dated `now`) on first sight; remembers the ids it resolved. */
+  private productIds(now: Date): (name: string) => number {
     const ensureProduct = this.sql('INSERT OR IGNORE INTO products (name, created_at) VALUES (?, ?)');
     const productId = this.sql('SELECT id FROM products WHERE name = ?').pluck();
+    const ids = new Map<string, number>();
+    const idOf = (name: string): number => {
+      let id = ids.get(name);
+      if (id === undefined) {
+        ensureProduct.run(name, now.toISOString());
+        id = productId.get(name) as number;
+        ids.set(name, id);
+      }
+      return id;
+    };
+    return idOf;
+  }
+
+  private bulkInsertNow(batches: Iterable<readonly DailySale[]>, now: Date): void {
+    const idOf = this.productIds(now);
     const insertRows = (count: number) =>
       this.sql(`INSERT OR REPLACE INTO daily_sales (product_id, date, quantity) VALUES ${'(?, ?, ?), '.repeat(count - 1)}(?, ?, ?)`);
     const full = insertRows(SEED_ROWS_PER_STATEMENT);
-    const ids = new Map<string, number>();
     const values: (string | number)[] = [];
     const flush = (rows: number) => {
       if (rows === 0) return;
@@ -62,13 +77,7 @@ export class SqliteSalesStore implements SalesStore {
     };
     for (const batch of batches) {
       for (const row of batch) {
-        let id = ids.get(row.product);
-        if (id === undefined) {
-          ensureProduct.run(row.product, now.toISOString());
-          id = productId.get(row.product) as number;
-          ids.set(row.product, id);
-        }
-        values.push(id, row.date, row.quantity);
+        values.push(idOf(row.product), row.date, row.quantity);
         if (values.length === 3 * SEED_ROWS_PER_STATEMENT) flush(SEED_ROWS_PER_STATEMENT);
       }
     }
@@ -80,23 +89,17 @@ export class SqliteSalesStore implements SalesStore {
   }
 
   private upsertNow(rows: readonly DailySale[], now: Date): { inserted: number; products: number } {
-    const ensureProduct = this.sql('INSERT OR IGNORE INTO products (name, created_at) VALUES (?, ?)');
-    const productId = this.sql('SELECT id FROM products WHERE name = ?').pluck();
     const upsert = this.sql(
       'INSERT INTO daily_sales (product_id, date, quantity) VALUES (?, ?, ?) ON CONFLICT (product_id, date) DO UPDATE SET quantity = excluded.quantity',
     );
     const run = this.db.transaction((batch: readonly DailySale[]) => {
-      const ids = new Map<string, number>();
+      const products = new Set<string>();
+      const idOf = this.productIds(now);
       for (const row of batch) {
-        let id = ids.get(row.product);
-        if (id === undefined) {
-          ensureProduct.run(row.product, now.toISOString());
-          id = productId.get(row.product) as number;
-          ids.set(row.product, id);
-        }
-        upsert.run(id, row.date, row.quantity);
+        upsert.run(idOf(row.product), row.date, row.quantity);
+        products.add(row.product);
       }
-      return { inserted: batch.length, products: ids.size };
+      return { inserted: batch.length, products: products.size };
     });
     return run.immediate(rows);
   }
