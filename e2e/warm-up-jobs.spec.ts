@@ -3,14 +3,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { JobsResponse, ModelInfoResponse, ProductsResponse, WarmUpStatus } from '@/lib/api-types';
+import type { JobsResponse, ModelInfoResponse, ProductsResponse, RetrainAllStatus, WarmUpStatus } from '@/lib/api-types';
 import { expect, test } from './fixtures';
 import { appEnv, freePort, startNext, startRedis, stopNext, stopRedis, type NextServer, type RedisControl } from './support/processes';
 
 /**
  * The warm-up as jobs on a catalogue of 200 products (SEED_DEMO_PRODUCTS): the dashboard follows its progress —
  * done / total, rate, time left — to the result, and the "Failed jobs" card lists the trainings that failed (two
- * generated products launched days ago have too little history) and re-runs one once its sales are imported.
+ * generated products launched days ago have too little history) and re-runs one once its sales are imported;
+ * then "Retrain all" asks first and is followed to its end the same way.
  */
 const PRODUCTS = 200;
 /** Sold for 12 days in the demo catalogue of 200: its training fails until more history arrives. */
@@ -41,6 +42,10 @@ async function getJson<T>(pathAndQuery: string): Promise<T> {
   const response = await fetch(`${server.url}${pathAndQuery}`);
   expect(response.status, pathAndQuery).toBe(200);
   return (await response.json()) as T;
+}
+
+async function modelVersion(product: string): Promise<number | null> {
+  return (await getJson<ModelInfoResponse>(`/api/ai/models/${encodeURIComponent(product)}`)).model?.version ?? null;
 }
 
 test('the dashboard follows a warm-up of 200 products to its end: count, rate, time left, then the result', async ({ page }) => {
@@ -92,12 +97,38 @@ test('the failed jobs card lists the failed trainings and re-runs one once its s
   await expect(page.getByTestId('jobs-rerun-result')).toContainText('1 job(s) queued again');
   // A re-run job leaves the failed list as soon as it is queued again, before a worker trains it: wait for the
   // model itself. Trained this time, it stays out of the list; the other failed training stays in it.
-  await expect
-    .poll(async () => (await getJson<ModelInfoResponse>(`/api/ai/models/${encodeURIComponent(TOO_NEW)}`)).model?.version ?? null, {
-      message: `model version of ${TOO_NEW}`,
-      timeout: 60_000,
-    })
-    .toBe(1);
+  await expect.poll(() => modelVersion(TOO_NEW), { message: `model version of ${TOO_NEW}`, timeout: 60_000 }).toBe(1);
   await expect(card.getByTestId('failed-job')).toHaveCount(FAILED.length - 1, { timeout: 60_000 });
   await expect(card.getByTestId('failed-job').filter({ hasText: ALSO_TOO_NEW })).toHaveCount(1);
+});
+
+test('Retrain all asks first, then follows every product to its end and gives each trainable one a new version', async ({ page }) => {
+  test.setTimeout(300_000);
+  const { products } = await getJson<ProductsResponse>('/api/ai/products?limit=1');
+  const first = products[0].name;
+  expect(await modelVersion(first)).toBe(1);
+
+  await page.goto(server.url);
+  const trigger = page.getByRole('button', { name: 'Retrain all', exact: true });
+  await trigger.click();
+  const dialog = page.getByRole('dialog', { name: 'Retrain every product?' });
+  await expect(dialog).toContainText(`each of the ${PRODUCTS} products`);
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(dialog).toBeHidden();
+  expect((await getJson<RetrainAllStatus>('/api/ai/jobs/retrain-all')).job).toBeNull();
+
+  await trigger.click();
+  await dialog.getByRole('button', { name: 'Retrain all' }).click();
+  await expect(page.getByTestId('retrain-all-result')).toContainText('Retrain of every product queued');
+  await expect(page.getByTestId('retrain-all-count')).toHaveText(new RegExp(`^[\\d,]+ / ${PRODUCTS}$`), { timeout: 30_000 });
+  const last = page.getByTestId('retrain-all-last');
+  await expect(last).toContainText(`${PRODUCTS} of ${PRODUCTS} done in`, { timeout: 240_000 });
+  await expect(page.getByRole('progressbar', { name: 'Retrain progress' })).toBeHidden();
+
+  // The product still short of history fails again; every other one, the re-run one included, has a new version.
+  const { job } = await getJson<RetrainAllStatus>('/api/ai/jobs/retrain-all');
+  expect(job).toMatchObject({ state: 'done', total: PRODUCTS, done: PRODUCTS, failed: 1, eta_s: null });
+  expect(await modelVersion(first)).toBe(2);
+  expect(await modelVersion(TOO_NEW)).toBe(2);
+  expect(await modelVersion(ALSO_TOO_NEW)).toBeNull();
 });
