@@ -41,6 +41,8 @@ export interface Format {
   clock(date: Date | number | string): string;
   /** Hours and minutes only: the time axis of the history charts. */
   clockShort(date: Date | number | string): string;
+  /** The hour alone, on the locale's clock: `21` in pt-BR, `9 PM` in English (the heat map's columns). */
+  hour(date: Date | number | string): string;
   /** Date and time of an event (a model's training). */
   dateTime(date: string | null | undefined): string;
   /** A calendar day `YYYY-MM-DD` as day and month: the forecast chart's axis (dd/MM in pt-BR, MM/dd in English). */
@@ -96,6 +98,7 @@ function createFormat(dashboardLocale: Locale): Format {
   const h1 = unitFormat(locale, 'hour', 1);
   const clock = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
   const clockShort = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' });
+  const hour = new Intl.DateTimeFormat(locale, { hour: 'numeric' });
   const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
   const dayMonth = new Intl.DateTimeFormat(locale, { day: '2-digit', month: '2-digit', timeZone: 'UTC' });
   const day = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
@@ -156,6 +159,10 @@ function createFormat(dashboardLocale: Locale): Format {
     clockShort: (date) => {
       const d = toDate(date);
       return d ? clockShort.format(d) : DASH;
+    },
+    hour: (date) => {
+      const d = toDate(date);
+      return d ? hour.format(d) : DASH;
     },
     dateTime: (date) => {
       if (!date) return DASH;

@@ -13,6 +13,10 @@ test.describe('usage panels', () => {
     // One cell per hour of the last 24; the current hour's says how many requests it counted.
     await expect(row.locator('td')).toHaveCount(24);
     await expect(row.locator('td').last()).toHaveAttribute('aria-label', new RegExp(`^${DEMO_PRODUCT}, .*: [1-9]\\d* requests$`));
+    // Every third hour labelled, on the English 12-hour clock with its AM/PM.
+    const hourLabels = heatmap.locator('thead th').filter({ hasNotText: 'Product' });
+    await expect(hourLabels).toHaveCount(8);
+    for (const label of await hourLabels.allTextContents()) expect(label).toMatch(/^(1[0-2]|[1-9])\s(AM|PM)$/);
     await expectDrawnPath(page.getByTestId('chart-usage-volume'), '.recharts-line-curve');
     await expect(page.getByTestId('chart-usage-volume')).toContainText('CACHE_SMART_WARMUP=predictive');
     await expect(page.getByTestId('planned-warm-up')).toContainText('fixed plan: every product × 7 and 30 days');
@@ -27,6 +31,10 @@ test.describe('usage panels', () => {
       await expect(page.getByRole('heading', { name: 'Uso e pré-aquecimento inteligente' })).toBeVisible();
       const cell = page.getByTestId('usage-heatmap-row').filter({ hasText: DEMO_PRODUCT }).locator('td').last();
       await expect(cell).toHaveAttribute('aria-label', /requisições$/);
+      // The hour labels on the 24-hour clock.
+      const hourLabels = page.getByTestId('usage-heatmap').locator('thead th').filter({ hasNotText: 'Produto' });
+      await expect(hourLabels).toHaveCount(8);
+      for (const label of await hourLabels.allTextContents()) expect(label).toMatch(/^([01]\d|2[0-3])$/);
       await expect(page.getByTestId('planned-warm-up')).toContainText('plano fixo');
     });
   });

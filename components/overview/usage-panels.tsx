@@ -17,6 +17,8 @@ interface VolumePoint {
   predicted: number | null;
 }
 
+const HOURS_PER_LABEL = 3;
+
 /** Actual requests per past hour and the forecast from the current hour on, on one time axis. */
 function volumePoints(report: UsageReport | undefined): VolumePoint[] {
   if (!report) return [];
@@ -77,12 +79,20 @@ export function UsagePanels() {
                     <th scope="col" className="pr-2 text-left font-medium">
                       {tu.product}
                     </th>
-                    {data.hours.map((hour, i) => (
-                      <th key={hour} scope="col" className="w-5 font-normal text-slate-600 dark:text-slate-300">
-                        {/* Every third hour labelled: 24 labels do not fit. */}
-                        {i % 3 === 0 ? format.clockShort(hour).slice(0, 2) : ''}
-                      </th>
-                    ))}
+                    {/* One label per three hours (24 do not fit), over the three columns it starts: on a 12-hour
+                        clock the label needs its AM/PM, which one cell's width cannot hold. */}
+                    {data.hours
+                      .filter((_, i) => i % HOURS_PER_LABEL === 0)
+                      .map((hour, j) => (
+                        <th
+                          key={hour}
+                          scope="col"
+                          colSpan={Math.min(HOURS_PER_LABEL, data.hours.length - j * HOURS_PER_LABEL)}
+                          className="text-left font-normal whitespace-nowrap text-slate-600 dark:text-slate-300"
+                        >
+                          {format.hour(hour)}
+                        </th>
+                      ))}
                   </tr>
                 </thead>
                 <tbody>
