@@ -86,3 +86,64 @@ describe('predict with grace copies (CACHE_GRACE_PERIOD)', () => {
     restore();
   });
 });
+
+/**
+ * Admission control (FORECAST_QUEUE_MAX = 1) refusing a recomputation is a failure like any other: the grace copy is
+ * answered instead of the 503, and the refresh recomputes the forecast once the queue has room.
+ */
+describe('grace when admission control refuses the recomputation', () => {
+  let env: ApiTestEnv;
+  let release: () => void = () => undefined;
+
+  beforeAll(async () => {
+    env = await startApiTestEnv({ CACHE_PREDICTION_TTL: '1', CACHE_GRACE_PERIOD: '600', FORECAST_QUEUE_MAX: '1' });
+  });
+  afterAll(async () => {
+    release();
+    await env?.close();
+  });
+
+  const ask = (product: string, days: number) =>
+    predict(apiRequest(`/api/ai/predict?product=${encodeURIComponent(product)}&days=${days}`), NO_CONTEXT);
+
+  it('answers the grace copy while the one computation slot is taken, then the refresh stores a new forecast', async () => {
+    const fresh = await jsonOf<PredictionResponse>(await ask('Bolo', 7));
+    expect((await ask('Sonho', 14)).status).toBe(200); // Sonho trained
+    await env.system.cache.delete(env.system.keys.model('Sonho'));
+    const key = env.system.keys.prediction('Bolo', 7, undefined, fresh.model_version);
+    await waitFor(async () => (await env.cli('EXISTS', key)) === '0', 10_000, 20, 'the forecast to expire');
+    env.system.clearLocal();
+
+    // Another forecast takes the only slot and holds it: its model, no longer cached, is read from a database that
+    // does not answer until released.
+    const models = env.forecasting.store.models;
+    const latestArtifact = models.latestArtifact.bind(models);
+    let holding = false;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    models.latestArtifact = async (product: string) => {
+      if (product === 'Sonho') {
+        holding = true;
+        await held;
+      }
+      return latestArtifact(product);
+    };
+    const blocked = ask('Sonho', 7);
+    await waitFor(() => holding, 10_000, 10, 'the slot to be taken');
+
+    const answer = await ask('Bolo', 7);
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('x-cache')).toBe('STALE');
+    expect(await jsonOf<PredictionResponse>(answer)).toMatchObject({ stale: true, model_version: fresh.model_version, forecast: fresh.forecast });
+    const info = await jsonOf<CacheInfo>(await getInfo(apiRequest('/api/ai/cache/info'), NO_CONTEXT));
+    expect(info.grace.recent[0]).toMatchObject({ product: 'Bolo', days: 7 });
+    expect(info.grace.recent[0].reason).toContain('forecast queue is full');
+
+    release();
+    models.latestArtifact = latestArtifact;
+    expect((await blocked).status).toBe(200);
+    await waitFor(() => env.system.grace.refreshesPending === 0, 20_000, 20, 'the background refresh');
+    const after = await ask('Bolo', 7);
+    expect(after.headers.get('x-cache')).toBe('HIT');
+    expect((await jsonOf<PredictionResponse>(after)).stale).toBe(false);
+  });
+});

@@ -111,9 +111,11 @@ export async function startServiceTestEnv(redisEnv: Record<string, string>, extr
     ...extraEnv,
   };
   // Route handlers read the warm-up and autotune settings and the price of compute from process.env (readEnv() when
-  // they need them), as the server does; the process-wide job queue (warm-ups run as its jobs) reads its Redis and
-  // prefix there too.
+  // they need them), as the server does, and so does the forecasting service its admission limits; the process-wide
+  // job queue (warm-ups run as its jobs) reads its Redis and prefix there too.
   const warmUpVariables = [
+    'FORECAST_QUEUE_MAX',
+    'FORECAST_MAX_PER_CLIENT',
     'CACHE_SMART_WARMUP',
     'CACHE_WARMUP_TOP_K',
     'CACHE_AUTOTUNE',
