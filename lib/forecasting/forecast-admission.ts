@@ -65,13 +65,18 @@ export class ForecastAdmission {
   private readonly perClient = new Map<string, number>();
   private total = 0;
   private readonly refused: Record<RefusalReason, number> = { client: 0, queue: 0 };
+  /** Set within an admitted computation. */
+  private readonly inside = new AsyncLocalStorage<boolean>();
 
   constructor(private readonly limits: AdmissionLimits) {}
 
-  /** Runs `compute` if the current client (if any) and the queue have room; else throws AdmissionRefusedError. */
+  /**
+   * Runs `compute` if the current client (if any) and the queue have room; else throws AdmissionRefusedError. Work
+   * an admitted computation starts (a forecast that must first train its model) is not counted again.
+   */
   async run<T>(compute: () => Promise<T>): Promise<T> {
     const client = currentForecastClient();
-    if (client === undefined) return compute();
+    if (client === undefined || this.inside.getStore() === true) return compute();
     const mine = this.perClient.get(client) ?? 0;
     if (mine >= this.limits.maxPerClient) {
       this.refused.client++;
@@ -84,7 +89,7 @@ export class ForecastAdmission {
     this.perClient.set(client, mine + 1);
     this.total++;
     try {
-      return await compute();
+      return await this.inside.run(true, compute);
     } finally {
       this.total--;
       const left = (this.perClient.get(client) ?? 1) - 1;

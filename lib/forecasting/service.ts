@@ -320,12 +320,17 @@ export class ForecastingService {
     let artifact: ModelArtifact | null = await models.latestArtifact(product);
     if (!artifact) {
       let trained = false;
-      artifact = await this.system().lock(this.lockName(product), TRAINING_LOCK_TTL_MS, async () => {
-        const existing = await models.latestArtifact(product);
-        if (existing) return existing;
-        trained = true;
-        return this.trainLogged(product, 'first load');
-      });
+      // A first training is a computation like a forecast: admitted under the same limits (once per process, the
+      // load being single-flight), so one client asking for many untrained products cannot queue trainings ahead
+      // of everyone else's.
+      artifact = await this.admission.run(() =>
+        this.system().lock(this.lockName(product), TRAINING_LOCK_TTL_MS, async () => {
+          const existing = await models.latestArtifact(product);
+          if (existing) return existing;
+          trained = true;
+          return this.trainLogged(product, 'first load');
+        }),
+      );
       // The product list shows model versions: it changed from "never trained" to version 1.
       if (trained) await this.system().clear('products');
     }

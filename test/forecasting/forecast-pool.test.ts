@@ -123,6 +123,13 @@ describe('ForecastAdmission', () => {
     await withForecastClient('a', () => admission.run(async () => 1));
   });
 
+  it('work an admitted computation starts (a forecast training its model first) is not counted again', async () => {
+    const admission = new ForecastAdmission({ maxQueue: 1, maxPerClient: 1 });
+    const nested = await withForecastClient('a', () => admission.run(() => admission.run(async () => 'trained')));
+    expect(nested).toBe('trained');
+    expect(admission.stats()).toEqual({ inFlight: 0, refused: { client: 0, queue: 0 } });
+  });
+
   it('a failing computation frees its place', async () => {
     const admission = new ForecastAdmission({ maxQueue: 1, maxPerClient: 1 });
     await expect(withForecastClient('a', () => admission.run(() => Promise.reject(new Error('boom'))))).rejects.toThrow('boom');
