@@ -6,7 +6,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { goalMark, readResult, renderMarkdownTable, type BenchResult } from './lib/results';
 
-const ORDER = ['peers', 'seed', 'scale', 'http', 'store', 'front-door', 'flood', 'smart', 'grace', 'compression', 'catalogue'] as const;
+const ORDER = [
+  'peers',
+  'seed',
+  'scale',
+  'http',
+  'store',
+  'front-door',
+  'flood',
+  'smart',
+  'grace',
+  'compression',
+  'catalogue',
+  'catalogue-size',
+] as const;
 
 function envLine(r: BenchResult): string {
   const e = r.env;
@@ -33,8 +46,8 @@ export function renderBenchmarksMd(): string {
       '(as production code is compiled; dependencies run their published builds). Quote ratios, not absolute figures: the machine is a shared 2-core box.',
     '',
     '```bash',
-    'npm run bench              # every part (about 35 min on 2 cores: smart and catalogue take 10–14 min each)',
-    'npm run bench -- peers     # one part: peers | seed | scale | http | store | front-door | flood | smart | grace | compression | catalogue',
+    'npm run bench              # every part (about 60 min on 2 cores: smart, catalogue and catalogue-size take 10–25 min each)',
+    'npm run bench -- peers     # one part: peers | seed | scale | http | store | front-door | flood | smart | grace | compression | catalogue | catalogue-size',
     'npm run bench -- peers --quick   # harness check: tiny runs, results in bench/results/quick/, BENCHMARKS.md untouched',
     '```',
     '',

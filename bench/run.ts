@@ -20,6 +20,7 @@ const PARTS: { name: string; load: () => Promise<BenchPart> }[] = [
   { name: 'smart', load: async () => (await import('./smart')).smart },
   { name: 'grace', load: async () => (await import('./grace')).grace },
   { name: 'catalogue', load: async () => (await import('./catalogue')).catalogue },
+  { name: 'catalogue-size', load: async () => (await import('./catalogue/size')).catalogueSize },
   { name: 'compression', load: async () => (await import('./compression')).compression },
 ];
 

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Benchmarks (not tests): `npm run bench` runs every part, `npm run bench -- <part> [--quick]` one part.
-# Parts: peers | seed | scale | http | store | front-door | flood | smart | grace. Each starts its own redis-server on a free port (never 6379; store also
+# Parts: peers | seed | scale | http | store | front-door | flood | smart | grace | compression | catalogue | catalogue-size. Each starts its own redis-server on a free port (never 6379; store also
 # a private PostgreSQL, never 5432), prints tables, writes bench/results/<part>.json and regenerates BENCHMARKS.md.
 # Node runs on core 0 and Redis on core 1 (taskset) when the machine has two cores or more.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 usage_if_asked "usage: npm run bench [-- <part>…] [--quick]
-Parts: peers | seed | scale | http | store | front-door | flood | smart | grace | compression | catalogue (default: all; catalogue takes --products=N, default 2000). Each starts its own redis-server (and PostgreSQL for
+Parts: peers | seed | scale | http | store | front-door | flood | smart | grace | compression | catalogue | catalogue-size (default: all; catalogue takes --products=N, default 2000; catalogue-size --sizes=N,M, default 2000,10000). Each starts its own redis-server (and PostgreSQL for
 store) on free ports, prints its tables, writes bench/results/<part>.json and regenerates BENCHMARKS.md.
 --quick: fewer iterations (a smoke run; its figures are not for comparison)." "$@"
 export NEXT_TELEMETRY_DISABLED=1
