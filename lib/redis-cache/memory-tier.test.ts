@@ -53,3 +53,32 @@ describe('MemoryTier.resize', () => {
     expect(tier.maxEntries).toBe(1);
   });
 });
+
+describe('MemoryTier eviction (CLOCK)', () => {
+  it('a full tier whose entries were all read still admits new entries and evicts old ones', () => {
+    const tier = filled(3);
+    const now = Date.now();
+    for (let i = 0; i < 3; i++) tier.get(`k${i}`, now);
+    // The hand clears every reference bit in one turn and then meets the entry just stored: it must pass it.
+    tier.set('new1', entry());
+    expect(tier.get('new1', now)).toBeDefined();
+    expect(tier.size).toBe(3);
+    // And again from wherever the hand stopped: each new entry is kept, the oldest unread ones go.
+    for (let i = 2; i <= 5; i++) {
+      tier.set(`new${i}`, entry());
+      expect(tier.get(`new${i}`, now), `new${i}`).toBeDefined();
+      expect(tier.size).toBe(3);
+    }
+    expect(tier.stats().evictions).toBe(5);
+  });
+
+  it('an entry read since the hand last passed survives the next eviction; an unread one does not', () => {
+    const tier = filled(3);
+    const now = Date.now();
+    tier.get('k0', now);
+    tier.set('k3', entry());
+    expect(tier.get('k0', now)).toBeDefined();
+    expect(tier.get('k1', now)).toBeUndefined();
+    expect(tier.size).toBe(3);
+  });
+});

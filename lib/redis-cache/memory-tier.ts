@@ -95,7 +95,7 @@ export class MemoryTier {
     if (this.maxEntriesBound === 0 || entry.bytes > this.maxBytes) return false;
     this.map.set(key, entry);
     this.bytes += entry.bytes;
-    if (this.map.size > this.maxEntriesBound || this.bytes > this.maxBytes) this.evict();
+    if (this.map.size > this.maxEntriesBound || this.bytes > this.maxBytes) this.evict(entry);
     return true;
   }
 
@@ -155,7 +155,13 @@ export class MemoryTier {
     this.bytes -= e.bytes;
   }
 
-  private evict(): void {
+  /**
+   * Runs the hand until the bounds hold. `stored`, the entry whose insertion made room necessary, is passed over: it
+   * sits at the Map's tail, and a hand that has just cleared every reference bit in one turn would meet it next —
+   * evicting each new entry as it arrives while the old ones, now unmarked, stay (a full, busy tier would admit
+   * nothing new). Passed over, it is behind the hand, as a new entry is in CLOCK, and gets a full turn.
+   */
+  private evict(stored?: MemoryEntry): void {
     const now = Date.now();
     // Bounded walk: at most two turns of the hand (the second finds every ref bit cleared).
     let budget = this.map.size * 2 + 1;
@@ -168,6 +174,7 @@ export class MemoryTier {
         if (step.done) return;
       }
       const [k, e] = step.value;
+      if (e === stored) continue;
       if (e.ref && e.expiresAt > now)
         e.ref = false; // second chance: the hand passes it this turn
       else {
