@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BatchJob, WarmUpStatus } from '@/lib/api-types';
+import type { BatchJob, JobsResponse, WarmUpStatus } from '@/lib/api-types';
 import { openSqliteStore } from '@/lib/forecasting';
 import { seedDemoHistoryIfEmpty } from '@/lib/forecasting/demo-seed';
 import { startNext, type NextServer } from '../lib/next-server';
@@ -204,4 +204,20 @@ export async function latencies(server: NextServer, n: number): Promise<Latency[
     ),
   );
   return out;
+}
+
+/**
+ * Why jobs failed: the newest failed jobs the API lists (up to 100), grouped by kind and error with the product's
+ * name and numbers taken out, most frequent first; and how many failed jobs the queue holds in all.
+ */
+export async function failureReasons(server: NextServer): Promise<{ total: number; sampled: number; reasons: { reason: string; count: number }[] }> {
+  const jobs = (await (await fetch(`${server.url}/api/ai/jobs`, { signal: AbortSignal.timeout(30_000) })).json()) as JobsResponse;
+  const counts = new Map<string, number>();
+  for (const job of jobs.failed) {
+    const error = job.error.split(job.product).join('<product>').replace(/\d+/g, 'N');
+    const reason = `${job.kind}: ${error.slice(0, 160)}`;
+    counts.set(reason, (counts.get(reason) ?? 0) + 1);
+  }
+  const reasons = [...counts].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count);
+  return { total: jobs.counts?.failed ?? jobs.failed.length, sampled: jobs.failed.length, reasons };
 }

@@ -15,7 +15,7 @@ import { ensureBuild } from '../lib/next-server';
 import { startPrivateRedis } from '../lib/redis-server';
 import { captureEnvironment, goalsTable, printTables, type Goal, type Table } from '../lib/results';
 import { fmtMs, fmtRatio } from '../lib/stats';
-import { END_DATE, latencies, runWarmUp, seedOnce, startServers, usedMemory, type Latency, type WarmUpRun } from './harness';
+import { END_DATE, failureReasons, latencies, runWarmUp, seedOnce, startServers, usedMemory, type Latency, type WarmUpRun } from './harness';
 
 /** "As fast": the median at the largest size within this factor of the median at the smallest. */
 const SLOWDOWN_ALLOWED = 1.5;
@@ -25,6 +25,7 @@ interface SizeRun {
   seedS: number;
   warmUp: WarmUpRun;
   keys: CacheInfo['cache_breakdown'];
+  failures: Awaited<ReturnType<typeof failureReasons>>;
   usedMemory: number;
   latency: Latency[];
 }
@@ -37,6 +38,15 @@ function sizes(quick: boolean): number[] {
     throw new Error(`--sizes must be two or more integers from 13 to 12013, comma-separated, not ${flag.slice(8)}`);
   }
   return values.sort((a, b) => a - b);
+}
+
+async function countedInfo(url: string): Promise<CacheInfo> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const info = (await (await fetch(`${url}/api/ai/cache/info`)).json()) as CacheInfo;
+    if (info.cache_breakdown.models > 0 || Date.now() > deadline) return info;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
 }
 
 export const catalogueSize: BenchPart = {
@@ -64,11 +74,14 @@ export const catalogueSize: BenchPart = {
           console.log(`warm-up of ${products} products, 2 workers…`);
           const warmUp = await runWarmUp(servers, products);
           console.log(`  ${warmUp.wallS.toFixed(1)} s, ${warmUp.failed} failed`);
-          const info = (await (await fetch(`${servers[0]!.url}/api/ai/cache/info`)).json()) as CacheInfo;
+          const failures = await failureReasons(servers[0]!);
+          for (const r of failures.reasons) console.log(`  ${r.count} × ${r.reason}`);
+          // The key breakdown is a background count (up to 15 s old): wait for one taken after the warm-up.
+          const info = await countedInfo(servers[0]!.url);
           const memory = await usedMemory(redis);
           console.log('latencies…');
           const latency = await latencies(servers[0]!, requests);
-          runs.push({ products, seedS, warmUp, keys: info.cache_breakdown, usedMemory: memory, latency });
+          runs.push({ products, seedS, warmUp, keys: info.cache_breakdown, failures, usedMemory: memory, latency });
         } finally {
           await Promise.all(servers.map((s) => s.stop()));
         }
@@ -110,6 +123,19 @@ export const catalogueSize: BenchPart = {
           mib(r.usedMemory),
         ]),
         note: 'Key counts are cache/info’s breakdown (the cache’s own bookkeeping, refreshed in the background).',
+      },
+      {
+        title: 'Why jobs failed (the newest failed jobs the jobs API lists, grouped)',
+        columns: ['products', 'failed jobs in the queue', 'sampled', 'reason (kind: error, names and numbers taken out)', 'count'],
+        rows: runs.flatMap((r) =>
+          r.failures.reasons.map((f, i) => [
+            i === 0 ? String(r.products) : '',
+            i === 0 ? String(r.failures.total) : '',
+            i === 0 ? String(r.failures.sampled) : '',
+            f.reason,
+            String(f.count),
+          ]),
+        ),
       },
       goalsTable(goals),
     ];
