@@ -215,6 +215,35 @@ describe('training worker', () => {
     }
   });
 
+  it('retires a worker thread after fitsPerWorker fits: fits already sent finish on it, the next ones start a fresh thread', async () => {
+    const { input } = trainingInputFor(
+      'Bolo',
+      historyOf(
+        DEMO_PRODUCTS.find((p) => p.name === 'Bolo')!,
+        END,
+        400,
+      ),
+    );
+    const worker = new TrainingWorker({ fitsPerWorker: 2 });
+    try {
+      // Three at once: two on the first thread (which retires when given its second), one on a second thread.
+      const fits = await Promise.all([worker.fit(input), worker.fit(input), worker.fit(input)]);
+      expect(fits.map((f) => f.series.y.length)).toEqual([400, 400, 400]);
+      expect(worker.workersStarted).toBe(2);
+      expect(worker.threads).toBe(1); // the retired one exited once its fits were done
+      await worker.fit(input); // the second thread's second fit: it retires too
+      expect(worker.workersStarted).toBe(2);
+      expect(worker.threads).toBe(0);
+      await worker.fit(input);
+      expect(worker.workersStarted).toBe(3);
+      expect(worker.threads).toBe(1);
+    } finally {
+      await worker.close();
+    }
+    expect(worker.threads).toBe(0);
+    expect(() => new TrainingWorker({ fitsPerWorker: 0 })).toThrow(TypeError);
+  });
+
   it('fits off the main thread and returns the same kind of artifact, which rebuilds in the main thread', async () => {
     const worker = new TrainingWorker();
     try {
