@@ -7,6 +7,7 @@ import { deferredModel, fitModel, mape, pointForecast, REBUILD_FAILED, rebuildMo
 import { prophetRuntime } from './prophet-runtime';
 import { trainingInputFor } from './training-input';
 import { TrainingWorker } from './training-worker';
+import { forecastHourlyVolume } from './usage-forecast';
 
 const END = '2026-10-31';
 
@@ -242,6 +243,23 @@ describe('training worker', () => {
     }
     expect(worker.threads).toBe(0);
     expect(() => new TrainingWorker({ fitsPerWorker: 0 })).toThrow(TypeError);
+  });
+
+  it('forecasts the hourly request volume in the worker thread as on this one', async () => {
+    // Three days of hourly counts with a daily peak at noon.
+    const series = Array.from({ length: 72 }, (_, h) => 2 + (h % 24 === 12 ? 30 : h % 24 >= 9 && h % 24 <= 18 ? 8 : 0));
+    const firstHour = Date.UTC(2026, 9, 1);
+    const worker = new TrainingWorker();
+    try {
+      const there = await worker.forecastVolume(firstHour, series, 24);
+      const here = await forecastHourlyVolume(firstHour, series, 24);
+      expect(there).toHaveLength(24);
+      there.forEach((v, i) => expect(v).toBeCloseTo(here[i]!, 6));
+      // The noon peak is forecast where it was seen.
+      expect(there.indexOf(Math.max(...there))).toBe(12);
+    } finally {
+      await worker.close();
+    }
   });
 
   it('fits off the main thread and returns the same kind of artifact, which rebuilds in the main thread', async () => {

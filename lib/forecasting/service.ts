@@ -27,6 +27,7 @@ import { openProcessStore } from './open-store';
 import { sqliteStore } from './sqlite-store';
 import type { ForecastingStore, ModelSummary, ProductRecord, StoreDescription } from './store';
 import { TrainingWorker } from './training-worker';
+import { forecastHourlyVolume, seasonalNaive } from './usage-forecast';
 import { ForecastAdmission } from './forecast-admission';
 import { ForecastPool } from './forecast-pool';
 
@@ -244,6 +245,21 @@ export class ForecastingService {
     await system.cache.set(system.keys.prediction(product, days, undefined, version), value, system.options.ttl.predictions, {
       costMs: performance.now() - started,
     });
+  }
+
+  /**
+   * The predictive warm-up's volume forecast of one product (usage-forecast.ts), fitted in the training worker
+   * thread — where Stan's optimizer may leak, the thread being replaced — or on this thread when fits run here. A
+   * worker that fails or times out gives the seasonal-naive forecast, as a failed fit does.
+   */
+  async forecastHourlyVolume(firstHour: number, series: readonly number[], horizon: number): Promise<number[]> {
+    if (!this.worker) return forecastHourlyVolume(firstHour, series, horizon);
+    try {
+      return await this.worker.forecastVolume(firstHour, series, horizon);
+    } catch (error) {
+      this.log.warn({ err: errorMessage(error) }, 'volume forecast failed in the training worker; the naive forecast is used');
+      return seasonalNaive(series, horizon);
+    }
   }
 
   /** Seconds the cached forecast of the current model version has left; negative when it is not cached. */

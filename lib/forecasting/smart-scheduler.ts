@@ -17,6 +17,11 @@ export interface SmartSchedulerDeps {
   /** Recomputes a forecast and replaces the cached copy, so its TTL starts again. */
   refresh(product: string, days: number): Promise<void>;
   now(): number;
+  /**
+   * The volume forecast of one product (default: usage-forecast.ts on this thread). The service passes its training
+   * worker's, which keeps the fits — and the optimizer's memory — off the main thread.
+   */
+  forecastVolume?(firstHour: number, series: readonly number[], horizon: number): Promise<number[]>;
 }
 
 export interface SmartSchedulerOptions {
@@ -272,7 +277,7 @@ export class SmartScheduler {
       const trimmed = series.slice(first);
       const firstHour = past[first]!.hour;
       // Two hours more than the plan shows: a run may use these forecasts an hour late (see work).
-      const predicted = await forecastHourlyVolume(firstHour, trimmed, PLAN_HOURS + 2);
+      const predicted = await (this.deps.forecastVolume ?? forecastHourlyVolume)(firstHour, trimmed, PLAN_HOURS + 2);
       byProduct.set(product, { product, firstHour, actual: trimmed, currentHour, predicted });
       // Yield between fits: requests waiting on the event loop go first.
       await new Promise<void>((resolve) => setImmediate(resolve));

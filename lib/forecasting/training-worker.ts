@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { z } from 'zod';
 import { FitResultSchema, type FitResult } from './model-artifact';
 import type { TrainingInput } from './prophet-model';
 
@@ -30,7 +31,12 @@ export interface TrainingWorkerOptions {
 /** ≈ 160 MB of leaked optimizer memory at most per thread; a new thread's start (≈ 0.2 s) is paid once per 250 fits. */
 export const DEFAULT_FITS_PER_WORKER = 250;
 
+/** What a worker thread is asked: a sales model fit, or a request volume forecast (train.worker.ts). */
+export type WorkerRequest = { kind: 'fit'; input: TrainingInput } | { kind: 'volume'; firstHour: number; series: readonly number[]; horizon: number };
+
 type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; message: string };
+
+const VOLUME_SCHEMA = z.array(z.number().finite());
 
 /** One worker thread and the fits it was given. */
 interface Slot {
@@ -42,7 +48,9 @@ interface Slot {
 }
 
 /**
- * Runs fits in a `worker_threads` Worker so a fit never blocks the event loop serving requests. The worker starts
+ * Runs fits — sales models, and the predictive warm-up's volume forecasts — in a `worker_threads` Worker so a fit
+ * never blocks the event loop serving requests, and so the optimizer's leak (see `fitsPerWorker`) stays in threads
+ * that are replaced. The worker starts
  * on first use (its WASM initialisation is paid once per thread), is unref'd while idle so it never keeps a process
  * alive, is replaced if it dies (its pending fits are rejected), and is retired after `fitsPerWorker` fits: the
  * next fit starts a fresh thread while the old one finishes what it was given, then exits.
@@ -52,7 +60,7 @@ export class TrainingWorker {
   /** Every thread still running: the current one and retired ones finishing their fits. */
   private readonly live = new Set<Slot>();
   private nextId = 1;
-  private readonly pending = new Map<number, { slot: Slot; resolve: (r: FitResult) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { slot: Slot; resolve: (result: unknown) => void; reject: (e: Error) => void }>();
   /** Worker threads started since construction. */
   workersStarted = 0;
 
@@ -72,13 +80,31 @@ export class TrainingWorker {
     this.onOutput = options.onOutput;
   }
 
+  /** A Prophet fit of a product's sales (prophet-model.ts `fitModel`). */
   fit(input: TrainingInput): Promise<FitResult> {
+    return this.request({ kind: 'fit', input }, (result) => {
+      const parsed = FitResultSchema.safeParse(result);
+      if (!parsed.success) throw new Error('training worker returned a malformed result');
+      return parsed.data;
+    });
+  }
+
+  /** The hourly request volume forecast of the predictive warm-up (usage-forecast.ts): it fits Prophet too. */
+  forecastVolume(firstHour: number, series: readonly number[], horizon: number): Promise<number[]> {
+    return this.request({ kind: 'volume', firstHour, series, horizon }, (result) => {
+      const parsed = VOLUME_SCHEMA.safeParse(result);
+      if (!parsed.success) throw new Error('training worker returned a malformed volume forecast');
+      return parsed.data;
+    });
+  }
+
+  private request<T>(work: WorkerRequest, parse: (result: unknown) => T): Promise<T> {
     const slot = this.ensureSlot();
     const id = this.nextId++;
     slot.sent++;
     slot.inFlight++;
     if (slot.sent >= this.fitsPerWorker) this.current = null; // retired: it exits once its fits are settled
-    return new Promise<FitResult>((resolve, reject) => {
+    return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
         if (!this.pending.has(id)) return;
         this.fail(slot, new Error(`training did not finish within ${this.timeoutMs} ms`));
@@ -87,9 +113,13 @@ export class TrainingWorker {
       timer.unref();
       this.pending.set(id, {
         slot,
-        resolve: (r) => {
+        resolve: (result) => {
           clearTimeout(timer);
-          resolve(r);
+          try {
+            resolve(parse(result));
+          } catch (error) {
+            reject(error instanceof Error ? error : new Error(String(error)));
+          }
         },
         reject: (e) => {
           clearTimeout(timer);
@@ -97,7 +127,7 @@ export class TrainingWorker {
         },
       });
       slot.worker.ref();
-      slot.worker.postMessage({ id, input });
+      slot.worker.postMessage({ id, ...work });
     });
   }
 
@@ -148,13 +178,8 @@ export class TrainingWorker {
         void slot.worker.terminate();
       }
     }
-    if (reply.ok) {
-      const parsed = FitResultSchema.safeParse(reply.result);
-      if (parsed.success) waiter.resolve(parsed.data);
-      else waiter.reject(new Error('training worker returned a malformed result'));
-    } else {
-      waiter.reject(new Error(reply.message));
-    }
+    if (reply.ok) waiter.resolve(reply.result);
+    else waiter.reject(new Error(reply.message));
   }
 
   /** The thread is gone or given up on: the fits it was given fail; the next fit starts another. */

@@ -95,6 +95,7 @@ export function smartScheduler(): SmartScheduler {
       predictionTtl: async (product, days) => (await forecastingService()).predictionTtl(product, days),
       warm: async (product, days) => void (await (await forecastingService()).predictDemand(product, days)),
       refresh: async (product, days) => (await forecastingService()).refreshPrediction(product, days),
+      forecastVolume: async (firstHour, series, horizon) => (await forecastingService()).forecastHourlyVolume(firstHour, series, horizon),
       now: () => Date.now(),
     },
     { topK: readEnv().smartWarmup.topK, predictionTtlS: appCacheSystem().options.ttl.predictions, intervalS: SCHEDULER_INTERVAL_S },
