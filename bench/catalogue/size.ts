@@ -44,7 +44,8 @@ async function countedInfo(url: string): Promise<CacheInfo> {
   const deadline = Date.now() + 60_000;
   for (;;) {
     const info = (await (await fetch(`${url}/api/ai/cache/info`)).json()) as CacheInfo;
-    if (info.cache_breakdown.models > 0 || Date.now() > deadline) return info;
+    // Models and forecasts both: a count from the warm-up's train phase has models but no forecasts yet.
+    if ((info.cache_breakdown.models > 0 && info.cache_breakdown.predictions > 0) || Date.now() > deadline) return info;
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
 }
