@@ -192,15 +192,18 @@ describe('Prophet models', () => {
 });
 
 describe('training worker', () => {
-  it('abandons a fit that exceeds its time limit (terminating the worker); fits with a sane limit succeed', async () => {
-    const { input } = trainingInputFor(
+  const boloInput = (days: number) =>
+    trainingInputFor(
       'Bolo',
       historyOf(
         DEMO_PRODUCTS.find((p) => p.name === 'Bolo')!,
         END,
-        400,
+        days,
       ),
-    );
+    ).input;
+
+  it('abandons a fit that exceeds its time limit (terminating the worker); fits with a sane limit succeed', async () => {
+    const input = boloInput(400);
     const impatient = new TrainingWorker({ timeoutMs: 1 });
     try {
       await expect(impatient.fit(input)).rejects.toThrow(/did not finish within 1 ms/);
@@ -217,14 +220,7 @@ describe('training worker', () => {
   });
 
   it('retires a worker thread after fitsPerWorker fits: fits already sent finish on it, the next ones start a fresh thread', async () => {
-    const { input } = trainingInputFor(
-      'Bolo',
-      historyOf(
-        DEMO_PRODUCTS.find((p) => p.name === 'Bolo')!,
-        END,
-        400,
-      ),
-    );
+    const input = boloInput(400);
     const worker = new TrainingWorker({ fitsPerWorker: 2 });
     try {
       // Three at once: two on the first thread (which retires when given its second), one on a second thread.
@@ -265,14 +261,7 @@ describe('training worker', () => {
   it('fits off the main thread and returns the same kind of artifact, which rebuilds in the main thread', async () => {
     const worker = new TrainingWorker();
     try {
-      const { input } = trainingInputFor(
-        'Bolo',
-        historyOf(
-          DEMO_PRODUCTS.find((p) => p.name === 'Bolo')!,
-          END,
-          800,
-        ),
-      );
+      const input = boloInput(800);
       const fit = await worker.fit(input);
       expect(fit.series.ds).toEqual(input.ds);
       expect(fit.params.beta.length).toBe(fit.columnFingerprints.length);
