@@ -50,10 +50,10 @@ interface Slot {
 /**
  * Runs fits — sales models, and the predictive warm-up's volume forecasts — in a `worker_threads` Worker so a fit
  * never blocks the event loop serving requests, and so the optimizer's leak (see `fitsPerWorker`) stays in threads
- * that are replaced. The worker starts
- * on first use (its WASM initialisation is paid once per thread), is unref'd while idle so it never keeps a process
- * alive, is replaced if it dies (its pending fits are rejected), and is retired after `fitsPerWorker` fits: the
- * next fit starts a fresh thread while the old one finishes what it was given, then exits.
+ * that are replaced. The worker starts on first use (its WASM initialisation is paid once per thread), is unref'd
+ * while idle so it never keeps a process alive, is replaced if it dies (its pending fits are rejected), and is
+ * retired after `fitsPerWorker` fits: the next fit starts a fresh thread while the old one finishes what it was
+ * given, then exits.
  */
 export class TrainingWorker {
   private current: Slot | null = null;
