@@ -113,11 +113,11 @@ export function shareIdenticalColumns(prints: readonly string[], beta: readonly 
 }
 
 /**
- * Stan's L-BFGS fails on a few series (≈ 3 % of the demo windows: the WASM build aborts with "unreachable" when
- * the first line-search step is too long). A smaller first step fixes those; Newton's method (Prophet's own
- * fallback) is the last resort. A rebuild never optimizes, so how a fit converged does not matter to it.
+ * Optimizer settings tried in turn. Stan's L-BFGS fails on a few series (≈ 3 % of the demo windows: the WASM build
+ * aborts with "unreachable" when the first line-search step is too long). A smaller first step fixes those; Newton's
+ * method (Prophet's own fallback) is the last resort. A rebuild never optimizes, so how a fit converged does not
+ * matter to it.
  */
-/** Optimizer settings tried in turn: a series the default L-BFGS fails on usually fits with a smaller step or Newton. */
 export const FIT_ATTEMPTS: ProphetOptimizeOptions[] = [{}, { initAlpha: 1e-4 }, { initAlpha: 1e-5 }, { algorithm: 'newton' }];
 
 /** Fits Prophet on the series (runs Stan's optimizer) and returns everything a rebuild needs. */
