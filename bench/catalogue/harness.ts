@@ -4,15 +4,45 @@
  * and the latencies of the calls an operator makes at catalogue size.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { BatchJob, JobsResponse, WarmUpStatus } from '@/lib/api-types';
 import { openSqliteStore } from '@/lib/forecasting';
 import { seedDemoHistoryIfEmpty } from '@/lib/forecasting/demo-seed';
-import { startNext, type NextServer } from '../lib/next-server';
-import type { PrivateRedis } from '../lib/redis-server';
+import { ensureBuild, startNext, type NextServer } from '../lib/next-server';
+import { startPrivateRedis, type PrivateRedis } from '../lib/redis-server';
+import { captureEnvironment, type Environment } from '../lib/results';
 import { percentiles } from '../lib/stats';
 
 export const END_DATE = '2026-10-31';
+
+/** Where a catalogue part measures: a private Redis (core 1) and a temporary directory for databases and logs. */
+export interface CatalogueBench {
+  work: string;
+  redis: PrivateRedis;
+}
+
+/**
+ * Builds the app if its build is stale, starts a private Redis and a temporary directory `<dirName>-…`, runs
+ * `measure` in them, then stops Redis and removes the directory (whatever `measure` did). Returns the environment
+ * the figures were taken in with `measure`'s result.
+ */
+export async function inCatalogueBench<T>(
+  dirName: string,
+  command: string,
+  measure: (bench: CatalogueBench) => Promise<T>,
+): Promise<{ env: Environment; result: T }> {
+  console.log(ensureBuild() ? 'next build done' : 'next build is fresh');
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), `${dirName}-`));
+  const redis = await startPrivateRedis({ core: 1 });
+  const env = captureEnvironment(redis, command);
+  try {
+    return { env, result: await measure({ work, redis }) };
+  } finally {
+    await redis.stop();
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
 const POLL_MS = 250;
 
 export interface WarmUpRun {

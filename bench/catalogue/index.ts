@@ -10,17 +10,15 @@
  *   of one product, at catalogue size with the cache warm.
  * `npm run bench -- catalogue [--products=N] [--quick]` (default 2000 products; BENCH_CATALOGUE_PRODUCTS too).
  */
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { BenchPart } from '../lib/part';
-import { ensureBuild, type NextServer } from '../lib/next-server';
-import { startPrivateRedis } from '../lib/redis-server';
-import { captureEnvironment, goalsTable, printTables, type Goal, type Table } from '../lib/results';
+import type { NextServer } from '../lib/next-server';
+import { goalsTable, printTables, type Goal, type Table } from '../lib/results';
 import { fmtMs, fmtRatio } from '../lib/stats';
 import {
   copyDatabase,
   END_DATE,
+  inCatalogueBench,
   latencies,
   modelKeyBytes,
   productCount,
@@ -28,7 +26,6 @@ import {
   seedOnce,
   startServers,
   usedMemory,
-  type Latency,
   type MemoryRun,
   type WarmUpRun,
 } from './harness';
@@ -42,19 +39,16 @@ export const catalogue: BenchPart = {
   async run({ quick, command }) {
     const products = productCount(quick);
     const requests = quick ? 20 : 200;
-    console.log(ensureBuild() ? 'next build done' : 'next build is fresh');
-    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-catalogue-'));
-    const redis = await startPrivateRedis({ core: 1 });
-    const env = captureEnvironment(redis, command);
-    const seeded = path.join(work, 'seeded.db');
     const runs: WarmUpRun[] = [];
     const memory: MemoryRun[] = [];
-    let latency: Latency[];
-    let seedS: number;
-    try {
+    const {
+      env,
+      result: { seedS, latency },
+    } = await inCatalogueBench('bench-catalogue', command, async ({ work, redis }) => {
+      const seeded = path.join(work, 'seeded.db');
       const s0 = performance.now();
       await seedOnce(seeded, products);
-      seedS = (performance.now() - s0) / 1000;
+      const seedS = (performance.now() - s0) / 1000;
       console.log(`seeded ${products} products in ${seedS.toFixed(1)} s`);
 
       // Warm-ups of the fresh catalogue: every product trained, then warmed, on 1 then 2 workers.
@@ -97,14 +91,11 @@ export const catalogue: BenchPart = {
       // Latencies at catalogue size, the cache warm (compression auto).
       try {
         console.log('latencies…');
-        latency = await latencies(last[0]!, requests);
+        return { seedS, latency: await latencies(last[0]!, requests) };
       } finally {
         await Promise.all(last.map((s) => s.stop()));
       }
-    } finally {
-      await redis.stop();
-      fs.rmSync(work, { recursive: true, force: true });
-    }
+    });
 
     const one = runs.find((r) => r.workers === 1)!;
     const two = runs.find((r) => r.workers === 2)!;

@@ -6,16 +6,23 @@
  * product — the same requests as the catalogue part.
  * `npm run bench -- catalogue-size [--sizes=2000,10000] [--quick]`.
  */
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { CacheInfo } from '@/lib/api-types';
 import type { BenchPart } from '../lib/part';
-import { ensureBuild } from '../lib/next-server';
-import { startPrivateRedis } from '../lib/redis-server';
-import { captureEnvironment, goalsTable, printTables, type Goal, type Table } from '../lib/results';
+import { goalsTable, printTables, type Goal, type Table } from '../lib/results';
 import { fmtMs, fmtRatio } from '../lib/stats';
-import { END_DATE, failureReasons, latencies, runWarmUp, seedOnce, startServers, usedMemory, type Latency, type WarmUpRun } from './harness';
+import {
+  END_DATE,
+  failureReasons,
+  inCatalogueBench,
+  latencies,
+  runWarmUp,
+  seedOnce,
+  startServers,
+  usedMemory,
+  type Latency,
+  type WarmUpRun,
+} from './harness';
 
 /** "As fast": the median at the largest size within this factor of the median at the smallest. */
 const SLOWDOWN_ALLOWED = 1.5;
@@ -35,7 +42,7 @@ function sizes(quick: boolean): number[] {
   if (!flag) return quick ? [30, 60] : [2000, 10_000];
   const values = flag.slice('--sizes='.length).split(',').map(Number);
   if (values.length < 2 || values.some((n) => !Number.isInteger(n) || n < 13 || n > 12_013)) {
-    throw new Error(`--sizes must be two or more integers from 13 to 12013, comma-separated, not ${flag.slice(8)}`);
+    throw new Error(`--sizes must be two or more integers from 13 to 12013, comma-separated, not ${flag.slice('--sizes='.length)}`);
   }
   return values.sort((a, b) => a - b);
 }
@@ -56,12 +63,8 @@ export const catalogueSize: BenchPart = {
   async run({ quick, command }) {
     const counts = sizes(quick);
     const requests = quick ? 20 : 200;
-    console.log(ensureBuild() ? 'next build done' : 'next build is fresh');
-    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-catalogue-size-'));
-    const redis = await startPrivateRedis({ core: 1 });
-    const env = captureEnvironment(redis, command);
     const runs: SizeRun[] = [];
-    try {
+    const { env } = await inCatalogueBench('bench-catalogue-size', command, async ({ work, redis }) => {
       for (const products of counts) {
         await redis.admin.flushall();
         const database = path.join(work, `catalogue-${products}.db`);
@@ -87,10 +90,7 @@ export const catalogueSize: BenchPart = {
           await Promise.all(servers.map((s) => s.stop()));
         }
       }
-    } finally {
-      await redis.stop();
-      fs.rmSync(work, { recursive: true, force: true });
-    }
+    });
 
     const small = runs[0]!;
     const large = runs[runs.length - 1]!;
